@@ -1,0 +1,1 @@
+package io.dftune.spec; final class Placeholder {}

@@ -1,0 +1,153 @@
+package io.dftune.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import io.dftune.engine.nd.Constants;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * A decoder-only causal language model with the computation of Hugging Face's
+ * {@code LlamaForCausalLM} and {@code Qwen2ForCausalLM}: RMSNorm, rotary embeddings,
+ * grouped-query attention (optional q/k/v/o biases), SwiGLU MLP, tied or untied LM head.
+ *
+ * <p>Parameters are plain float32 arrays keyed by their Hugging Face tensor names, so loading and
+ * saving need no name mapping. Every operation puts the activation first, so results attach to
+ * the caller's (per-step) manager and not to the parameters' manager.
+ */
+public final class CausalLm implements AutoCloseable {
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> parameters;
+    private final RotaryEmbedding rotary;
+
+    public CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
+        this.config = config;
+        this.manager = manager;
+        this.parameters = parameters;
+        this.rotary = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Parameters by Hugging Face tensor name, in the order of the config's layout. */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    public Collection<NDArray> trainableParameters() {
+        return parameters.values();
+    }
+
+    public void setTrainable(boolean trainable) {
+        for (NDArray p : parameters.values()) {
+            p.setRequiresGradient(trainable);
+        }
+    }
+
+    /** Final-norm hidden states [B, T, H] for token ids [B, T] (right padding is harmless). */
+    public NDArray hiddenStates(NDArray inputIds) {
+        NDManager scope = inputIds.getManager();
+        NDArray eps = Constants.scalar(scope, (float) config.rmsNormEps());
+        NDArray attentionScale = Constants.scalar(scope, (float) (1.0 / Math.sqrt(config.headDim())));
+        int length = (int) inputIds.getShape().get(1);
+        NDArray causalMask = causalMask(scope, length);
+
+        NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), null).head();
+        for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+            String prefix = "model.layers." + layer + ".";
+            NDArray normed = rmsNorm(x, param(prefix + "input_layernorm.weight"), eps);
+            x = x.add(attention(normed, prefix + "self_attn.", causalMask, attentionScale));
+            normed = rmsNorm(x, param(prefix + "post_attention_layernorm.weight"), eps);
+            x = x.add(mlp(normed, prefix + "mlp."));
+        }
+        return rmsNorm(x, param("model.norm.weight"), eps);
+    }
+
+    /** The LM head's weight [V, H] (the embedding matrix when tied). */
+    public NDArray lmHeadWeight() {
+        return config.tieWordEmbeddings() ? param("model.embed_tokens.weight") : param("lm_head.weight");
+    }
+
+    /** Logits [..., V] for hidden states [..., H]. */
+    public NDArray logits(NDArray hidden) {
+        return Linear.linear(hidden, lmHeadWeight()).head();
+    }
+
+    private NDArray attention(NDArray x, String prefix, NDArray causalMask, NDArray scale) {
+        long batch = x.getShape().get(0);
+        long length = x.getShape().get(1);
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int headDim = config.headDim();
+
+        NDArray q = splitHeads(linear(x, prefix + "q_proj"), batch, length, heads, headDim);
+        NDArray k = splitHeads(linear(x, prefix + "k_proj"), batch, length, kvHeads, headDim);
+        NDArray v = splitHeads(linear(x, prefix + "v_proj"), batch, length, kvHeads, headDim);
+        q = rotary.apply(q);
+        k = rotary.apply(k);
+        if (kvHeads != heads) {
+            int groups = heads / kvHeads;
+            k = k.repeat(1, groups);
+            v = v.repeat(1, groups);
+        }
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(causalMask);
+        NDArray context = scores.softmax(-1).matMul(v);
+        NDArray merged = context.transpose(0, 2, 1, 3).reshape(batch, length, (long) heads * headDim);
+        return linear(merged, prefix + "o_proj");
+    }
+
+    private NDArray mlp(NDArray x, String prefix) {
+        NDArray gate = linear(x, prefix + "gate_proj");
+        NDArray up = linear(x, prefix + "up_proj");
+        NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid());
+        return linear(activated.mul(up), prefix + "down_proj");
+    }
+
+    private NDArray linear(NDArray x, String name) {
+        NDArray bias = parameters.get(name + ".bias");
+        return Linear.linear(x, param(name + ".weight"), bias).head();
+    }
+
+    private static NDArray splitHeads(NDArray x, long batch, long length, int heads, int headDim) {
+        return x.reshape(batch, length, heads, headDim).transpose(0, 2, 1, 3);
+    }
+
+    private static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
+        NDArray meanSquare = x.square().mean(new int[] {-1}, true);
+        return x.div(meanSquare.add(eps).sqrt()).mul(weight);
+    }
+
+    private static NDArray causalMask(NDManager scope, int length) {
+        float[] mask = new float[length * length];
+        for (int row = 0; row < length; row++) {
+            for (int col = row + 1; col < length; col++) {
+                mask[row * length + col] = -1e9f;
+            }
+        }
+        return scope.create(mask, new Shape(1, 1, length, length));
+    }
+
+    private NDArray param(String name) {
+        NDArray p = parameters.get(name);
+        if (p == null) {
+            throw new IllegalStateException("model has no tensor " + name);
+        }
+        return p;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,18 @@
+package io.dftune.engine.objective;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A per-token training objective. Implementations return the loss of each response token
+ * before masking and normalisation; {@link io.dftune.engine.train.ResponseLoss} applies the
+ * mask and divides by the response-token count of the whole optimizer step, for every objective
+ * alike.
+ */
+public interface Objective {
+
+    /** The name used in metrics and status, e.g. {@code dft}. */
+    String name();
+
+    /** Per-token loss [n] for the response tokens in {@code scores}; must stay differentiable. */
+    NDArray tokenLoss(TokenScores scores);
+}

@@ -1,0 +1,12 @@
+package io.dftune.engine.objective;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * What an objective sees of one chunk of response tokens.
+ *
+ * @param targetLogProbs log-probability of each target token [n], differentiable
+ * @param vocabLogProbs log-softmax over the vocabulary [n, V], differentiable
+ * @param progress fraction of the run done, in [0, 1] (for objectives that ramp)
+ */
+public record TokenScores(NDArray targetLogProbs, NDArray vocabLogProbs, double progress) {}

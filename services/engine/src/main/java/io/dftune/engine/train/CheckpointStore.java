@@ -1,0 +1,109 @@
+package io.dftune.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dftune.engine.io.AtomicDirectory;
+import io.dftune.engine.io.SafetensorsReader;
+import io.dftune.engine.io.SafetensorsWriter;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.optim.AdamW;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints under {@code <output>/checkpoints/step-N/}: a complete Hugging Face model directory
+ * plus {@code optimizer.safetensors} and {@code trainer_state.json}. Each is written atomically,
+ * and only the newest {@code keep} are kept, so a crash never damages the newest good one.
+ */
+public final class CheckpointStore {
+    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+    static final String STATE_FILE = "trainer_state.json";
+    static final String OPTIMIZER_FILE = "optimizer.safetensors";
+
+    private final Path root;
+    private final int keep;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public CheckpointStore(Path outputDir, int keep) {
+        this.root = outputDir.resolve("checkpoints");
+        this.keep = keep;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path save(CausalLm model, Path companionSource, AdamW optimizer, TrainerState state) {
+        Path target = root.resolve("step-" + state.step());
+        AtomicDirectory.write(target, dir -> {
+            ModelDirectory.save(model, companionSource, dir);
+            SafetensorsWriter.write(dir.resolve(OPTIMIZER_FILE), optimizer.state());
+            json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_FILE).toFile(), state);
+        });
+        prune();
+        return target;
+    }
+
+    /** Checkpoints that look complete, newest first (loading may still reject one). */
+    public List<Checkpoint> list() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<Checkpoint> found = new ArrayList<>();
+        try (Stream<Path> children = Files.list(root)) {
+            for (Path dir : (Iterable<Path>) children::iterator) {
+                Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(dir.resolve(STATE_FILE))) {
+                    readState(dir).ifPresent(state -> found.add(new Checkpoint(dir, state)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + root + ": " + e.getMessage(), e);
+        }
+        found.sort(Comparator.comparingLong((Checkpoint c) -> c.state().step()).reversed());
+        return found;
+    }
+
+    /** Loads the optimizer moments of a checkpoint into {@code optimizer}. */
+    public void restoreOptimizer(Checkpoint checkpoint, AdamW optimizer, NDManager scratchParent) {
+        try (NDManager scratch = scratchParent.newSubManager()) {
+            Map<String, NDArray> state = SafetensorsReader.read(checkpoint.directory().resolve(OPTIMIZER_FILE), scratch);
+            optimizer.restore(state, checkpoint.state().step());
+        }
+    }
+
+    private Optional<TrainerState> readState(Path dir) {
+        try {
+            return Optional.of(json.readValue(dir.resolve(STATE_FILE).toFile(), TrainerState.class));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void prune() {
+        List<Checkpoint> all = list();
+        for (int i = keep; i < all.size(); i++) {
+            try {
+                AtomicDirectory.deleteRecursively(all.get(i).directory());
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not remove old checkpoint " + all.get(i).directory(), e);
+            }
+        }
+    }
+
+    /** One checkpoint directory and its recorded state. */
+    public record Checkpoint(Path directory, TrainerState state) {}
+}

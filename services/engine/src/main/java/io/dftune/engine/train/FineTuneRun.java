@@ -1,0 +1,182 @@
+package io.dftune.engine.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.dftune.engine.data.Batch;
+import io.dftune.engine.data.TrainingExample;
+import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.eval.Evaluator;
+import io.dftune.engine.io.AtomicDirectory;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.objective.Objective;
+import io.dftune.engine.optim.AdamW;
+import io.dftune.engine.optim.AdamWSettings;
+import io.dftune.engine.optim.GradientClipping;
+import io.dftune.engine.optim.LearningRateSchedule;
+import io.dftune.spec.FineTuneJobSpec;
+import io.dftune.spec.TrainingSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The training loop of one FineTuneJob: resumes from the newest valid checkpoint, runs optimizer
+ * steps (micro-batches, loss normalised over the whole step, global-norm clipping, AdamW on a
+ * schedule), evaluates, checkpoints, and writes {@code final/} last, only on success.
+ *
+ * <p>{@link #requestStop} may be called from any thread (a signal handler, a gRPC call): the
+ * current step finishes, a checkpoint is written, and {@link #run} returns.
+ */
+public final class FineTuneRun {
+    private final FineTuneJobSpec spec;
+    private final TrainingResources resources;
+    private final Objective objective;
+    private final ResponseLoss responseLoss;
+    private final AtomicReference<RunOutcome> stopRequest = new AtomicReference<>();
+
+    public FineTuneRun(FineTuneJobSpec spec, TrainingResources resources, Objective objective, int lossChunkTokens) {
+        this.spec = spec;
+        this.resources = resources;
+        this.objective = objective;
+        this.responseLoss = new ResponseLoss(lossChunkTokens);
+    }
+
+    public void requestStop(RunOutcome reason) {
+        stopRequest.compareAndSet(null, reason);
+    }
+
+    public RunResult run(TrainingListener listener) {
+        TrainingSpec training = spec.getTraining();
+        Path output = Path.of(spec.getOutput().getPath());
+        List<TrainingExample> train = resources.train().examples();
+        TrainingPlan plan = TrainingPlan.of(training, train.size());
+        CheckpointStore checkpoints = new CheckpointStore(output, spec.getCheckpoint().getKeep());
+        CausalLm model = resources.model();
+        NDManager root = model.manager();
+        model.setTrainable(true);
+
+        AdamW optimizer = new AdamW(model.parameters(), root.newSubManager(), new AdamWSettings(
+                training.getAdamBeta1(), training.getAdamBeta2(), training.getAdamEpsilon(), training.getWeightDecay()));
+        long startStep = resources.resumedFrom().map(c -> {
+            checkpoints.restoreOptimizer(c, optimizer, root);
+            return c.state().step();
+        }).orElse(0L);
+        LearningRateSchedule schedule = new LearningRateSchedule(
+                training.getSchedule(), training.getLearningRate(), plan.totalSteps(), training.getWarmupRatio());
+        StepSampler sampler = new StepSampler(train.size(), plan.batchSize(), training.getSeed(), spec.getData().isShuffle());
+        Evaluator evaluator = new Evaluator(responseLoss, resources.tokenizer(), plan.microBatchSize(),
+                training.getEvalMaxNewTokens(), training.getEvalMaxExamples(), spec.getData().getAnswerMarker());
+        Path companions = Path.of(spec.getModel().getPath());
+
+        listener.onStart(plan, startStep);
+        try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), startStep)) {
+            if (startStep == 0) {
+                evaluate(evaluator, model, 0, metrics, listener);
+            }
+            long lastCheckpoint = startStep;
+            long step = startStep;
+            while (step < plan.totalSteps()) {
+                StepMetrics stepMetrics = trainStep(model, optimizer, schedule, sampler, plan, train, step);
+                step++;
+                metrics.append(stepMetrics);
+                listener.onStep(stepMetrics);
+                boolean last = step == plan.totalSteps();
+                if (!last && training.getEvalEverySteps() > 0 && step % training.getEvalEverySteps() == 0) {
+                    evaluate(evaluator, model, step, metrics, listener);
+                }
+                int every = spec.getCheckpoint().getEverySteps();
+                boolean stopping = stopRequest.get() != null && !last;
+                if ((every > 0 && step % every == 0) || stopping) {
+                    checkpoint(checkpoints, model, companions, optimizer, plan, step, listener);
+                    lastCheckpoint = step;
+                }
+                if (stopping) {
+                    RunResult stopped = new RunResult(stopRequest.get(), step, plan.totalSteps(), null, null);
+                    listener.onFinish(stopped);
+                    return stopped;
+                }
+            }
+            Optional<EvalMetrics> finalEval = evaluate(evaluator, model, step, metrics, listener);
+            if (lastCheckpoint != step && spec.getCheckpoint().getEverySteps() > 0) {
+                checkpoint(checkpoints, model, companions, optimizer, plan, step, listener);
+            }
+            Path finalDir = output.resolve("final");
+            AtomicDirectory.write(finalDir, dir -> ModelDirectory.save(model, companions, dir));
+            RunResult result = new RunResult(RunOutcome.SUCCEEDED, step, plan.totalSteps(), finalEval.orElse(null), finalDir);
+            listener.onFinish(result);
+            return result;
+        }
+    }
+
+    private StepMetrics trainStep(CausalLm model, AdamW optimizer, LearningRateSchedule schedule,
+            StepSampler sampler, TrainingPlan plan, List<TrainingExample> train, long step) {
+        long started = System.nanoTime();
+        List<Batch> microBatches = microBatches(sampler.indicesForStep(step), train, plan.microBatchSize());
+        long stepTokens = 0;
+        long inputTokens = 0;
+        for (Batch batch : microBatches) {
+            stepTokens += ResponseTargets.countTargets(batch.completionMask());
+            inputTokens += batch.tokenCount();
+        }
+        NDManager root = model.manager();
+        GradientClipping.zero(model.trainableParameters(), root);
+        TokenStats stats = new TokenStats();
+        double progress = (double) step / plan.totalSteps();
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            for (Batch batch : microBatches) {
+                stats.add(responseLoss.forwardBackward(model, batch, stepTokens, objective, collector, progress));
+            }
+        }
+        double gradNorm = GradientClipping.clip(model.trainableParameters(), spec.getTraining().getMaxGradNorm(), root);
+        if (!Double.isFinite(stats.objectiveLoss()) || !Double.isFinite(gradNorm)) {
+            throw new NonFiniteLossException(String.format(
+                    "training stopped at step %d: loss %s, gradient norm %s; the weights were not updated with it "
+                            + "and the newest checkpoint is kept (try a lower spec.training.learningRate)",
+                    step + 1, stats.objectiveLoss(), gradNorm));
+        }
+        double learningRate = schedule.at(step);
+        optimizer.step(learningRate);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new StepMetrics(step + 1, plan.totalSteps(), plan.epochAt(step + 1), stats.objectiveLoss(), stats.nll(),
+                stats.meanTargetProbability(), stats.lowProbabilityRatio(), stats.tokenAccuracy(), learningRate,
+                gradNorm, inputTokens / seconds, stats.tokens(), seconds);
+    }
+
+    private List<Batch> microBatches(int[] indices, List<TrainingExample> train, int microBatchSize) {
+        List<Batch> batches = new ArrayList<>();
+        for (int start = 0; start < indices.length; start += microBatchSize) {
+            List<TrainingExample> examples = new ArrayList<>();
+            for (int i = start; i < Math.min(indices.length, start + microBatchSize); i++) {
+                examples.add(train.get(indices[i]));
+            }
+            batches.add(Batch.of(examples, resources.tokenizer().padId()));
+        }
+        return batches;
+    }
+
+    private Optional<EvalMetrics> evaluate(Evaluator evaluator, CausalLm model, long step, MetricsLog metrics,
+            TrainingListener listener) {
+        if (resources.eval().isEmpty()) {
+            return Optional.empty();
+        }
+        listener.onEvalStart(step);
+        EvalMetrics result = evaluator.evaluate(model, resources.eval().get().examples(), step);
+        metrics.append(result);
+        listener.onEval(result);
+        return Optional.of(result);
+    }
+
+    private void checkpoint(CheckpointStore checkpoints, CausalLm model, Path companions, AdamW optimizer,
+            TrainingPlan plan, long step, TrainingListener listener) {
+        long started = System.nanoTime();
+        TrainerState state = new TrainerState(step, plan.totalSteps(), spec.getTraining().getSeed(), objective.name(),
+                step * plan.batchSize());
+        Path dir = checkpoints.save(model, companions, optimizer, state);
+        listener.onCheckpoint(step, dir, (System.nanoTime() - started) / 1e9);
+    }
+}

@@ -1,0 +1,115 @@
+package io.dftune.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Embedding;
+import ai.djl.training.GradientCollector;
+import io.dftune.engine.data.Batch;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.nd.Constants;
+import io.dftune.engine.objective.Objective;
+import io.dftune.engine.objective.TokenScores;
+
+/**
+ * The loss over the response tokens of a micro-batch: selects the positions that predict a
+ * response token, applies the LM head and the objective in chunks of tokens, and divides by the
+ * response-token count of the whole optimizer step.
+ *
+ * <p>For training, the chunks are differentiated one at a time against a detached copy of the
+ * hidden states, and the accumulated hidden-state gradient is then pushed through the
+ * transformer once. Peak memory therefore holds one chunk's [chunk, vocab] logits, not the
+ * logits of every token.
+ */
+public final class ResponseLoss {
+    private final int chunkTokens;
+
+    public ResponseLoss(int chunkTokens) {
+        if (chunkTokens < 1) {
+            throw new IllegalArgumentException("chunkTokens must be >= 1");
+        }
+        this.chunkTokens = chunkTokens;
+    }
+
+    /**
+     * Runs forward and backward for one micro-batch, accumulating gradients into the model.
+     *
+     * @param stepTokens response tokens in the whole optimizer step (the loss normaliser)
+     */
+    public TokenStats forwardBackward(
+            CausalLm model, Batch batch, long stepTokens, Objective objective, GradientCollector collector,
+            double progress) {
+        TokenStats stats = new TokenStats();
+        ResponseTargets targets = ResponseTargets.of(batch);
+        if (targets.count() == 0) {
+            return stats;
+        }
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray hidden = flatHidden(model, batch, scope);
+            NDArray detached = hidden.stopGradient();
+            detached.setRequiresGradient(true);
+            NDArray normaliser = Constants.scalar(scope, (float) (1.0 / stepTokens));
+            for (int start = 0; start < targets.count(); start += chunkTokens) {
+                int end = Math.min(targets.count(), start + chunkTokens);
+                try (NDManager chunkScope = scope.newSubManager()) {
+                    NDArray lossSum = scoreChunk(model, detached, targets, start, end, objective, progress,
+                            chunkScope, stats);
+                    collector.backward(lossSum.mul(normaliser));
+                }
+            }
+            NDArray hiddenGradient = detached.getGradient();
+            hiddenGradient.attach(scope);
+            collector.backward(hidden.mul(hiddenGradient).sum());
+        }
+        return stats;
+    }
+
+    /** Scores one micro-batch without building a graph (evaluation). */
+    public TokenStats score(CausalLm model, Batch batch, Objective objective) {
+        TokenStats stats = new TokenStats();
+        ResponseTargets targets = ResponseTargets.of(batch);
+        if (targets.count() == 0) {
+            return stats;
+        }
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray hidden = flatHidden(model, batch, scope);
+            for (int start = 0; start < targets.count(); start += chunkTokens) {
+                int end = Math.min(targets.count(), start + chunkTokens);
+                try (NDManager chunkScope = scope.newSubManager()) {
+                    scoreChunk(model, hidden, targets, start, end, objective, 1.0, chunkScope, stats);
+                }
+            }
+        }
+        return stats;
+    }
+
+    private static NDArray flatHidden(CausalLm model, Batch batch, NDManager scope) {
+        NDArray ids = scope.create(batch.inputIds());
+        NDArray hidden = model.hiddenStates(ids);
+        Shape shape = hidden.getShape();
+        return hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
+    }
+
+    /** Returns the objective's (unnormalised) loss sum for targets [start, end) and records stats. */
+    private static NDArray scoreChunk(
+            CausalLm model, NDArray flatHidden, ResponseTargets targets, int start, int end, Objective objective,
+            double progress, NDManager chunkScope, TokenStats stats) {
+        int count = end - start;
+        NDArray positions = chunkScope.create(targets.positions(start, end));
+        NDArray targetIds = chunkScope.create(targets.tokenIds(start, end)).reshape(count, 1);
+        NDArray selected = Embedding.embedding(positions, flatHidden, null).head();
+        NDArray logits = model.logits(selected);
+        NDArray vocabLogProbs = logits.logSoftmax(-1);
+        NDArray targetLogProbs = vocabLogProbs.gather(targetIds, 1).reshape(count);
+        NDArray lossSum = objective.tokenLoss(new TokenScores(targetLogProbs, vocabLogProbs, progress)).sum();
+
+        long[] argmax = logits.stopGradient().argMax(-1).toLongArray();
+        long[] expected = targets.tokenIds(start, end);
+        boolean[] correct = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            correct[i] = argmax[i] == expected[i];
+        }
+        stats.add(targetLogProbs.stopGradient().toFloatArray(), correct, lossSum.stopGradient().getFloat());
+        return lossSum;
+    }
+}

@@ -1,0 +1,45 @@
+package io.dftune.trainer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code dftune}: fine-tune, evaluate and sample Hugging Face-format causal LMs with DFT. */
+@Command(
+        name = "dftune",
+        mixinStandardHelpOptions = true,
+        version = "dftune 0.1.0",
+        description = "Fine-tune language models with Dynamic Fine-Tuning (DFT).",
+        subcommands = {RunCommand.class, EvalCommand.class, GenerateCommand.class})
+public final class DftuneCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec commandSpec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "name a command: run, eval or generate");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; failures print one line on stderr. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new DftuneCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("dftune: " + oneLine(e));
+            return ExitCodes.FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    static String oneLine(Throwable e) {
+        Throwable cause = e;
+        while (cause.getMessage() == null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return message.replace('\n', ' ').strip();
+    }
+}

@@ -1,0 +1,207 @@
+package io.dftune.engine.data;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.dftune.engine.tokenizer.ChatMessage;
+import io.dftune.engine.tokenizer.ChatTemplateException;
+import io.dftune.engine.tokenizer.ModelTokenizer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads a JSONL training file into {@link TrainingExample}s. One record per line, blank lines ignored; the
+ * file's format ({@link DataFormat}) is fixed by its first record. Extra keys are ignored; {@code answer}
+ * (string or number) is optional in every format.
+ *
+ * <ul>
+ *   <li>{@code prompt}/{@code response}: the prompt is rendered as one user message with the generation
+ *       prompt when the model has a chat template, else used raw. Ids are [BOS if the tokenizer adds one
+ *       and the text does not already start with it] + encode(prompt text) (mask 0) + encode(response) +
+ *       EOS (mask 1; no second EOS if the response text already ends with it).
+ *   <li>{@code messages}: only assistant turns are trained (content plus the tokens that end the turn).
+ *       Without a chat template the conversation is rendered as plain {@code "User: ...\n"} /
+ *       {@code "Assistant: ...<eos>\n"} lines (see {@code MessagesEncoder}).
+ *   <li>{@code input_ids}/{@code completion_mask}: taken as given after validation.
+ * </ul>
+ *
+ * <p>Sequences longer than {@code maxLength} keep their beginning. The mask at position 0 is always 0
+ * (nothing predicts the first token). A record left without response tokens is skipped and counted.
+ * All problems surface as {@link DatasetException} naming the file and, for a record, its line.
+ */
+public final class JsonlDataset {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final Path file;
+    private final ModelTokenizer tok;
+    private final int maxLength;
+    private PromptResponseEncoder promptResponse;
+    private MessagesEncoder messages;
+    private PretokenizedEncoder pretokenized;
+
+    private DataFormat format;
+    private int formatLine;
+    private int records;
+    private int skipped;
+    private int truncated;
+    private final List<TrainingExample> examples = new ArrayList<>();
+
+    private JsonlDataset(Path file, ModelTokenizer tok, int maxLength) {
+        this.file = file;
+        this.tok = tok;
+        this.maxLength = maxLength;
+    }
+
+    /**
+     * @param maxLength the longest sequence kept, in tokens (at least 2: one context token and one target)
+     * @throws DatasetException if the file is missing, unreadable, empty, has a bad record, mixes formats, or
+     *     if every record was skipped
+     */
+    public static LoadedDataset load(Path file, ModelTokenizer tok, int maxLength) {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("maxLength must be at least 2, got " + maxLength);
+        }
+        return new JsonlDataset(file, tok, maxLength).read();
+    }
+
+    private LoadedDataset read() {
+        if (Files.isDirectory(file)) {
+            throw new DatasetException("dataset path " + file + " is a directory, expected a JSONL file");
+        }
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (!line.isBlank()) {
+                    readRecord(line, lineNo);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new DatasetException("dataset file not found: " + file, e);
+        } catch (CharacterCodingException e) {
+            throw new DatasetException(file + " is not valid UTF-8 text", e);
+        } catch (IOException e) {
+            throw new DatasetException("cannot read dataset file " + file + ": " + e, e);
+        }
+        if (records == 0) {
+            throw new DatasetException(file + " contains no records (the file is empty or blank)");
+        }
+        if (examples.isEmpty()) {
+            throw new DatasetException("all " + records + " records of " + file + " were skipped: none has a "
+                    + "response token within the max length of " + maxLength + " tokens");
+        }
+        return new LoadedDataset(examples, format, skipped, truncated, file);
+    }
+
+    private void readRecord(String line, int lineNo) {
+        try {
+            JsonNode record = parse(line);
+            DataFormat f = DataFormat.detect(record);
+            if (format == null) {
+                format = f;
+                formatLine = lineNo;
+            } else if (f != format) {
+                throw new RecordException("record is in " + f + " format but the file's first record (line "
+                        + formatLine + ") is " + format + "; use one format per file");
+            }
+            records++;
+            TokenSequence seq = encode(record);
+            TrainingExample ex = seq.toExample(maxLength, promptOf(record), RecordFields.optionalText(record, "answer"));
+            if (ex.responseTokenCount() == 0) {
+                skipped++;
+            } else {
+                truncated += seq.truncatedBy(maxLength) ? 1 : 0;
+                examples.add(ex);
+            }
+        } catch (RecordException | ChatTemplateException e) {
+            throw new DatasetException(file + " line " + lineNo + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        JsonNode n;
+        try (JsonParser parser = JSON.createParser(line)) {
+            n = JSON.readTree(parser);
+            if (n != null && parser.nextToken() != null) {
+                throw new RecordException("unexpected text after the JSON value at column "
+                        + parser.currentTokenLocation().getColumnNr());
+            }
+        } catch (JsonProcessingException e) {
+            int col = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+            throw new RecordException("invalid JSON" + (col > 0 ? " at column " + col : "") + ": "
+                    + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new RecordException("expected a JSON object, got " + (n == null ? "nothing" : RecordFields.describe(n)));
+        }
+        return n;
+    }
+
+    private TokenSequence encode(JsonNode record) {
+        return switch (format) {
+            case PROMPT_RESPONSE -> promptResponseEncoder().encode(
+                    RecordFields.requiredString(record, "prompt"), RecordFields.requiredString(record, "response"));
+            case MESSAGES -> messagesEncoder().encode(RecordFields.messages(record));
+            case PRETOKENIZED -> pretokenizedEncoder().encode(record);
+        };
+    }
+
+    /** The prompt as given: the prompt field, or the last user message before the first assistant turn. */
+    private String promptOf(JsonNode record) {
+        return switch (format) {
+            case PROMPT_RESPONSE -> record.get("prompt").asText();
+            case MESSAGES -> {
+                String prompt = null;
+                for (ChatMessage m : RecordFields.messages(record)) {
+                    if (m.role().equals("assistant")) {
+                        break;
+                    }
+                    prompt = m.role().equals("user") ? m.content() : prompt;
+                }
+                yield prompt;
+            }
+            case PRETOKENIZED -> null;
+        };
+    }
+
+    private PromptResponseEncoder promptResponseEncoder() {
+        if (promptResponse == null) {
+            promptResponse = new PromptResponseEncoder(tok);
+        }
+        return promptResponse;
+    }
+
+    private MessagesEncoder messagesEncoder() {
+        if (messages == null) {
+            messages = new MessagesEncoder(tok);
+        }
+        return messages;
+    }
+
+    private PretokenizedEncoder pretokenizedEncoder() {
+        if (pretokenized == null) {
+            pretokenized = new PretokenizedEncoder(tok.vocabSize());
+        }
+        return pretokenized;
+    }
+}

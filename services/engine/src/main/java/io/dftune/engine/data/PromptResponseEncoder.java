@@ -1,0 +1,34 @@
+package io.dftune.engine.data;
+
+import io.dftune.engine.tokenizer.ChatMessage;
+import io.dftune.engine.tokenizer.ModelTokenizer;
+import java.util.List;
+
+/**
+ * {@code prompt}/{@code response} records: the prompt goes through the chat template as one user message
+ * with the generation prompt (raw text when the model has no template) and is not trained; the response
+ * and the EOS after it are.
+ */
+final class PromptResponseEncoder {
+    private final ModelTokenizer tok;
+
+    PromptResponseEncoder(ModelTokenizer tok) {
+        this.tok = tok;
+    }
+
+    TokenSequence encode(String prompt, String response) {
+        String promptText = tok.hasChatTemplate()
+                ? tok.applyChatTemplate(List.of(ChatMessage.user(prompt)), true)
+                : prompt;
+        TokenSequence seq = new TokenSequence();
+        Bos.addIfNeeded(tok, promptText, seq);
+        seq.addText(tok, promptText, false);
+        int promptEnd = seq.size();
+        seq.addText(tok, response, true);
+        // A response whose text already ends with the EOS token string should not get a second EOS.
+        if (seq.size() == promptEnd || seq.lastId() != tok.eosId()) {
+            seq.add(tok.eosId(), true);
+        }
+        return seq;
+    }
+}

@@ -1,0 +1,476 @@
+#!/usr/bin/python3
+"""Independent numerical reference for dftune's Java engine.
+
+Writes and reads Hugging Face-format Llama/Qwen2 checkpoints (config.json + safetensors, single or
+sharded) and computes the HF causal-LM forward pass and the SFT/DFT loss aggregates, written from
+the Hugging Face math with torch tensor ops (no transformers, no safetensors package).
+
+Run with /usr/bin/python3 (Debian's python3-torch and python3-numpy). Commands:
+
+  make-random --arch llama|qwen2 --out DIR --seed N [--dtype f32|bf16|f16] [--tied] [--shards K]
+              [--llama-bias] [--dump-stats FILE]
+  stats       --model DIR_OR_FILE [--output FILE]
+  convert     --src DIR_OR_FILE --out FILE --dtype f32|bf16|f16
+  score       --model DIR --input FILE --output FILE [--precision f64|f32]
+  selftest
+"""
+
+import argparse
+import json
+import math
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+
+HEADER_DTYPES = {"F32": (4, np.float32), "F16": (2, np.float16), "BF16": (2, np.uint16), "F64": (8, np.float64)}
+CLI_DTYPES = {"f32": "F32", "bf16": "BF16", "f16": "F16"}
+TORCH_NAMES = {"F32": "float32", "BF16": "bfloat16", "F16": "float16"}
+
+SMALL_SIZES = dict(vocab_size=97, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                   num_attention_heads=4, num_key_value_heads=2, head_dim=16)
+
+
+# ---------------------------------------------------------------------------------------------
+# 16-bit float bit handling
+
+def bf16_bits_to_f32(bits):
+    return (bits.astype(np.uint32) << np.uint32(16)).view(np.float32)
+
+
+def f32_to_bf16_bits(values):
+    """Round to nearest, ties to even, on the raw float32 bits; NaN stays NaN."""
+    values = np.array(values, dtype=np.float32, order="C")
+    u = values.reshape(-1).view(np.uint32).astype(np.uint64)
+    rounded = ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+    nan = np.isnan(values.reshape(-1))
+    rounded[nan] = ((u[nan] >> 16) | 0x40).astype(np.uint16)
+    return rounded.reshape(values.shape)
+
+
+def encode(values, header_dtype):
+    """float32 array -> raw little-endian element array for a safetensors data section."""
+    values = np.array(values, dtype=np.float32, order="C")
+    if header_dtype == "F32":
+        return values.astype("<f4")
+    if header_dtype == "F16":
+        return values.astype("<f2")
+    if header_dtype == "BF16":
+        return f32_to_bf16_bits(values).astype("<u2")
+    if header_dtype == "F64":
+        return values.astype("<f8")
+    raise ValueError("unsupported dtype " + header_dtype)
+
+
+def decode(raw, header_dtype):
+    """raw element array -> float64 values."""
+    if header_dtype == "BF16":
+        return bf16_bits_to_f32(raw).astype(np.float64)
+    return raw.astype(np.float64)
+
+
+# ---------------------------------------------------------------------------------------------
+# safetensors files
+
+def write_safetensors(path, tensors, metadata=None):
+    """tensors: ordered dict name -> (header_dtype, raw little-endian element array with its shape)."""
+    header = {}
+    if metadata:
+        header["__metadata__"] = metadata
+    offset = 0
+    for name, (dtype, raw) in tensors.items():
+        size = raw.size * HEADER_DTYPES[dtype][0]
+        header[name] = {"dtype": dtype, "shape": list(raw.shape), "data_offsets": [offset, offset + size]}
+        offset += size
+    blob = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    blob += b" " * ((8 - len(blob) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(blob)))
+        f.write(blob)
+        for _, (_, raw) in tensors.items():
+            f.write(np.ascontiguousarray(raw).tobytes())
+    return offset
+
+
+def read_safetensors(path):
+    """-> ordered dict name -> (header_dtype, raw element array shaped)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 8:
+        raise ValueError("%s: too short" % path)
+    (n,) = struct.unpack("<Q", data[:8])
+    if n > len(data) - 8:
+        raise ValueError("%s: header length %d exceeds the file" % (path, n))
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    body = data[8 + n:]
+    out = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = entry["dtype"]
+        if dtype not in HEADER_DTYPES:
+            raise ValueError("%s: tensor %s has unsupported dtype %s" % (path, name, dtype))
+        begin, end = entry["data_offsets"]
+        width, np_type = HEADER_DTYPES[dtype]
+        shape = tuple(entry["shape"])
+        count = int(np.prod(shape)) if shape else 1
+        if end - begin != count * width or end > len(body):
+            raise ValueError("%s: tensor %s has bad data_offsets %s" % (path, name, entry["data_offsets"]))
+        raw = np.frombuffer(body[begin:end], dtype=np.dtype(np_type).newbyteorder("<")).reshape(shape)
+        out[name] = (dtype, raw)
+    return out
+
+
+def read_checkpoint(path):
+    """A model dir (index or model.safetensors), a .safetensors file or an index file."""
+    if os.path.isdir(path):
+        index = os.path.join(path, "model.safetensors.index.json")
+        path = index if os.path.exists(index) else os.path.join(path, "model.safetensors")
+    if path.endswith(".index.json"):
+        with open(path) as f:
+            weight_map = json.load(f)["weight_map"]
+        shards = {}
+        out = {}
+        for name, shard in weight_map.items():
+            if shard not in shards:
+                shards[shard] = read_safetensors(os.path.join(os.path.dirname(path), shard))
+            out[name] = shards[shard][name]
+        return out
+    return read_safetensors(path)
+
+
+def tensor_stats(tensors):
+    stats = {}
+    for name, (dtype, raw) in tensors.items():
+        values = decode(raw, dtype)
+        flat = values.reshape(-1)
+        stats[name] = {"dtype": dtype, "shape": list(values.shape), "sum": float(flat.sum()),
+                       "abs_sum": float(np.abs(flat).sum()), "first": [float(v) for v in flat[:4]]}
+    return {"tensors": stats}
+
+
+# ---------------------------------------------------------------------------------------------
+# random checkpoints
+
+def parameter_shapes(cfg):
+    """HF state_dict names and shapes, in the order transformers lists them."""
+    h, v, i = cfg["hidden_size"], cfg["vocab_size"], cfg["intermediate_size"]
+    nh, nkv = cfg["num_attention_heads"], cfg["num_key_value_heads"]
+    hd = cfg.get("head_dim") or h // nh
+    qwen = cfg["model_type"] == "qwen2"
+    qkv_bias = qwen or cfg.get("attention_bias", False)
+    o_bias = (not qwen) and cfg.get("attention_bias", False)
+    mlp_bias = (not qwen) and cfg.get("mlp_bias", False)
+    shapes = [("model.embed_tokens.weight", (v, h))]
+    for layer in range(cfg["num_hidden_layers"]):
+        p = "model.layers.%d." % layer
+        for proj, out_dim, in_dim, bias in (("self_attn.q_proj", nh * hd, h, qkv_bias),
+                                            ("self_attn.k_proj", nkv * hd, h, qkv_bias),
+                                            ("self_attn.v_proj", nkv * hd, h, qkv_bias),
+                                            ("self_attn.o_proj", h, nh * hd, o_bias),
+                                            ("mlp.gate_proj", i, h, mlp_bias),
+                                            ("mlp.up_proj", i, h, mlp_bias),
+                                            ("mlp.down_proj", h, i, mlp_bias)):
+            shapes.append((p + proj + ".weight", (out_dim, in_dim)))
+            if bias:
+                shapes.append((p + proj + ".bias", (out_dim,)))
+        shapes.append((p + "input_layernorm.weight", (h,)))
+        shapes.append((p + "post_attention_layernorm.weight", (h,)))
+    shapes.append(("model.norm.weight", (h,)))
+    if not cfg.get("tie_word_embeddings", False):
+        shapes.append(("lm_head.weight", (v, h)))
+    return shapes
+
+
+def random_config(arch, header_dtype, tied, llama_bias):
+    cfg = {"architectures": ["LlamaForCausalLM" if arch == "llama" else "Qwen2ForCausalLM"],
+           "model_type": arch}
+    cfg.update(SMALL_SIZES)
+    cfg.update({"hidden_act": "silu", "rms_norm_eps": 1e-6,
+                "rope_theta": 10000.0 if arch == "llama" else 1000000.0, "rope_scaling": None,
+                "max_position_embeddings": 256, "tie_word_embeddings": bool(tied),
+                "bos_token_id": 1, "eos_token_id": 2, "initializer_range": 0.02,
+                "torch_dtype": TORCH_NAMES[header_dtype], "transformers_version": "4.44.0"})
+    if arch == "llama":
+        cfg["attention_bias"] = bool(llama_bias)
+        cfg["mlp_bias"] = bool(llama_bias)
+    else:
+        cfg["use_sliding_window"] = False
+    return cfg
+
+
+def make_random(args):
+    header_dtype = CLI_DTYPES[args.dtype]
+    cfg = random_config(args.arch, header_dtype, args.tied, args.llama_bias)
+    rng = np.random.default_rng(args.seed)
+    tensors = {}
+    for name, shape in parameter_shapes(cfg):
+        if name.endswith("norm.weight"):
+            values = 1.0 + rng.normal(0.0, 0.1, size=shape)
+        else:
+            values = rng.normal(0.0, 0.05, size=shape)
+        tensors[name] = (header_dtype, encode(values.astype(np.float32), header_dtype))
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    if args.shards <= 1:
+        write_safetensors(os.path.join(args.out, "model.safetensors"), tensors, {"format": "pt"})
+    else:
+        names = list(tensors)
+        groups = np.array_split(np.arange(len(names)), args.shards)
+        weight_map, total = {}, 0
+        for k, group in enumerate(groups):
+            shard = "model-%05d-of-%05d.safetensors" % (k + 1, args.shards)
+            part = {names[j]: tensors[names[j]] for j in group}
+            total += write_safetensors(os.path.join(args.out, shard), part, {"format": "pt"})
+            for name in part:
+                weight_map[name] = shard
+        index = {"metadata": {"total_size": total}, "weight_map": dict(sorted(weight_map.items()))}
+        with open(os.path.join(args.out, "model.safetensors.index.json"), "w") as f:
+            json.dump(index, f, indent=2)
+    if args.dump_stats:
+        write_json(args.dump_stats, tensor_stats(tensors))
+
+
+# ---------------------------------------------------------------------------------------------
+# the HF causal-LM forward pass
+
+def load_model(model_dir, dtype):
+    with open(os.path.join(model_dir, "config.json")) as f:
+        cfg = json.load(f)
+    weights = {name: torch.from_numpy(decode(raw, d)).to(dtype) for name, (d, raw) in read_checkpoint(model_dir).items()}
+    return cfg, weights
+
+
+def rms_norm(x, weight, eps):
+    return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * weight
+
+
+def linear(x, weights, prefix):
+    y = x @ weights[prefix + ".weight"].T
+    bias = weights.get(prefix + ".bias")
+    return y if bias is None else y + bias
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+def rotary_cos_sin(positions, head_dim, theta, dtype):
+    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float64) / head_dim))
+    freqs = torch.outer(positions.to(torch.float64), inv_freq)
+    emb = torch.cat((freqs, freqs), dim=-1)
+    return emb.cos().to(dtype), emb.sin().to(dtype)
+
+
+def attention(q, k, v):
+    """q: [nh, T, hd], k/v: [nkv, T, hd]; causal softmax attention with GQA."""
+    n_rep = q.shape[0] // k.shape[0]
+    k = k.repeat_interleave(n_rep, dim=0)  # query head j reads kv head j // n_rep, as HF's repeat_kv
+    v = v.repeat_interleave(n_rep, dim=0)
+    t = q.shape[1]
+    scores = (q @ k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
+    future = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
+    scores = scores.masked_fill(future, float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v
+
+
+def forward(cfg, weights, ids, attention_fn=attention):
+    """ids: list of token ids -> logits [T, vocab]."""
+    nh, nkv = cfg["num_attention_heads"], cfg.get("num_key_value_heads") or cfg["num_attention_heads"]
+    hd = cfg.get("head_dim") or cfg["hidden_size"] // nh
+    eps = cfg.get("rms_norm_eps", 1e-6)
+    embed = weights["model.embed_tokens.weight"]
+    dtype = embed.dtype
+    x = embed[torch.tensor(ids, dtype=torch.long)]
+    t = x.shape[0]
+    cos, sin = rotary_cos_sin(torch.arange(t), hd, cfg.get("rope_theta", 10000.0), dtype)
+    for layer in range(cfg["num_hidden_layers"]):
+        p = "model.layers.%d." % layer
+        h = rms_norm(x, weights[p + "input_layernorm.weight"], eps)
+        q = linear(h, weights, p + "self_attn.q_proj").view(t, nh, hd).transpose(0, 1)
+        k = linear(h, weights, p + "self_attn.k_proj").view(t, nkv, hd).transpose(0, 1)
+        v = linear(h, weights, p + "self_attn.v_proj").view(t, nkv, hd).transpose(0, 1)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        out = attention_fn(q, k, v).transpose(0, 1).reshape(t, nh * hd)
+        x = x + linear(out, weights, p + "self_attn.o_proj")
+        h = rms_norm(x, weights[p + "post_attention_layernorm.weight"], eps)
+        gate = linear(h, weights, p + "mlp.gate_proj")
+        up = linear(h, weights, p + "mlp.up_proj")
+        x = x + linear(torch.nn.functional.silu(gate) * up, weights, p + "mlp.down_proj")
+    x = rms_norm(x, weights["model.norm.weight"], eps)
+    head = weights["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings", False) else weights["lm_head.weight"]
+    return x @ head.T
+
+
+def score_examples(cfg, weights, examples):
+    per_example, all_log_probs, logits0 = [], [], None
+    for n, example in enumerate(examples):
+        ids, mask = example["input_ids"], example["completion_mask"]
+        if len(ids) != len(mask):
+            raise ValueError("example %d: input_ids and completion_mask differ in length" % n)
+        if any(i < 0 or i >= cfg["vocab_size"] for i in ids):
+            raise ValueError("example %d: token id out of range [0, %d)" % (n, cfg["vocab_size"]))
+        logits = forward(cfg, weights, ids)
+        if n == 0:
+            logits0 = logits
+        log_probs = torch.log_softmax(logits.to(torch.float64), dim=-1)
+        positions = [t + 1 for t in range(len(ids) - 1) if mask[t + 1] == 1]
+        targets = [float(log_probs[t - 1, ids[t]]) for t in positions]
+        per_example.append({"target_positions": positions, "target_token_ids": [ids[t] for t in positions],
+                            "target_log_probs": targets})
+        all_log_probs.extend(targets)
+    lp = np.array(all_log_probs, dtype=np.float64)
+    p = np.exp(lp)
+    count = int(lp.size)
+    result = {"examples": per_example, "tokens": count,
+              "nll": float(-lp.sum() / count) if count else None,
+              "dft_loss": float(-(p * lp).sum() / count) if count else None,
+              "mean_target_prob": float(p.sum() / count) if count else None,
+              "low_prob_ratio": float((p < 0.1).sum() / count) if count else None,
+              "logits_example0": None if logits0 is None else logits0.to(torch.float64).tolist()}
+    return result
+
+
+def score(args):
+    dtype = torch.float64 if args.precision == "f64" else torch.float32
+    cfg, weights = load_model(args.model, dtype)
+    with open(args.input) as f:
+        examples = json.load(f)
+    if isinstance(examples, dict):
+        examples = examples["examples"]
+    result = score_examples(cfg, weights, examples)
+    result["precision"] = args.precision
+    write_json(args.output, result)
+
+
+# ---------------------------------------------------------------------------------------------
+# other commands
+
+def stats(args):
+    result = tensor_stats(read_checkpoint(args.model))
+    if args.output:
+        write_json(args.output, result)
+    else:
+        json.dump(result, sys.stdout)
+
+
+def convert(args):
+    """Re-encodes a checkpoint as one file; rounding by torch/numpy casts, not by this file's bit code."""
+    header_dtype = CLI_DTYPES[args.dtype]
+    out = {}
+    for name, (dtype, raw) in read_checkpoint(args.src).items():
+        values = np.ascontiguousarray(decode(raw, dtype).astype(np.float32))
+        if header_dtype == "BF16":
+            bits = torch.from_numpy(values).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+            out[name] = (header_dtype, bits.astype("<u2"))
+        elif header_dtype == "F16":
+            out[name] = (header_dtype, values.astype("<f2"))
+        else:
+            out[name] = (header_dtype, values.astype("<f4"))
+    write_safetensors(args.out, out, {"format": "pt"})
+
+
+def loop_attention(q, k, v):
+    """Position-by-position attention with explicit GQA head mapping, for the self-test."""
+    nh, t, hd = q.shape
+    n_rep = nh // k.shape[0]
+    out = torch.zeros_like(q)
+    for head in range(nh):
+        kv = head // n_rep
+        for i in range(t):
+            s = torch.stack([torch.dot(q[head, i], k[kv, j]) for j in range(i + 1)]) / math.sqrt(hd)
+            w = torch.exp(s - s.max())
+            w = w / w.sum()
+            out[head, i] = sum(w[j] * v[kv, j] for j in range(i + 1))
+    return out
+
+
+def selftest(_args):
+    rng = np.random.default_rng(7)
+    # bf16 rounding against torch's cast, specials included
+    values = np.concatenate([rng.normal(0, 10, 10000), [0.0, -0.0, 1.0 + 2 ** -8, 1.0 + 3 * 2 ** -8, 3.4e38,
+                                                         -3.4e38, 1e-40, float("inf"), float("-inf")]]).astype(np.float32)
+    torch_bits = torch.from_numpy(values).to(torch.bfloat16).view(torch.int16).numpy().view(np.uint16)
+    assert np.array_equal(f32_to_bf16_bits(values), torch_bits), "bf16 rounding differs from torch"
+    assert np.array_equal(bf16_bits_to_f32(torch_bits), torch.from_numpy(torch_bits.view(np.int16)).view(
+        torch.bfloat16).float().numpy()), "bf16 decoding differs from torch"
+    # safetensors round trip in every dtype
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        for header_dtype in ("F32", "BF16", "F16", "F64"):
+            path = os.path.join(tmp, header_dtype + ".safetensors")
+            raw = encode(values[:12].reshape(3, 4), header_dtype)
+            write_safetensors(path, {"a": (header_dtype, raw), "s": (header_dtype, encode(np.float32([2.5]).reshape(()), header_dtype))})
+            back = read_safetensors(path)
+            assert np.array_equal(back["a"][1], raw) and back["s"][1].shape == (), header_dtype
+            with open(path, "rb") as f:
+                assert struct.unpack("<Q", f.read(8))[0] % 8 == 0, "header not padded to 8 bytes"
+    # rotate-half RoPE == rotating each pair (x[i], x[i + hd/2]) by angle pos * inv_freq[i]
+    hd, t, theta = 8, 5, 10000.0
+    x = torch.from_numpy(rng.normal(size=(2, t, hd)))
+    cos, sin = rotary_cos_sin(torch.arange(t), hd, theta, torch.float64)
+    rotated = x * cos + rotate_half(x) * sin
+    for pos in range(t):
+        for i in range(hd // 2):
+            angle = pos / theta ** (2 * i / hd)
+            a, b = x[:, pos, i], x[:, pos, i + hd // 2]
+            assert torch.allclose(rotated[:, pos, i], a * math.cos(angle) - b * math.sin(angle))
+            assert torch.allclose(rotated[:, pos, i + hd // 2], b * math.cos(angle) + a * math.sin(angle))
+    # the forward pass: vectorised attention == loop attention, and causal (a prefix's logits do not change)
+    cfg = random_config("qwen2", "F32", False, False)
+    weights = {name: torch.from_numpy(rng.normal(0, 0.05, size=shape)) for name, shape in parameter_shapes(cfg)}
+    ids = [int(i) for i in rng.integers(0, cfg["vocab_size"], size=7)]
+    full = forward(cfg, weights, ids)
+    assert torch.allclose(full, forward(cfg, weights, ids, loop_attention), atol=1e-10), "attention differs"
+    assert torch.allclose(full[:4], forward(cfg, weights, ids[:4]), atol=1e-10), "forward is not causal"
+    print("selftest ok")
+
+
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f)
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("make-random")
+    p.add_argument("--arch", choices=["llama", "qwen2"], required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--dtype", choices=sorted(CLI_DTYPES), default="f32")
+    p.add_argument("--tied", action="store_true")
+    p.add_argument("--shards", type=int, default=1)
+    p.add_argument("--llama-bias", action="store_true", help="llama only: attention_bias and mlp_bias true")
+    p.add_argument("--dump-stats", help="write per-tensor sum, abs_sum and first 4 values as JSON")
+    p.set_defaults(run=make_random)
+    p = sub.add_parser("stats")
+    p.add_argument("--model", required=True)
+    p.add_argument("--output")
+    p.set_defaults(run=stats)
+    p = sub.add_parser("convert")
+    p.add_argument("--src", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--dtype", choices=sorted(CLI_DTYPES), required=True)
+    p.set_defaults(run=convert)
+    p = sub.add_parser("score")
+    p.add_argument("--model", required=True)
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--precision", choices=["f64", "f32"], default="f64")
+    p.set_defaults(run=score)
+    p = sub.add_parser("selftest")
+    p.set_defaults(run=selftest)
+    args = parser.parse_args(argv)
+    if getattr(args, "llama_bias", False) and args.arch != "llama":
+        parser.error("--llama-bias applies to --arch llama only")
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,1 +1,0 @@
-package io.dftune.spec; final class Placeholder {}

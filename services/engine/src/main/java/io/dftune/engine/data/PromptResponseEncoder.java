@@ -9,26 +9,37 @@ import java.util.List;
  * with the generation prompt (raw text when the model has no template) and is not trained; the response
  * and the EOS after it are.
  */
-final class PromptResponseEncoder {
+public final class PromptResponseEncoder {
     private final ModelTokenizer tok;
 
     PromptResponseEncoder(ModelTokenizer tok) {
         this.tok = tok;
     }
 
+    /** The token ids a model is prompted with for {@code prompt}, exactly as in training data. */
+    public static int[] promptIds(ModelTokenizer tok, String prompt) {
+        TokenSequence seq = new PromptResponseEncoder(tok).promptSequence(prompt);
+        return seq.toExample(seq.size(), prompt, null).inputIds();
+    }
+
     TokenSequence encode(String prompt, String response) {
-        String promptText = tok.hasChatTemplate()
-                ? tok.applyChatTemplate(List.of(ChatMessage.user(prompt)), true)
-                : prompt;
-        TokenSequence seq = new TokenSequence();
-        Bos.addIfNeeded(tok, promptText, seq);
-        seq.addText(tok, promptText, false);
+        TokenSequence seq = promptSequence(prompt);
         int promptEnd = seq.size();
         seq.addText(tok, response, true);
         // A response whose text already ends with the EOS token string should not get a second EOS.
         if (seq.size() == promptEnd || seq.lastId() != tok.eosId()) {
             seq.add(tok.eosId(), true);
         }
+        return seq;
+    }
+
+    private TokenSequence promptSequence(String prompt) {
+        String promptText = tok.hasChatTemplate()
+                ? tok.applyChatTemplate(List.of(ChatMessage.user(prompt)), true)
+                : prompt;
+        TokenSequence seq = new TokenSequence();
+        Bos.addIfNeeded(tok, promptText, seq);
+        seq.addText(tok, promptText, false);
         return seq;
     }
 }

@@ -3,6 +3,7 @@ package io.dftune.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import io.dftune.engine.nd.Constants;
@@ -63,7 +64,7 @@ public final class CausalLm implements AutoCloseable {
         int length = (int) inputIds.getShape().get(1);
         NDArray causalMask = causalMask(scope, length);
 
-        NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), null).head();
+        NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), SparseFormat.DENSE).head();
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
             String prefix = "model.layers." + layer + ".";
             NDArray normed = rmsNorm(x, param(prefix + "input_layernorm.weight"), eps);

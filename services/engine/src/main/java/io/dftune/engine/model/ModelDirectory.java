@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,12 +20,20 @@ public final class ModelDirectory {
 
     private ModelDirectory() {}
 
+    /** Loads config and weights; any problem is reported with the file and tensor it concerns. */
     public static CausalLm load(Path directory, NDManager parent) {
-        ModelConfig config = ModelConfig.read(directory.resolve("config.json"));
+        if (!Files.isDirectory(directory)) {
+            throw new UncheckedIOException(new NoSuchFileException(directory.toString(), null,
+                    "model directory not found: " + directory));
+        }
         NDManager manager = parent.newSubManager();
         try {
+            ModelConfig config = ModelConfig.read(directory);
             Map<String, NDArray> weights = ModelWeights.load(directory, config, manager);
             return new CausalLm(config, manager, weights);
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

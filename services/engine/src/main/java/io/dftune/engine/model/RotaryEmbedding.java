@@ -37,8 +37,8 @@ final class RotaryEmbedding {
         }
         c.attach(x.getManager());
         s.attach(x.getManager());
-        NDList halves = x.split(2, -1);
-        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), -1);
+        NDList halves = x.split(2, 3);
+        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
         return x.mul(c).add(rotated.mul(s));
     }
 

@@ -82,6 +82,8 @@ public final class CheckpointStore {
         try (NDManager scratch = scratchParent.newSubManager()) {
             Map<String, NDArray> state = SafetensorsReader.read(checkpoint.directory().resolve(OPTIMIZER_FILE), scratch);
             optimizer.restore(state, checkpoint.state().step());
+        } catch (IOException e) {
+            throw new UncheckedIOException("checkpoint " + checkpoint.directory() + ": " + e.getMessage(), e);
         }
     }
 

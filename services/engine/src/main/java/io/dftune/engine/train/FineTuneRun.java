@@ -4,6 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
+import io.dftune.engine.data.Batcher;
+import io.dftune.engine.data.EpochSampler;
 import io.dftune.engine.data.TrainingExample;
 import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.eval.Evaluator;
@@ -19,7 +21,6 @@ import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.TrainingSpec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,7 +69,9 @@ public final class FineTuneRun {
         }).orElse(0L);
         LearningRateSchedule schedule = new LearningRateSchedule(
                 training.getSchedule(), training.getLearningRate(), plan.totalSteps(), training.getWarmupRatio());
-        StepSampler sampler = new StepSampler(train.size(), plan.batchSize(), training.getSeed(), spec.getData().isShuffle());
+        EpochSampler sampler = new EpochSampler(train.size(), plan.epochsSpanned(), training.getSeed(),
+                spec.getData().isShuffle());
+        Batcher batcher = new Batcher(train, resources.tokenizer().padId(), plan.microBatchSize());
         Evaluator evaluator = new Evaluator(responseLoss, resources.tokenizer(), plan.microBatchSize(),
                 training.getEvalMaxNewTokens(), training.getEvalMaxExamples(), spec.getData().getAnswerMarker());
         Path companions = Path.of(spec.getModel().getPath());
@@ -81,7 +84,7 @@ public final class FineTuneRun {
             long lastCheckpoint = startStep;
             long step = startStep;
             while (step < plan.totalSteps()) {
-                StepMetrics stepMetrics = trainStep(model, optimizer, schedule, sampler, plan, train, step);
+                StepMetrics stepMetrics = trainStep(model, optimizer, schedule, sampler, batcher, plan, step);
                 step++;
                 metrics.append(stepMetrics);
                 listener.onStep(stepMetrics);
@@ -114,14 +117,13 @@ public final class FineTuneRun {
     }
 
     private StepMetrics trainStep(CausalLm model, AdamW optimizer, LearningRateSchedule schedule,
-            StepSampler sampler, TrainingPlan plan, List<TrainingExample> train, long step) {
+            EpochSampler sampler, Batcher batcher, TrainingPlan plan, long step) {
         long started = System.nanoTime();
-        List<Batch> microBatches = microBatches(sampler.indicesForStep(step), train, plan.microBatchSize());
-        long stepTokens = 0;
+        List<Batch> microBatches = batcher.microBatches(sampler.stepIndices(step, plan.batchSize()));
+        long stepTokens = Batcher.responseTokenCount(microBatches);
         long inputTokens = 0;
         for (Batch batch : microBatches) {
-            stepTokens += ResponseTargets.countTargets(batch.completionMask());
-            inputTokens += batch.tokenCount();
+            inputTokens += java.util.Arrays.stream(batch.lengths()).sum();
         }
         NDManager root = model.manager();
         GradientClipping.zero(model.trainableParameters(), root);
@@ -145,18 +147,6 @@ public final class FineTuneRun {
         return new StepMetrics(step + 1, plan.totalSteps(), plan.epochAt(step + 1), stats.objectiveLoss(), stats.nll(),
                 stats.meanTargetProbability(), stats.lowProbabilityRatio(), stats.tokenAccuracy(), learningRate,
                 gradNorm, inputTokens / seconds, stats.tokens(), seconds);
-    }
-
-    private List<Batch> microBatches(int[] indices, List<TrainingExample> train, int microBatchSize) {
-        List<Batch> batches = new ArrayList<>();
-        for (int start = 0; start < indices.length; start += microBatchSize) {
-            List<TrainingExample> examples = new ArrayList<>();
-            for (int i = start; i < Math.min(indices.length, start + microBatchSize); i++) {
-                examples.add(train.get(indices[i]));
-            }
-            batches.add(Batch.of(examples, resources.tokenizer().padId()));
-        }
-        return batches;
     }
 
     private Optional<EvalMetrics> evaluate(Evaluator evaluator, CausalLm model, long step, MetricsLog metrics,

@@ -3,6 +3,7 @@ package io.dftune.engine.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dftune.engine.eval.EvalJson;
 import io.dftune.engine.eval.EvalMetrics;
 
 import java.io.BufferedWriter;

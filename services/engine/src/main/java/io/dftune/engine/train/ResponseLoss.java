@@ -3,6 +3,7 @@ package io.dftune.engine.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
@@ -97,7 +98,7 @@ public final class ResponseLoss {
         int count = end - start;
         NDArray positions = chunkScope.create(targets.positions(start, end));
         NDArray targetIds = chunkScope.create(targets.tokenIds(start, end)).reshape(count, 1);
-        NDArray selected = Embedding.embedding(positions, flatHidden, null).head();
+        NDArray selected = Embedding.embedding(positions, flatHidden, SparseFormat.DENSE).head();
         NDArray logits = model.logits(selected);
         NDArray vocabLogProbs = logits.logSoftmax(-1);
         NDArray targetLogProbs = vocabLogProbs.gather(targetIds, 1).reshape(count);

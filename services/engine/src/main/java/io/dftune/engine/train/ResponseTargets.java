@@ -21,7 +21,7 @@ final class ResponseTargets {
     static ResponseTargets of(Batch batch) {
         int[][] ids = batch.inputIds();
         int[][] mask = batch.completionMask();
-        int count = countTargets(mask);
+        int count = Math.toIntExact(batch.responseTokenCount());
         long[] positions = new long[count];
         long[] tokenIds = new long[count];
         int next = 0;
@@ -36,17 +36,6 @@ final class ResponseTargets {
             }
         }
         return new ResponseTargets(positions, tokenIds);
-    }
-
-    /** Response tokens in the batch that can be targets (position 0 never can). */
-    static int countTargets(int[][] mask) {
-        int count = 0;
-        for (int[] row : mask) {
-            for (int t = 1; t < row.length; t++) {
-                count += row[t] == 1 ? 1 : 0;
-            }
-        }
-        return count;
     }
 
     int count() {

@@ -18,6 +18,11 @@ public record TrainingPlan(long totalSteps, int batchSize, int microBatchSize, i
         return new TrainingPlan(Math.max(1, steps), batch, training.getMicroBatchSize(), trainExamples);
     }
 
+    /** Whole epochs the run's examples reach into (the last may be partial). */
+    public int epochsSpanned() {
+        return Math.toIntExact(Math.max(1, (totalSteps * batchSize + trainExamples - 1) / trainExamples));
+    }
+
     public double epochAt(long stepsDone) {
         return (double) stepsDone * batchSize / trainExamples;
     }

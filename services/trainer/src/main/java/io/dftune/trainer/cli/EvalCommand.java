@@ -1,0 +1,66 @@
+package io.dftune.trainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dftune.engine.data.JsonlDataset;
+import io.dftune.engine.data.LoadedDataset;
+import io.dftune.engine.eval.EvalJson;
+import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.eval.Evaluator;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.tokenizer.ModelTokenizer;
+import io.dftune.engine.train.ResponseLoss;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code dftune eval}: scores a model on a JSONL data set; the last stdout line is one JSON object. */
+@Command(name = "eval", description = "Evaluate a model directory on a JSONL data set.")
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "JSONL data set")
+    Path data;
+
+    @Option(names = "--max-length", defaultValue = "512", description = "Token limit per example (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-new-tokens", defaultValue = "64",
+            description = "Greedy tokens generated for exact match (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--max-examples", defaultValue = "0", description = "Evaluate only the first N examples (0 = all).")
+    int maxExamples;
+
+    @Option(names = "--answer-marker", defaultValue = "####",
+            description = "Text before the final answer in completions (default: ${DEFAULT-VALUE}).")
+    String answerMarker;
+
+    @Override
+    public Integer call() throws Exception {
+        try (NDManager root = NDManager.newBaseManager();
+                ModelTokenizer tokenizer = ModelTokenizer.load(model);
+                CausalLm lm = ModelDirectory.load(model, root)) {
+            LoadedDataset dataset = JsonlDataset.load(data, tokenizer, maxLength);
+            Evaluator evaluator = new Evaluator(new ResponseLoss(1024), tokenizer, batchSize, maxNewTokens,
+                    maxExamples, answerMarker);
+            EvalMetrics metrics = evaluator.evaluate(lm, dataset.examples(), 0);
+            System.err.println(ProgressDisplay.describe(metrics));
+            ObjectMapper json = new ObjectMapper();
+            var line = EvalJson.toJson(json, metrics);
+            line.remove("step");
+            line.put("examples", dataset.size());
+            line.put("skipped", dataset.skippedCount());
+            System.out.println(json.writeValueAsString(line));
+            return ExitCodes.SUCCEEDED;
+        }
+    }
+}

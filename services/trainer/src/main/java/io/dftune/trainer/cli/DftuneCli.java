@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "dftune 0.1.0",
         description = "Fine-tune language models with Dynamic Fine-Tuning (DFT).",
-        subcommands = {RunCommand.class, EvalCommand.class, GenerateCommand.class})
+        subcommands = {RunCommand.class, EvalCommand.class, GenerateCommand.class, MakeExampleCommand.class})
 public final class DftuneCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,179 @@
+package io.dftune.engine.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.dftune.engine.io.SafetensorsReader;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.ModelConfig;
+import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.model.ModelInitializer;
+import io.dftune.engine.objective.Objectives;
+import io.dftune.engine.tokenizer.ByteLevelTokenizerFiles;
+import io.dftune.engine.tokenizer.TokenizerFixtures;
+import io.dftune.spec.FineTuneJobFiles;
+import io.dftune.spec.FineTuneJobSpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The training loop end to end on a tiny model: resume, checkpoints, metrics, failure handling. */
+class FineTuneRunTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void tinyModelAndData() throws IOException {
+        Path model = dir.resolve("model");
+        ByteLevelTokenizerFiles.Written tokenizer = TokenizerFixtures.chatml(model);
+        try (NDManager root = NDManager.newBaseManager();
+                CausalLm lm = ModelInitializer.initialize(
+                        ModelConfig.llama(tokenizer.vocabSize(), 32, 64, 2, 4, 2), root, 1, 0.05)) {
+            ModelDirectory.save(lm, model, model);
+        }
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            lines.add("{\"prompt\": \"add " + i + " and " + (i % 7) + "\", \"response\": \"" + (i + i % 7)
+                    + "\", \"answer\": \"" + (i + i % 7) + "\"}");
+        }
+        Files.write(dir.resolve("train.jsonl"), lines, StandardCharsets.UTF_8);
+        Files.write(dir.resolve("eval.jsonl"), lines.subList(0, 4), StandardCharsets.UTF_8);
+    }
+
+    private FineTuneJobSpec spec(String output, String objective, double learningRate, int microBatchSize) {
+        String yaml = """
+                apiVersion: dftune.io/v1alpha1
+                kind: FineTuneJob
+                metadata: {name: t}
+                spec:
+                  model: {path: model}
+                  data: {train: train.jsonl, eval: eval.jsonl}
+                  objective: {type: %s}
+                  training: {maxSteps: 6, batchSize: 4, microBatchSize: %d, maxLength: 64, learningRate: %s,
+                             evalEverySteps: 3, evalMaxNewTokens: 4}
+                  checkpoint: {everySteps: 2, keep: 2}
+                  output: {path: %s}
+                """.formatted(objective, microBatchSize, learningRate, output);
+        return FineTuneJobFiles.parse(yaml, dir).getSpec();
+    }
+
+    private RunResult run(FineTuneJobSpec spec, TrainingListener listener) {
+        try (NDManager root = NDManager.newBaseManager();
+                TrainingResources resources = TrainingResources.open(spec, root)) {
+            FineTuneRun run = new FineTuneRun(spec, resources, Objectives.create(spec.getObjective()), 16);
+            return run.run(listener);
+        }
+    }
+
+    @Test
+    void stoppedAndResumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws IOException {
+        RunResult whole = run(spec("whole", "dft", 1e-2, 2), TrainingListener.NONE);
+        assertThat(whole.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+
+        FineTuneJobSpec interrupted = spec("interrupted", "dft", 1e-2, 2);
+        FineTuneRun[] current = new FineTuneRun[1];
+        RunResult stopped;
+        try (NDManager root = NDManager.newBaseManager();
+                TrainingResources resources = TrainingResources.open(interrupted, root)) {
+            current[0] = new FineTuneRun(interrupted, resources, Objectives.create(interrupted.getObjective()), 16);
+            stopped = current[0].run(new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics metrics) {
+                    if (metrics.step() == 3) {
+                        current[0].requestStop(RunOutcome.PREEMPTED);
+                    }
+                }
+            });
+        }
+        assertThat(stopped.outcome()).isEqualTo(RunOutcome.PREEMPTED);
+        assertThat(stopped.stepsDone()).isEqualTo(3);
+        assertThat(dir.resolve("interrupted/final")).doesNotExist();
+        assertThat(dir.resolve("interrupted/checkpoints/step-3")).isDirectory();
+
+        long[] resumedFrom = {-1};
+        RunResult resumed = run(interrupted, new TrainingListener() {
+            @Override
+            public void onStart(TrainingPlan plan, long step) {
+                resumedFrom[0] = step;
+            }
+        });
+        assertThat(resumedFrom[0]).isEqualTo(3);
+        assertThat(resumed.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertSameWeights(dir.resolve("whole/final"), dir.resolve("interrupted/final"));
+
+        List<String> steps = Files.readAllLines(dir.resolve("interrupted/metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"type\":\"train\"")).toList();
+        assertThat(steps).hasSize(6);
+        assertThat(Files.readAllLines(dir.resolve("whole/metrics.jsonl")))
+                .anyMatch(l -> l.contains("\"type\":\"eval\"") && l.contains("\"step\":0") && l.contains("exact_match"));
+        // keep: 2 of the checkpoints at steps 2, 4, 6
+        assertThat(dir.resolve("whole/checkpoints/step-2")).doesNotExist();
+        assertThat(dir.resolve("whole/checkpoints/step-6")).isDirectory();
+    }
+
+    @Test
+    void aTornNewestCheckpointIsSkippedForTheNewestGoodOne() throws IOException {
+        FineTuneJobSpec spec = spec("torn", "sft", 1e-2, 4);
+        run(spec, TrainingListener.NONE);
+        Path newest = dir.resolve("torn/checkpoints/step-6");
+        Files.write(newest.resolve("model.safetensors"), new byte[] {1, 2, 3});
+        Files.createDirectories(dir.resolve("torn/checkpoints/.step-8.tmp"));
+        AtomicDelete.final_(dir.resolve("torn/final"));
+
+        long[] resumedFrom = {-1};
+        RunResult result = run(spec, new TrainingListener() {
+            @Override
+            public void onStart(TrainingPlan plan, long step) {
+                resumedFrom[0] = step;
+            }
+        });
+        assertThat(resumedFrom[0]).isEqualTo(4);
+        assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void nonFiniteLossStopsWithAClearMessageAndKeepsTheCheckpoint() throws IOException {
+        Path model = dir.resolve("model");
+        try (NDManager root = NDManager.newBaseManager(); CausalLm lm = ModelDirectory.load(model, root)) {
+            NDArray norm = lm.parameters().get("model.norm.weight");
+            float[] poisoned = norm.toFloatArray();
+            poisoned[0] = Float.NaN;
+            norm.set(poisoned);
+            ModelDirectory.save(lm, model, model);
+        }
+        FineTuneJobSpec spec = spec("nan", "sft", 1e-2, 4);
+        assertThatThrownBy(() -> run(spec, TrainingListener.NONE))
+                .isInstanceOf(NonFiniteLossException.class)
+                .hasMessageContaining("learningRate");
+        assertThat(dir.resolve("nan/final")).doesNotExist();
+    }
+
+    private static void assertSameWeights(Path a, Path b) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, NDArray> left = SafetensorsReader.read(a, manager);
+            Map<String, NDArray> right = SafetensorsReader.read(b, manager);
+            assertThat(right.keySet()).isEqualTo(left.keySet());
+            for (String name : left.keySet()) {
+                assertThat(right.get(name).toFloatArray()).as(name).containsExactly(left.get(name).toFloatArray());
+            }
+        }
+    }
+
+    /** Removes a directory tree (a finished run's final model, to make it resume). */
+    private static final class AtomicDelete {
+        static void final_(Path path) throws IOException {
+            io.dftune.engine.io.AtomicDirectory.deleteRecursively(path);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.dftune.trainer.example;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dftune.engine.io.AtomicDirectory;
+import io.dftune.engine.model.Architecture;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.ModelConfig;
+import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.model.ModelInitializer;
+import io.dftune.engine.objective.Objectives;
+import io.dftune.engine.tokenizer.ByteLevelTokenizerFiles;
+import io.dftune.engine.train.FineTuneRun;
+import io.dftune.engine.train.RunOutcome;
+import io.dftune.engine.train.RunResult;
+import io.dftune.engine.train.TrainingListener;
+import io.dftune.engine.train.TrainingResources;
+import io.dftune.spec.FineTuneJob;
+import io.dftune.spec.FineTuneJobFiles;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Re-creates the bundled example: data sets, a byte-level BPE tokenizer, and a small Llama-layout
+ * base model pretrained here, with SFT through the same engine, on a mix of arithmetic exercises
+ * in which word problems are rare. Fine-tuning on word problems then has something to build on,
+ * which DFT needs.
+ */
+public final class ExampleBuilder {
+    private static final int MAX_OPERAND = 50;
+    private final ObjectMapper json = new ObjectMapper();
+    private final long seed;
+    private final int pretrainSteps;
+    private final ExampleSizes sizes;
+
+    /** Model and data sizes of the example. */
+    public record ExampleSizes(int hidden, int intermediate, int layers, int heads, int kvHeads, int merges,
+            int pretrainExamples, int trainExamples, int evalExamples, double wordProblemShare) {
+        public static ExampleSizes standard() {
+            return new ExampleSizes(128, 384, 4, 4, 2, 200, 30000, 2000, 200, 0.04);
+        }
+    }
+
+    public ExampleBuilder(long seed, int pretrainSteps, ExampleSizes sizes) {
+        this.seed = seed;
+        this.pretrainSteps = pretrainSteps;
+        this.sizes = sizes;
+    }
+
+    /** Writes {@code train.jsonl}, {@code eval.jsonl} and {@code model/} into {@code out}. */
+    public void build(Path out, Path work, TrainingListener progress) throws IOException {
+        Files.createDirectories(out);
+        Files.createDirectories(work);
+        ArithmeticProblems pretrainSource = new ArithmeticProblems(seed, MAX_OPERAND);
+        List<Problem> pretrain = new ArrayList<>();
+        for (int i = 0; i < sizes.pretrainExamples(); i++) {
+            double kind = (i % 100) / 100.0;
+            pretrain.add(kind < sizes.wordProblemShare() ? pretrainSource.wordProblem()
+                    : kind < 0.55 ? pretrainSource.equation() : pretrainSource.chain());
+        }
+        ArithmeticProblems trainSource = new ArithmeticProblems(seed + 1, MAX_OPERAND);
+        ArithmeticProblems evalSource = new ArithmeticProblems(seed + 2, MAX_OPERAND);
+        writeJsonl(work.resolve("pretrain.jsonl"), pretrain, false);
+        writeJsonl(out.resolve("train.jsonl"), generate(trainSource::wordProblem, sizes.trainExamples()), false);
+        writeJsonl(out.resolve("eval.jsonl"), generate(evalSource::wordProblem, sizes.evalExamples()), true);
+
+        Path initial = work.resolve("initial");
+        ByteLevelTokenizerFiles.Written tokenizer = ByteLevelTokenizerFiles.builder()
+                .specialTokens("<|endoftext|>", "<|im_start|>", "<|im_end|>")
+                .eosToken("<|im_end|>")
+                .padToken("<|endoftext|>")
+                .chatTemplate(ByteLevelTokenizerFiles.CHATML_TEMPLATE)
+                .trainMerges(corpus(pretrain), sizes.merges())
+                .write(initial);
+        ModelConfig config = ModelConfig.builder(Architecture.LLAMA)
+                .sizes(tokenizer.vocabSize(), sizes.hidden(), sizes.intermediate(), sizes.layers(), sizes.heads(),
+                        sizes.kvHeads())
+                .tieWordEmbeddings(true)
+                .maxPositionEmbeddings(512)
+                .eosTokenIds(List.of(tokenizer.specialTokenIds().get("<|im_end|>")))
+                .build();
+        try (NDManager root = NDManager.newBaseManager();
+                CausalLm model = ModelInitializer.initialize(config, root, seed, 0.02)) {
+            ModelDirectory.save(model, initial, initial);
+        }
+        Path pretrainOutput = work.resolve("pretrain-output");
+        AtomicDirectory.deleteRecursively(pretrainOutput);
+        RunResult result = pretrain(work, pretrainOutput, progress);
+        if (result.outcome() != RunOutcome.SUCCEEDED) {
+            throw new IllegalStateException("pretraining stopped: " + result.outcome());
+        }
+        Path finalModel = result.finalModel();
+        AtomicDirectory.write(out.resolve("model"), dir -> {
+            try (var files = Files.list(finalModel)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.copy(file, dir.resolve(file.getFileName()));
+                }
+            }
+        });
+    }
+
+    private RunResult pretrain(Path work, Path output, TrainingListener progress) {
+        String yaml = String.join("\n",
+                "apiVersion: dftune.io/v1alpha1",
+                "kind: FineTuneJob",
+                "metadata: {name: example-base-pretraining}",
+                "spec:",
+                "  model: {path: initial}",
+                "  data: {train: pretrain.jsonl}",
+                "  objective: {type: sft}",
+                "  training: {maxSteps: " + pretrainSteps + ", batchSize: 32, maxLength: 128, learningRate: 3e-3,",
+                "             schedule: cosine, warmupRatio: 0.05, weightDecay: 0.01, seed: " + seed + "}",
+                "  checkpoint: {everySteps: 0, keep: 1}",
+                "  output: {path: " + work.relativize(output) + "}",
+                "");
+        FineTuneJob job = FineTuneJobFiles.parse(yaml, work);
+        try (NDManager root = NDManager.newBaseManager();
+                TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
+            FineTuneRun run = new FineTuneRun(job.getSpec(), resources, Objectives.create(job.getSpec().getObjective()),
+                    1024);
+            return run.run(progress);
+        }
+    }
+
+    private static List<Problem> generate(Supplier<Problem> source, int count) {
+        List<Problem> problems = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            problems.add(source.get());
+        }
+        return problems;
+    }
+
+    private static String corpus(List<Problem> problems) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(problems.size(), 5000); i++) {
+            text.append(problems.get(i).prompt()).append('\n').append(problems.get(i).response()).append('\n');
+        }
+        return text.toString();
+    }
+
+    private void writeJsonl(Path file, List<Problem> problems, boolean withAnswer) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Problem p : problems) {
+                ObjectNode line = json.createObjectNode();
+                line.put("prompt", p.prompt());
+                line.put("response", p.response());
+                if (withAnswer) {
+                    line.put("answer", p.answer());
+                }
+                out.write(json.writeValueAsString(line));
+                out.newLine();
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
@@ -102,12 +103,7 @@ class FineTuneRunTest {
         assertThat(dir.resolve("interrupted/checkpoints/step-3")).isDirectory();
 
         long[] resumedFrom = {-1};
-        RunResult resumed = run(interrupted, new TrainingListener() {
-            @Override
-            public void onStart(TrainingPlan plan, long step) {
-                resumedFrom[0] = step;
-            }
-        });
+        RunResult resumed = run(interrupted, recordStart(resumedFrom));
         assertThat(resumedFrom[0]).isEqualTo(3);
         assertThat(resumed.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
         assertSameWeights(dir.resolve("whole/final"), dir.resolve("interrupted/final"));
@@ -129,15 +125,10 @@ class FineTuneRunTest {
         Path newest = dir.resolve("torn/checkpoints/step-6");
         Files.write(newest.resolve("model.safetensors"), new byte[] {1, 2, 3});
         Files.createDirectories(dir.resolve("torn/checkpoints/.step-8.tmp"));
-        AtomicDelete.final_(dir.resolve("torn/final"));
+        AtomicDirectory.deleteRecursively(dir.resolve("torn/final"));
 
         long[] resumedFrom = {-1};
-        RunResult result = run(spec, new TrainingListener() {
-            @Override
-            public void onStart(TrainingPlan plan, long step) {
-                resumedFrom[0] = step;
-            }
-        });
+        RunResult result = run(spec, recordStart(resumedFrom));
         assertThat(resumedFrom[0]).isEqualTo(4);
         assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
     }
@@ -159,6 +150,15 @@ class FineTuneRunTest {
         assertThat(dir.resolve("nan/final")).doesNotExist();
     }
 
+    private static TrainingListener recordStart(long[] resumedFrom) {
+        return new TrainingListener() {
+            @Override
+            public void onStart(TrainingPlan plan, long step) {
+                resumedFrom[0] = step;
+            }
+        };
+    }
+
     private static void assertSameWeights(Path a, Path b) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> left = SafetensorsReader.read(a, manager);
@@ -167,13 +167,6 @@ class FineTuneRunTest {
             for (String name : left.keySet()) {
                 assertThat(right.get(name).toFloatArray()).as(name).containsExactly(left.get(name).toFloatArray());
             }
-        }
-    }
-
-    /** Removes a directory tree (a finished run's final model, to make it resume). */
-    private static final class AtomicDelete {
-        static void final_(Path path) throws IOException {
-            io.dftune.engine.io.AtomicDirectory.deleteRecursively(path);
         }
     }
 }

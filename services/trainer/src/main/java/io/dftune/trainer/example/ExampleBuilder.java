@@ -132,8 +132,8 @@ public final class ExampleBuilder {
         FineTuneJob job = FineTuneJobFiles.parse(yaml, work);
         try (NDManager root = NDManager.newBaseManager();
                 TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
-            FineTuneRun run = new FineTuneRun(job.getSpec(), resources, Objectives.create(job.getSpec().getObjective()),
-                    1024);
+            FineTuneRun run = new FineTuneRun(job.getSpec(), resources,
+                    Objectives.create(job.getSpec().getObjective(), job.getSpec().getTraining()), 1024);
             return run.run(progress);
         }
     }

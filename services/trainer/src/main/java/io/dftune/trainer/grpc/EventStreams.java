@@ -7,8 +7,8 @@ import io.dftune.trainer.service.TrainingSession;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.util.Set;
@@ -17,7 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** The open WatchRun calls; every event appended to the log wakes them. */
-@ApplicationScoped
+// A singleton (no client proxy): the stop-signal hook uses it after the container is gone.
+@Singleton
 public class EventStreams {
     private final EventLog log;
     private final Set<EventStream> open = ConcurrentHashMap.newKeySet();

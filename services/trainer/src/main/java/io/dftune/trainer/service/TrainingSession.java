@@ -20,9 +20,9 @@ import io.dftune.trainer.cli.ExitCodes;
 import io.dftune.trainer.metrics.RunMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * its own thread whether or not anyone watches, stopped by CancelRun or SIGTERM after a
  * checkpoint. Its model stays loaded after training so Generate can use the final weights.
  */
-@ApplicationScoped
+// A singleton, not application-scoped: the stop-signal hook uses it after the container is gone.
+@Singleton
 public class TrainingSession {
     private static final Logger LOG = Logger.getLogger(TrainingSession.class);
     private static final int LOSS_CHUNK_TOKENS = 1024;
@@ -138,10 +139,10 @@ public class TrainingSession {
 
     private void train(FineTuneJobSpec spec, Objective objective, TrainingListener listener) {
         try {
+            NDManager manager = NDManager.newBaseManager();
             // libtorch's grad mode is per thread and on by default; DJL switches it off only on the
             // thread that starts the engine, and the optimizer's in-place updates need it off.
             JniUtils.setGradMode(false);
-            NDManager manager = NDManager.newBaseManager();
             synchronized (this) {
                 root = manager;
             }

@@ -4,16 +4,34 @@ import io.dftune.proto.v1.TrainerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
 
-/** A plain gRPC client channel to a trainer on localhost, optionally sending a bearer token. */
+/** A gRPC client channel to a trainer on localhost (plain or TLS), optionally sending a bearer token. */
 public final class TrainerClient implements AutoCloseable {
     private final ManagedChannel channel;
 
     public TrainerClient(int port) {
-        channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        this(ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build());
+    }
+
+    private TrainerClient(ManagedChannel channel) {
+        this.channel = channel;
+    }
+
+    /** A TLS channel that trusts the certificate in {@code trusted} only. */
+    public static TrainerClient tls(int port, SelfSignedKeyStore trusted) throws IOException, GeneralSecurityException {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted.load());
+        return new TrainerClient(NettyChannelBuilder.forAddress("localhost", port)
+                .sslContext(GrpcSslContexts.forClient().trustManager(trust).build())
+                .build());
     }
 
     public ManagedChannel channel() {

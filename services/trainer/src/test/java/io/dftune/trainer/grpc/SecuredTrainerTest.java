@@ -9,6 +9,7 @@ import io.dftune.proto.v1.GetRunRequest;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.TrainerGrpc;
 import io.dftune.proto.v1.WatchRunRequest;
+import io.dftune.trainer.testing.SelfSignedKeyStore;
 import io.dftune.trainer.testing.TrainerClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -16,6 +17,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,33 +31,49 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** With a token file configured, the Trainer service wants "authorization: Bearer <token>" on every call. */
+/**
+ * A trainer configured as a production pod would be: TLS from Quarkus' TLS settings (plain
+ * connections refused) and a token file, so every call must carry "authorization: Bearer <token>".
+ */
 @QuarkusTest
-@TestProfile(BearerTokenTest.WithTokenFile.class)
-class BearerTokenTest {
+@TestProfile(SecuredTrainerTest.WithTlsAndToken.class)
+class SecuredTrainerTest {
     static final String TOKEN = "s3cret-token";
 
-    public static class WithTokenFile implements QuarkusTestProfile {
+    public static class WithTlsAndToken implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
-                Path file = Files.createTempFile("dftune-token-", ".txt");
-                Files.writeString(file, TOKEN + "\n");
-                return Map.of("dftune.auth.token-file", file.toString());
+                Path dir = Files.createTempDirectory("dftune-secured-");
+                Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+                SelfSignedKeyStore keyStore = SelfSignedKeyStore.create(dir);
+                return Map.of(
+                        "dftune.auth.token-file", tokenFile.toString(),
+                        "quarkus.tls.key-store.p12.path", keyStore.path().toString(),
+                        "quarkus.tls.key-store.p12.password", keyStore.password(),
+                        "quarkus.http.insecure-requests", "disabled",
+                        "quarkus.http.test-ssl-port", "0");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
     }
 
-    @TestHTTPResource("/")
+    @TestHTTPResource(value = "/", tls = true)
     URL root;
 
     private TrainerClient client;
 
     @BeforeEach
-    void connect() {
-        client = new TrainerClient(root.getPort());
+    void connect() throws Exception {
+        Config config = ConfigProvider.getConfig();
+        SelfSignedKeyStore trusted = new SelfSignedKeyStore(
+                Path.of(config.getValue("quarkus.tls.key-store.p12.path", String.class)),
+                config.getValue("quarkus.tls.key-store.p12.password", String.class));
+        client = TrainerClient.tls(root.getPort(), trusted);
     }
 
     @AfterEach
@@ -78,6 +97,14 @@ class BearerTokenTest {
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(codeOf(() -> client.blocking().watchRun(WatchRunRequest.getDefaultInstance()).hasNext()))
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void plainTextConnectionsAreRefused() throws InterruptedException {
+        try (TrainerClient plain = new TrainerClient(root.getPort())) {
+            assertThat(codeOf(() -> plain.withAuthorization("Bearer " + TOKEN).getRun(GetRunRequest.getDefaultInstance())))
+                    .isEqualTo(Status.Code.UNAVAILABLE);
+        }
     }
 
     @Test

@@ -185,6 +185,10 @@ class TrainerServiceTest {
 
         // Training goes on without it.
         awaitStatus(s -> s.getLastSequence() >= lastSeen.getSequence() + 5);
+        RunStatus training = trainer().getRun(GetRunRequest.getDefaultInstance());
+        assertThat(training.getPhase()).isEqualTo(Phase.PHASE_TRAINING);
+        assertThat(training.getEtaSeconds()).as("ETA of the steps left").isPositive();
+        assertThat(training.getLatestTrain().getStep()).isEqualTo(training.getStep()).isGreaterThanOrEqualTo(3);
 
         // Sampling the current weights while training: served between two steps.
         GenerateResponse whileTraining = trainer().generate(GenerateRequest.newBuilder()

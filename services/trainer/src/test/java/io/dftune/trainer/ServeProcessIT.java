@@ -2,27 +2,33 @@ package io.dftune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dftune.proto.v1.CancelRunRequest;
 import io.dftune.trainer.cli.ExitCodes;
 import io.dftune.trainer.testing.TinyJob;
+import io.dftune.trainer.testing.TrainerClient;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The packaged application as a pod runs it: {@code serve --job} trains at once; SIGTERM finishes
- * the step, writes a checkpoint and exits 75; started again it resumes and ends with exactly the
- * weights of a run that was never interrupted ({@code dftune run}, which does not boot Quarkus).
+ * The packaged application as a pod runs it: {@code serve --job} trains at once and its exit code
+ * tells the outcome. SIGTERM finishes the step, writes a checkpoint and exits 75; started again it
+ * resumes and ends with exactly the weights of a run that was never interrupted ({@code dftune
+ * run}, which does not boot Quarkus).
  */
-class PreemptionIT {
+class ServeProcessIT {
     private static final Path APP = Path.of(System.getProperty("dftune.app.jar",
             "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
     private static final int STEPS = 600;
@@ -31,15 +37,29 @@ class PreemptionIT {
     @TempDir
     Path dir;
 
+    private int port;
+
+    @BeforeEach
+    void freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+    }
+
     private Process start(String name, String... args) throws IOException {
+        return start(name, Map.of(), args);
+    }
+
+    private Process start(String name, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-Dquarkus.http.port=0", "-jar", APP.toString()));
+                "-Dquarkus.http.port=" + port, "-jar", APP.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         builder.environment().put("DJL_OFFLINE", "true");
+        builder.environment().putAll(env);
         return builder.start();
     }
 
@@ -64,7 +84,7 @@ class PreemptionIT {
         Path whole = TinyJob.writeManifest(dir, "whole.yaml", TinyJob.manifest("whole", "whole", STEPS, 250));
 
         Process first = start("first", "serve", "--job", interrupted.toString(), "--grace-seconds", "60");
-        long reached = awaitTrainStep(first, dir.resolve("interrupted/metrics.jsonl"), 5);
+        long reached = awaitTrainStep(first, "first", dir.resolve("interrupted/metrics.jsonl"), 5);
         first.destroy(); // SIGTERM
         assertThat(exitOf(first, "first", Duration.ofSeconds(90))).as(log("first")).isEqualTo(ExitCodes.PREEMPTED);
 
@@ -75,7 +95,8 @@ class PreemptionIT {
         assertThat(dir.resolve("interrupted/final")).doesNotExist();
         assertThat(log("first")).contains("stop requested");
 
-        Process second = start("second", "serve", "--job", interrupted.toString());
+        // The job file as a pod gets it: from the environment.
+        Process second = start("second", Map.of("DFTUNE_JOB_FILE", interrupted.toString()), "serve");
         assertThat(exitOf(second, "second", Duration.ofSeconds(300))).as(log("second")).isEqualTo(ExitCodes.SUCCEEDED);
         assertThat(log("second")).contains("resumed from step " + stoppedAt);
 
@@ -89,18 +110,47 @@ class PreemptionIT {
         assertThat(Files.mismatch(resumedWeights, wholeWeights)).as("byte-identical final weights").isEqualTo(-1L);
     }
 
+    @Test
+    void aJobThatCannotRunExits1WithTheCauseOnStderr() throws Exception {
+        TinyJob.writeModelAndData(dir);
+        Path job = TinyJob.writeManifest(dir, "broken.yaml",
+                TinyJob.manifest("broken", "out", 4, 0).replace("path: model", "path: no-such-model"));
+        Process serve = start("broken", "serve", "--job", job.toString());
+        assertThat(exitOf(serve, "broken", Duration.ofSeconds(120))).isEqualTo(ExitCodes.FAILED);
+        assertThat(log("broken")).containsPattern("(?m)^dftune: .*no-such-model");
+
+        Process invalid = start("invalid", "serve", "--job", TinyJob.writeManifest(dir, "invalid.yaml",
+                TinyJob.manifest("invalid", "out", 4, 0).replace("batchSize: 4", "batchSize: 0")).toString());
+        assertThat(exitOf(invalid, "invalid", Duration.ofSeconds(120))).isEqualTo(ExitCodes.FAILED);
+        assertThat(log("invalid")).containsPattern("(?m)^dftune: .*spec.training.batchSize");
+    }
+
+    @Test
+    void aJobCancelledOverGrpcExits3AfterACheckpoint() throws Exception {
+        TinyJob.writeModelAndData(dir);
+        Path job = TinyJob.writeManifest(dir, "cancel.yaml", TinyJob.manifest("cancel", "out", 100_000, 0));
+        Process serve = start("cancel", "serve", "--job", job.toString());
+        awaitTrainStep(serve, "cancel", dir.resolve("out/metrics.jsonl"), 3);
+        try (TrainerClient client = new TrainerClient(port)) {
+            client.blocking().cancelRun(CancelRunRequest.getDefaultInstance());
+        }
+        assertThat(exitOf(serve, "cancel", Duration.ofSeconds(120))).as(log("cancel")).isEqualTo(ExitCodes.CANCELLED);
+        long stoppedAt = lastTrainStep(dir.resolve("out/metrics.jsonl"));
+        assertThat(dir.resolve("out/checkpoints/step-" + stoppedAt)).isDirectory();
+    }
+
     /** Waits until the run has logged {@code step}; returns the step seen. */
-    private long awaitTrainStep(Process process, Path metrics, long step) throws Exception {
+    private long awaitTrainStep(Process process, String name, Path metrics, long step) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
-            assertThat(process.isAlive()).as("the trainer exited early:\n%s", log("first")).isTrue();
+            assertThat(process.isAlive()).as("the trainer exited early:\n%s", log(name)).isTrue();
             long last = lastTrainStep(metrics);
             if (last >= step) {
                 return last;
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("the run did not reach step " + step + ":\n" + log("first"));
+        throw new AssertionError("the run did not reach step " + step + ":\n" + log(name));
     }
 
     private static long lastTrainStep(Path metrics) throws IOException {

@@ -55,9 +55,10 @@ public final class RunTracker implements TrainingListener {
         String message = resumedFromStep > 0
                 ? "resumed from the checkpoint at step " + resumedFromStep
                 : "training from the base model";
-        publish(s -> s.setPhase(stopping ? Phase.PHASE_STOPPING : Phase.PHASE_TRAINING)
+        Phase phase = stopping ? Phase.PHASE_STOPPING : Phase.PHASE_TRAINING;
+        publish(s -> s.setPhase(phase)
                         .setStep(resumedFromStep).setTotalSteps(plan.totalSteps()).setResumedFromStep(resumedFromStep),
-                phase(Phase.PHASE_TRAINING, resumedFromStep, plan.totalSteps(), message), false);
+                phase(phase, resumedFromStep, plan.totalSteps(), message), false);
     }
 
     @Override

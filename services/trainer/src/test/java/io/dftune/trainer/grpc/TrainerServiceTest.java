@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.rpc.BadRequest;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass;
+import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.proto.v1.CancelRunRequest;
 import io.dftune.proto.v1.Checkpoint;
 import io.dftune.proto.v1.GenerateRequest;
@@ -80,10 +81,11 @@ class TrainerServiceTest {
     }
 
     @AfterAll
-    static void closeClient() throws InterruptedException {
+    static void cleanUp() throws Exception {
         if (client != null) {
             client.close();
         }
+        AtomicDirectory.deleteRecursively(dir);
     }
 
     private TrainerGrpc.TrainerBlockingStub trainer() {

@@ -3,6 +3,7 @@ package io.dftune.trainer.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.proto.v1.GetRunRequest;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.StartRunRequest;
@@ -47,6 +48,8 @@ class PrometheusScrapeTest {
             assertThat(checkpoints.get(0).path("value").get(1).asDouble()).isEqualTo(STEPS / 10.0);
             assertThat(client.blocking().getRun(GetRunRequest.getDefaultInstance()).getPhase())
                     .isEqualTo(Phase.PHASE_SUCCEEDED);
+        } finally {
+            AtomicDirectory.deleteRecursively(dir);
         }
     }
 }

@@ -33,7 +33,7 @@ public class ObjectiveSpec {
     private double beta = 1.0;
 
     @Default("false")
-    @JsonPropertyDescription("dft-power: ramp beta from 0 to its value over training.")
+    @JsonPropertyDescription("dft-power: ramp beta linearly from 0 to its value over the warmup (training.warmupRatio).")
     private boolean betaRamp = false;
 
     public ObjectiveSpec() {

@@ -7,6 +7,9 @@ import ai.djl.ndarray.NDArray;
  * before masking and normalisation; {@link io.dftune.engine.train.ResponseLoss} applies the
  * mask and divides by the response-token count of the whole optimizer step, for every objective
  * alike.
+ *
+ * <p>Scalars used inside {@link #tokenLoss} must be 0-d arrays from
+ * {@link io.dftune.engine.nd.Constants} in the scores' manager, never {@code mul(Number)}.
  */
 public interface Objective {
 
@@ -15,4 +18,9 @@ public interface Objective {
 
     /** Per-token loss [n] for the response tokens in {@code scores}; must stay differentiable. */
     NDArray tokenLoss(TokenScores scores);
+
+    /** Whether {@link TokenScores#referenceVocabLogProbs} must be filled from the frozen start model. */
+    default boolean needsReference() {
+        return false;
+    }
 }

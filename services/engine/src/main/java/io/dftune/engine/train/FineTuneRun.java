@@ -41,6 +41,10 @@ public final class FineTuneRun {
     private final AtomicReference<RunOutcome> stopRequest = new AtomicReference<>();
 
     public FineTuneRun(FineTuneJobSpec spec, TrainingResources resources, Objective objective, int lossChunkTokens) {
+        if (objective.needsReference() && resources.reference().isEmpty()) {
+            throw new IllegalArgumentException("spec.objective.type: " + objective.name()
+                    + " needs the reference model, but the training resources were opened without one");
+        }
         this.spec = spec;
         this.resources = resources;
         this.objective = objective;
@@ -127,11 +131,13 @@ public final class FineTuneRun {
         }
         NDManager root = model.manager();
         GradientClipping.zero(model.trainableParameters(), root);
+        CausalLm reference = resources.reference().orElse(null);
         TokenStats stats = new TokenStats();
         double progress = (double) step / plan.totalSteps();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             for (Batch batch : microBatches) {
-                stats.add(responseLoss.forwardBackward(model, batch, stepTokens, objective, collector, progress));
+                stats.add(responseLoss.forwardBackward(model, reference, batch, stepTokens, objective, collector,
+                        progress));
             }
         }
         double gradNorm = GradientClipping.clip(model.trainableParameters(), spec.getTraining().getMaxGradNorm(), root);

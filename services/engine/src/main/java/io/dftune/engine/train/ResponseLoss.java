@@ -21,6 +21,10 @@ import io.dftune.engine.objective.TokenScores;
  * hidden states, and the accumulated hidden-state gradient is then pushed through the
  * transformer once. Peak memory therefore holds one chunk's [chunk, vocab] logits, not the
  * logits of every token.
+ *
+ * <p>Objectives that {@linkplain Objective#needsReference need a reference} also get the frozen
+ * reference model's log-softmax at the same positions; its hidden states are computed once per
+ * micro-batch and carry no gradient.
  */
 public final class ResponseLoss {
     private final int chunkTokens;
@@ -40,6 +44,20 @@ public final class ResponseLoss {
     public TokenStats forwardBackward(
             CausalLm model, Batch batch, long stepTokens, Objective objective, GradientCollector collector,
             double progress) {
+        return forwardBackward(model, null, batch, stepTokens, objective, collector, progress);
+    }
+
+    /**
+     * As {@link #forwardBackward(CausalLm, Batch, long, Objective, GradientCollector, double)}, with
+     * the frozen reference model for objectives that need one.
+     *
+     * @param reference the frozen start model (parameters without gradient); null when the
+     *     objective does not need it
+     */
+    public TokenStats forwardBackward(
+            CausalLm model, CausalLm reference, Batch batch, long stepTokens, Objective objective,
+            GradientCollector collector, double progress) {
+        requireReference(objective, reference);
         TokenStats stats = new TokenStats();
         ResponseTargets targets = ResponseTargets.of(batch);
         if (targets.count() == 0) {
@@ -49,12 +67,15 @@ public final class ResponseLoss {
             NDArray hidden = flatHidden(model, batch, scope);
             NDArray detached = hidden.stopGradient();
             detached.setRequiresGradient(true);
+            Side referenceSide = objective.needsReference()
+                    ? new Side(reference, flatHidden(reference, batch, scope).stopGradient())
+                    : null;
             NDArray normaliser = Constants.scalar(scope, (float) (1.0 / stepTokens));
             for (int start = 0; start < targets.count(); start += chunkTokens) {
                 int end = Math.min(targets.count(), start + chunkTokens);
                 try (NDManager chunkScope = scope.newSubManager()) {
-                    NDArray lossSum = scoreChunk(model, detached, targets, start, end, objective, progress,
-                            chunkScope, stats);
+                    NDArray lossSum = scoreChunk(new Side(model, detached), referenceSide, targets, start, end,
+                            objective, progress, chunkScope, stats);
                     collector.backward(lossSum.mul(normaliser));
                 }
             }
@@ -67,6 +88,9 @@ public final class ResponseLoss {
 
     /** Scores one micro-batch without building a graph (evaluation). */
     public TokenStats score(CausalLm model, Batch batch, Objective objective) {
+        if (objective.needsReference()) {
+            throw new IllegalArgumentException(objective.name() + " needs a reference model; score with sft or dft");
+        }
         TokenStats stats = new TokenStats();
         ResponseTargets targets = ResponseTargets.of(batch);
         if (targets.count() == 0) {
@@ -77,7 +101,8 @@ public final class ResponseLoss {
             for (int start = 0; start < targets.count(); start += chunkTokens) {
                 int end = Math.min(targets.count(), start + chunkTokens);
                 try (NDManager chunkScope = scope.newSubManager()) {
-                    scoreChunk(model, hidden, targets, start, end, objective, 1.0, chunkScope, stats);
+                    scoreChunk(new Side(model, hidden), null, targets, start, end, objective, 1.0, chunkScope,
+                            stats);
                 }
             }
         }
@@ -91,18 +116,34 @@ public final class ResponseLoss {
         return hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
     }
 
+    private static void requireReference(Objective objective, CausalLm reference) {
+        if (objective.needsReference() && reference == null) {
+            throw new IllegalArgumentException(objective.name() + " needs the reference model, none was given");
+        }
+    }
+
+    /** A model with its flattened final hidden states [B*T, H] for the current micro-batch. */
+    private record Side(CausalLm model, NDArray flatHidden) {
+        NDArray logits(NDArray positions) {
+            NDArray selected = Embedding.embedding(positions, flatHidden, SparseFormat.DENSE).head();
+            return model.logits(selected);
+        }
+    }
+
     /** Returns the objective's (unnormalised) loss sum for targets [start, end) and records stats. */
     private static NDArray scoreChunk(
-            CausalLm model, NDArray flatHidden, ResponseTargets targets, int start, int end, Objective objective,
+            Side policy, Side reference, ResponseTargets targets, int start, int end, Objective objective,
             double progress, NDManager chunkScope, TokenStats stats) {
         int count = end - start;
         NDArray positions = chunkScope.create(targets.positions(start, end));
         NDArray targetIds = chunkScope.create(targets.tokenIds(start, end)).reshape(count, 1);
-        NDArray selected = Embedding.embedding(positions, flatHidden, SparseFormat.DENSE).head();
-        NDArray logits = model.logits(selected);
+        NDArray logits = policy.logits(positions);
         NDArray vocabLogProbs = logits.logSoftmax(-1);
         NDArray targetLogProbs = vocabLogProbs.gather(targetIds, 1).reshape(count);
-        NDArray lossSum = objective.tokenLoss(new TokenScores(targetLogProbs, vocabLogProbs, progress)).sum();
+        NDArray referenceLogProbs =
+                reference == null ? null : reference.logits(positions).logSoftmax(-1).stopGradient();
+        NDArray lossSum = objective.tokenLoss(
+                new TokenScores(targetLogProbs, vocabLogProbs, progress, referenceLogProbs)).sum();
 
         long[] argmax = logits.stopGradient().argMax(-1).toLongArray();
         long[] expected = targets.tokenIds(start, end);

@@ -5,6 +5,7 @@ import io.dftune.engine.data.JsonlDataset;
 import io.dftune.engine.data.LoadedDataset;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.spec.FineTuneJobSpec;
 
@@ -14,44 +15,64 @@ import java.util.logging.Logger;
 
 /**
  * Everything a run reads before its first step: the model (from the newest checkpoint that
- * loads, else from {@code spec.model.path}), the tokenizer and the data sets.
+ * loads, else from {@code spec.model.path}), the tokenizer, the data sets and, for objectives
+ * that anchor to the start model, that model frozen as {@code reference}.
  */
 public record TrainingResources(
         CausalLm model,
         ModelTokenizer tokenizer,
         LoadedDataset train,
         Optional<LoadedDataset> eval,
-        Optional<CheckpointStore.Checkpoint> resumedFrom) implements AutoCloseable {
+        Optional<CheckpointStore.Checkpoint> resumedFrom,
+        Optional<CausalLm> reference) implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TrainingResources.class.getName());
 
     public static TrainingResources open(FineTuneJobSpec spec, NDManager parent) {
         Path modelPath = Path.of(spec.getModel().getPath());
         int maxLength = spec.getTraining().getMaxLength();
+        boolean needsReference = Objectives.create(spec.getObjective(), spec.getTraining()).needsReference();
         ModelTokenizer tokenizer = ModelTokenizer.load(modelPath);
+        CausalLm model = null;
         try {
             LoadedDataset train = JsonlDataset.load(Path.of(spec.getData().getTrain()), tokenizer, maxLength);
             Optional<LoadedDataset> eval = Optional.ofNullable(spec.getData().getEval())
                     .map(file -> JsonlDataset.load(Path.of(file), tokenizer, maxLength));
+            Optional<CheckpointStore.Checkpoint> resumedFrom = Optional.empty();
             CheckpointStore checkpoints = new CheckpointStore(Path.of(spec.getOutput().getPath()), 1);
             for (CheckpointStore.Checkpoint checkpoint : checkpoints.list()) {
                 try {
-                    CausalLm model = ModelDirectory.load(checkpoint.directory(), parent);
-                    return new TrainingResources(model, tokenizer, train, eval, Optional.of(checkpoint));
+                    model = ModelDirectory.load(checkpoint.directory(), parent);
+                    resumedFrom = Optional.of(checkpoint);
+                    break;
                 } catch (RuntimeException e) {
                     LOG.warning("skipping unreadable checkpoint " + checkpoint.directory() + ": " + e.getMessage());
                 }
             }
-            CausalLm model = ModelDirectory.load(modelPath, parent);
-            return new TrainingResources(model, tokenizer, train, eval, Optional.empty());
+            if (model == null) {
+                model = ModelDirectory.load(modelPath, parent);
+            }
+            // The anchor is the start model, also when resuming from a checkpoint.
+            Optional<CausalLm> reference = needsReference ? Optional.of(frozen(modelPath, parent)) : Optional.empty();
+            return new TrainingResources(model, tokenizer, train, eval, resumedFrom, reference);
         } catch (RuntimeException e) {
+            if (model != null) {
+                model.close();
+            }
             tokenizer.close();
             throw e;
         }
     }
 
+    private static CausalLm frozen(Path modelPath, NDManager parent) {
+        CausalLm reference = ModelDirectory.load(modelPath, parent);
+        reference.setTrainable(false);
+        return reference;
+    }
+
     @Override
     public void close() {
+        reference.ifPresent(CausalLm::close);
         model.close();
         tokenizer.close();
     }

@@ -2,15 +2,19 @@ package io.dftune.engine.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.model.ModelInitializer;
+import io.dftune.engine.objective.AsftObjective;
 import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.tokenizer.ByteLevelTokenizerFiles;
 import io.dftune.engine.tokenizer.TokenizerFixtures;
@@ -72,7 +76,8 @@ class FineTuneRunTest {
     private RunResult run(FineTuneJobSpec spec, TrainingListener listener) {
         try (NDManager root = NDManager.newBaseManager();
                 TrainingResources resources = TrainingResources.open(spec, root)) {
-            FineTuneRun run = new FineTuneRun(spec, resources, Objectives.create(spec.getObjective()), 16);
+            FineTuneRun run = new FineTuneRun(spec, resources,
+                    Objectives.create(spec.getObjective(), spec.getTraining()), 16);
             return run.run(listener);
         }
     }
@@ -87,7 +92,8 @@ class FineTuneRunTest {
         RunResult stopped;
         try (NDManager root = NDManager.newBaseManager();
                 TrainingResources resources = TrainingResources.open(interrupted, root)) {
-            current[0] = new FineTuneRun(interrupted, resources, Objectives.create(interrupted.getObjective()), 16);
+            current[0] = new FineTuneRun(interrupted, resources,
+                    Objectives.create(interrupted.getObjective(), interrupted.getTraining()), 16);
             stopped = current[0].run(new TrainingListener() {
                 @Override
                 public void onStep(StepMetrics metrics) {
@@ -148,6 +154,82 @@ class FineTuneRunTest {
                 .isInstanceOf(NonFiniteLossException.class)
                 .hasMessageContaining("learningRate");
         assertThat(dir.resolve("nan/final")).doesNotExist();
+    }
+
+    @Test
+    void probQWithQOneTrainsWithLossOneMinusMeanProbability() throws IOException {
+        RunResult result = run(spec("probq", "prob-q, q: 1.0", 1e-2, 2), TrainingListener.NONE);
+        assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        List<JsonNode> steps = trainLines("probq");
+        assertThat(steps).hasSize(6);
+        for (JsonNode step : steps) {
+            assertThat(step.get("loss").asDouble())
+                    .isCloseTo(1 - step.get("mean_target_prob").asDouble(), within(1e-5));
+        }
+    }
+
+    @Test
+    void dftPowerRampStartsAsSftAndReachesDftAfterWarmup() throws IOException {
+        // warmupRatio 0.25 of 6 steps: beta is 0 at step 1, 2/3 at step 2 and 1 from step 3 on.
+        FineTuneJobSpec spec = spec("power", "dft-power, beta: 1.0, betaRamp: true", 1e-2, 2);
+        spec.getTraining().setWarmupRatio(0.25);
+        RunResult result = run(spec, TrainingListener.NONE);
+        assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        List<JsonNode> steps = trainLines("power");
+        assertThat(steps).hasSize(6);
+        assertThat(steps.get(0).get("loss").asDouble()).isCloseTo(steps.get(0).get("nll").asDouble(), within(1e-5));
+        for (JsonNode step : steps.subList(1, 6)) {
+            assertThat(step.get("loss").asDouble()).isLessThan(step.get("nll").asDouble() - 1e-3);
+        }
+    }
+
+    @Test
+    void asftTrainsAnchoredToTheStartModelAlsoAfterResuming() throws IOException {
+        FineTuneJobSpec spec = spec("asft", "asft, klWeight: 0.1", 1e-2, 2);
+        RunResult result = run(spec, TrainingListener.NONE);
+        assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(trainLines("asft")).hasSize(6).allSatisfy(step ->
+                assertThat(step.get("loss").asDouble()).isFinite().isPositive());
+
+        try (NDManager root = NDManager.newBaseManager();
+                TrainingResources resources = TrainingResources.open(spec, root);
+                NDManager files = NDManager.newBaseManager()) {
+            assertThat(resources.resumedFrom()).isPresent();
+            Map<String, NDArray> start = SafetensorsReader.read(dir.resolve("model"), files);
+            CausalLm reference = resources.reference().orElseThrow();
+            String name = "model.layers.0.mlp.up_proj.weight";
+            for (Map.Entry<String, NDArray> p : reference.parameters().entrySet()) {
+                assertThat(p.getValue().hasGradient()).as(p.getKey()).isFalse();
+                assertThat(p.getValue().toFloatArray()).as(p.getKey())
+                        .containsExactly(start.get(p.getKey()).toFloatArray());
+            }
+            assertThat(resources.model().parameters().get(name).toFloatArray())
+                    .isNotEqualTo(start.get(name).toFloatArray());
+        }
+    }
+
+    @Test
+    void onlyAsftLoadsAReferenceModel() {
+        FineTuneJobSpec spec = spec("plain", "dft", 1e-2, 2);
+        try (NDManager root = NDManager.newBaseManager();
+                TrainingResources resources = TrainingResources.open(spec, root)) {
+            assertThat(resources.reference()).isEmpty();
+            assertThatThrownBy(() -> new FineTuneRun(spec, resources, new AsftObjective(0.1), 16))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("spec.objective.type");
+        }
+    }
+
+    private List<JsonNode> trainLines(String output) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve(output).resolve("metrics.jsonl"))) {
+            JsonNode node = json.readTree(line);
+            if (node.get("type").asText().equals("train")) {
+                lines.add(node);
+            }
+        }
+        return lines;
     }
 
     private static TrainingListener recordStart(long[] resumedFrom) {

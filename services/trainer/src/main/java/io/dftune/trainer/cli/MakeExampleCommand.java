@@ -21,11 +21,19 @@ final class MakeExampleCommand implements Callable<Integer> {
     @Option(names = "--pretrain-steps", defaultValue = "2000", description = "Default: ${DEFAULT-VALUE}.")
     int pretrainSteps;
 
+    @Option(names = "--data-only", description = "Re-create only train.jsonl and eval.jsonl, keeping the model.")
+    boolean dataOnly;
+
     @Override
     public Integer call() throws Exception {
+        ExampleBuilder builder = new ExampleBuilder(seed, pretrainSteps, ExampleBuilder.ExampleSizes.standard());
+        if (dataOnly) {
+            builder.writeFineTuningData(out);
+            System.out.println("data written to " + out);
+            return ExitCodes.SUCCEEDED;
+        }
         Path work = Files.createTempDirectory("dftune-example-");
-        new ExampleBuilder(seed, pretrainSteps, ExampleBuilder.ExampleSizes.standard())
-                .build(out, work, new ProgressDisplay(System.out, "pretrain"));
+        builder.build(out, work, new ProgressDisplay(System.out, "pretrain"));
         System.out.println("example written to " + out + " (intermediate files in " + work + ")");
         return ExitCodes.SUCCEEDED;
     }

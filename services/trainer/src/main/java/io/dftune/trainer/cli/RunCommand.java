@@ -34,7 +34,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         FineTuneJob job = FineTuneJobFiles.load(jobFile);
         SpecValidator.validateOrThrow(job.getSpec());
-        Objective objective = Objectives.create(job.getSpec().getObjective());
+        Objective objective = Objectives.create(job.getSpec().getObjective(), job.getSpec().getTraining());
         try (NDManager root = NDManager.newBaseManager();
                 TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
             FineTuneRun run = new FineTuneRun(job.getSpec(), resources, objective, lossChunkTokens);

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
  *   <li>{@link #equation}: one operation, e.g. {@code What is 23 + 18?}</li>
  *   <li>{@link #chain}: two operations written as an expression</li>
  *   <li>{@link #wordProblem}: the same two operations told as a short story, in varied wording</li>
+ *   <li>{@link #lossFirstWordProblem}: a story that takes away first and adds second, an order the
+ *       stories above never use (the example's fine-tuning task)</li>
  * </ul>
  */
 public final class ArithmeticProblems {
@@ -63,6 +65,22 @@ public final class ArithmeticProblems {
                 + String.format(pick(LOSS), abc[2]) + ". "
                 + String.format(pick(QUESTIONS), thing, name);
         return new Problem(story, solution(abc), String.valueOf(abc[0] + abc[1] - abc[2]));
+    }
+
+    public Problem lossFirstWordProblem() {
+        int a = operand() + operand();
+        int c = 1 + random.nextInt(a);
+        int b = operand();
+        String name = pick(NAMES);
+        String thing = pick(THINGS);
+        String story = name + " has " + a + " " + thing + ". "
+                + "First " + name + " " + String.format(pick(LOSS), c) + ", then "
+                + String.format(pick(GAIN), b) + ". "
+                + String.format(pick(QUESTIONS), thing, name);
+        int left = a - c;
+        int result = left + b;
+        return new Problem(story, a + " - " + c + " = " + left + ". " + left + " + " + b + " = " + result + ". #### "
+                + result, String.valueOf(result));
     }
 
     private static String solution(int[] abc) {

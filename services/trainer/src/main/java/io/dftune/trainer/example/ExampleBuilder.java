@@ -31,8 +31,8 @@ import java.util.function.Supplier;
 /**
  * Re-creates the bundled example: data sets, a byte-level BPE tokenizer, and a small Llama-layout
  * base model pretrained here, with SFT through the same engine, on a mix of arithmetic exercises
- * in which word problems are rare. Fine-tuning on word problems then has something to build on,
- * which DFT needs.
+ * in which word problems are rare and those of the fine-tuning task (take away first, then add)
+ * rarer still. Fine-tuning then has something to build on, which DFT needs.
  */
 public final class ExampleBuilder {
     private static final int MAX_OPERAND = 50;
@@ -43,9 +43,10 @@ public final class ExampleBuilder {
 
     /** Model and data sizes of the example. */
     public record ExampleSizes(int hidden, int intermediate, int layers, int heads, int kvHeads, int merges,
-            int pretrainExamples, int trainExamples, int evalExamples, double wordProblemShare) {
+            int pretrainExamples, int trainExamples, int evalExamples, double wordProblemShare,
+            double lossFirstShare) {
         public static ExampleSizes standard() {
-            return new ExampleSizes(128, 384, 4, 4, 2, 200, 30000, 2000, 200, 0.04);
+            return new ExampleSizes(128, 384, 4, 4, 2, 200, 30000, 2000, 200, 0.04, 0.03);
         }
     }
 
@@ -55,22 +56,29 @@ public final class ExampleBuilder {
         this.sizes = sizes;
     }
 
-    /** Writes {@code train.jsonl}, {@code eval.jsonl} and {@code model/} into {@code out}. */
-    public void build(Path out, Path work, TrainingListener progress) throws IOException {
+    /** Writes the fine-tuning sets {@code train.jsonl} and {@code eval.jsonl} into {@code out}. */
+    public void writeFineTuningData(Path out) throws IOException {
         Files.createDirectories(out);
+        ArithmeticProblems trainSource = new ArithmeticProblems(seed + 1, MAX_OPERAND);
+        ArithmeticProblems evalSource = new ArithmeticProblems(seed + 2, MAX_OPERAND);
+        writeJsonl(out.resolve("train.jsonl"), generate(trainSource::lossFirstWordProblem, sizes.trainExamples()), false);
+        writeJsonl(out.resolve("eval.jsonl"), generate(evalSource::lossFirstWordProblem, sizes.evalExamples()), true);
+    }
+
+    /** Writes the fine-tuning data and a freshly pretrained {@code model/} into {@code out}. */
+    public void build(Path out, Path work, TrainingListener progress) throws IOException {
+        writeFineTuningData(out);
         Files.createDirectories(work);
         ArithmeticProblems pretrainSource = new ArithmeticProblems(seed, MAX_OPERAND);
         List<Problem> pretrain = new ArrayList<>();
         for (int i = 0; i < sizes.pretrainExamples(); i++) {
             double kind = (i % 100) / 100.0;
+            double lossFirstEnd = sizes.wordProblemShare() + sizes.lossFirstShare();
             pretrain.add(kind < sizes.wordProblemShare() ? pretrainSource.wordProblem()
+                    : kind < lossFirstEnd ? pretrainSource.lossFirstWordProblem()
                     : kind < 0.55 ? pretrainSource.equation() : pretrainSource.chain());
         }
-        ArithmeticProblems trainSource = new ArithmeticProblems(seed + 1, MAX_OPERAND);
-        ArithmeticProblems evalSource = new ArithmeticProblems(seed + 2, MAX_OPERAND);
         writeJsonl(work.resolve("pretrain.jsonl"), pretrain, false);
-        writeJsonl(out.resolve("train.jsonl"), generate(trainSource::wordProblem, sizes.trainExamples()), false);
-        writeJsonl(out.resolve("eval.jsonl"), generate(evalSource::wordProblem, sizes.evalExamples()), true);
 
         Path initial = work.resolve("initial");
         ByteLevelTokenizerFiles.Written tokenizer = ByteLevelTokenizerFiles.builder()
@@ -124,8 +132,8 @@ public final class ExampleBuilder {
         FineTuneJob job = FineTuneJobFiles.parse(yaml, work);
         try (NDManager root = NDManager.newBaseManager();
                 TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
-            FineTuneRun run = new FineTuneRun(job.getSpec(), resources, Objectives.create(job.getSpec().getObjective()),
-                    1024);
+            FineTuneRun run = new FineTuneRun(job.getSpec(), resources,
+                    Objectives.create(job.getSpec().getObjective(), job.getSpec().getTraining()), 1024);
             return run.run(progress);
         }
     }

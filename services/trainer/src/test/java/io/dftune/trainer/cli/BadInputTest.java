@@ -101,6 +101,7 @@ class BadInputTest {
         Path model = dir.resolve("model");
         Files.createDirectories(model);
         Files.copy(EXAMPLE.resolve("model/tokenizer.json"), model.resolve("tokenizer.json"));
+        Files.copy(EXAMPLE.resolve("model/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
         Files.writeString(model.resolve("config.json"), "{\"architectures\": [\"MistralForCausalLM\"], \"model_type\": \"mistral\"}");
         assertFailsNaming(CliRun.of("generate", "--model", model.toString(), "--prompt", "hi"), "MistralForCausalLM");
     }

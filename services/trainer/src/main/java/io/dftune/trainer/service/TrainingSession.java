@@ -13,8 +13,6 @@ import io.dftune.engine.train.TrainingResources;
 import io.dftune.proto.v1.RunStatus;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobSpec;
-import io.dftune.spec.InvalidSpecException;
-import io.dftune.spec.Violation;
 import io.dftune.trainer.cli.DftuneCli;
 import io.dftune.trainer.cli.ExitCodes;
 import io.dftune.trainer.metrics.RunMeters;
@@ -87,11 +85,10 @@ public class TrainingSession {
      * Starts training {@code job} (already loaded and validated) on its own thread.
      *
      * @throws RunAlreadyStartedException this process already has a run
-     * @throws InvalidSpecException the objective is one the engine does not implement yet
      */
     public RunStatus start(FineTuneJob job) {
         FineTuneJobSpec spec = job.getSpec();
-        Objective objective = objective(spec);
+        Objective objective = Objectives.create(spec.getObjective(), spec.getTraining());
         String name = job.getMetadata() == null || job.getMetadata().getName() == null ? "" : job.getMetadata().getName();
         String namespace = job.getMetadata() == null || job.getMetadata().getNamespace() == null
                 ? config.namespace() : job.getMetadata().getNamespace();
@@ -124,17 +121,6 @@ public class TrainingSession {
         tracker.failed(error);
         exitCode = ExitCodes.FAILED;
         ended.countDown();
-    }
-
-    private static Objective objective(FineTuneJobSpec spec) {
-        try {
-            return Objectives.create(spec.getObjective());
-        } catch (IllegalArgumentException e) {
-            String field = "spec.objective.type";
-            String message = e.getMessage().startsWith(field + ": ") ? e.getMessage().substring(field.length() + 2)
-                    : e.getMessage();
-            throw new InvalidSpecException(List.of(new Violation(field, message)));
-        }
     }
 
     private void train(FineTuneJobSpec spec, Objective objective, TrainingListener listener) {

@@ -138,11 +138,12 @@ class TrainerServiceTest {
         assertThat(malformed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(malformed.getStatus().getDescription()).contains("spec.training.learningRat");
 
-        String notYetImplemented = TinyJob.manifest("bad", "out-bad", 4, 0).replace("type: dft", "type: asft");
-        StatusRuntimeException objective = catchThrowableOfType(() -> trainer().startRun(start(notYetImplemented)),
+        String twoBroken = TinyJob.manifest("bad", "out-bad", 4, 0)
+                .replace("batchSize: 4", "batchSize: 0").replace("maxLength: 64", "maxLength: 4");
+        StatusRuntimeException both = catchThrowableOfType(() -> trainer().startRun(start(twoBroken)),
                 StatusRuntimeException.class);
-        assertThat(objective.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(objective.getStatus().getDescription()).contains("spec.objective.type");
+        assertThat(badRequest(both).getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
+                .as("every broken rule, not just the first").contains("spec.training.batchSize", "spec.training.maxLength");
 
         assertThat(trainer().getRun(GetRunRequest.getDefaultInstance()).getPhase())
                 .as("a refused manifest starts nothing").isEqualTo(Phase.PHASE_IDLE);

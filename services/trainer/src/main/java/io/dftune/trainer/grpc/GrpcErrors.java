@@ -29,8 +29,7 @@ final class GrpcErrors {
         Status status;
         if (e instanceof SpecException || e instanceof IllegalArgumentException) {
             status = Status.INVALID_ARGUMENT;
-        } else if (e instanceof RunAlreadyStartedException || e instanceof NoActiveRunException
-                || e instanceof IllegalStateException) {
+        } else if (e instanceof RunAlreadyStartedException || e instanceof NoActiveRunException) {
             status = Status.FAILED_PRECONDITION;
         } else if (e instanceof NoSuchCheckpointException) {
             status = Status.NOT_FOUND;

@@ -40,14 +40,14 @@ public final class CurrentWeights implements TrainingListener {
     /**
      * Runs {@code work} on the current weights.
      *
-     * @throws IllegalStateException when there are none (no run, still loading, or the run failed)
+     * @throws NoActiveRunException when there are none (no run, still loading, or the run failed)
      */
     public <T> CompletableFuture<T> submit(Function<Weights, T> work) {
         Pending<T> pending = new Pending<>(work);
         synchronized (this) {
             switch (state) {
-                case NONE -> throw new IllegalStateException("no weights loaded yet: no run, or the run is still loading");
-                case CLOSED -> throw new IllegalStateException("the run failed; its weights are gone (name a checkpoint)");
+                case NONE -> throw new NoActiveRunException("no weights loaded yet: no run, or the run is still loading");
+                case CLOSED -> throw new NoActiveRunException("the run failed; its weights are gone (name a checkpoint)");
                 case TRAINING -> {
                     queue.add(pending);
                     return pending.future;
@@ -91,7 +91,7 @@ public final class CurrentWeights implements TrainingListener {
             tokenizer = null;
         }
         for (Pending<?> p; (p = queue.poll()) != null; ) {
-            p.future.completeExceptionally(new IllegalStateException("the run ended before the request was served"));
+            p.future.completeExceptionally(new NoActiveRunException("the run ended before the request was served"));
         }
     }
 

@@ -8,6 +8,7 @@ import io.dftune.engine.train.TrainingPlan;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Progress in the pod log: start, a step line at most every {@code interval}, evaluations, checkpoints, the end. */
 final class StepLog implements TrainingListener {
@@ -45,7 +46,7 @@ final class StepLog implements TrainingListener {
 
     @Override
     public void onFinish(RunResult result) {
-        LOG.infof("run %s at step %d of %d%s", result.outcome().name().toLowerCase(), result.stepsDone(),
+        LOG.infof("run %s at step %d of %d%s", result.outcome().name().toLowerCase(Locale.ROOT), result.stepsDone(),
                 result.totalSteps(), result.finalModel() != null ? "; model in " + result.finalModel() : "");
     }
 }

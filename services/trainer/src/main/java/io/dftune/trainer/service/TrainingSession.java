@@ -102,11 +102,12 @@ public class TrainingSession {
         }
         RunMeters meters = new RunMeters(registry, name, namespace, objective.name(), tracker::phase);
         tracker.loading(name, namespace, objective.name());
+        RunStatus loading = tracker.status();
         TrainingListener listener = new TrainingListeners(List.of(tracker, meters, weights, new StepLog()));
         Thread thread = new Thread(() -> train(spec, objective, listener), "dftune-training");
         thread.setDaemon(true);
         thread.start();
-        return tracker.status();
+        return loading;
     }
 
     /** Records a job that could not be started (the job file was unusable): the process fails with it. */

@@ -179,12 +179,13 @@ public class TrainingSession {
             if (hasEnded()) {
                 throw new NoActiveRunException("the run already ended (phase " + RunMeters.phaseLabel(tracker.phase()) + ")");
             }
+            // Published before the run can see the request, so STOPPING precedes its last events.
+            tracker.stopping(reason);
             stopRequest.compareAndSet(null, reason);
             if (run != null) {
                 run.requestStop(reason);
             }
         }
-        tracker.stopping(reason);
         return tracker.status();
     }
 

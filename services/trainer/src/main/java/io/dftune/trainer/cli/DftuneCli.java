@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "dftune 0.1.0",
         description = "Fine-tune language models with Dynamic Fine-Tuning (DFT).",
-        subcommands = {RunCommand.class, EvalCommand.class, GenerateCommand.class, MakeExampleCommand.class})
+        subcommands = {RunCommand.class, ServeCommand.class, EvalCommand.class, GenerateCommand.class,
+                MakeExampleCommand.class})
 public final class DftuneCli implements Runnable {
 
     @CommandLine.Spec
@@ -17,7 +18,7 @@ public final class DftuneCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "name a command: run, eval or generate");
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "name a command: run, serve, eval, generate or make-example");
     }
 
     public static void main(String[] args) {
@@ -34,7 +35,8 @@ public final class DftuneCli implements Runnable {
         return cli.execute(args);
     }
 
-    static String oneLine(Throwable e) {
+    /** The innermost useful message of an error, on one line. */
+    public static String oneLine(Throwable e) {
         Throwable cause = e;
         while (cause.getMessage() == null && cause.getCause() != null) {
             cause = cause.getCause();

@@ -42,11 +42,7 @@ final class RunCommand implements Callable<Integer> {
             try (GracefulStop stop = new GracefulStop(run, graceSeconds)) {
                 result = run.run(new ProgressDisplay(System.out, objective.name()));
             }
-            return switch (result.outcome()) {
-                case SUCCEEDED -> ExitCodes.SUCCEEDED;
-                case CANCELLED -> ExitCodes.CANCELLED;
-                case PREEMPTED -> ExitCodes.PREEMPTED;
-            };
+            return ExitCodes.of(result.outcome());
         }
     }
 }

@@ -1,0 +1,52 @@
+package io.dftune.trainer.service;
+
+import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.train.RunResult;
+import io.dftune.engine.train.StepMetrics;
+import io.dftune.engine.train.TrainingListener;
+import io.dftune.engine.train.TrainingPlan;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Progress in the pod log: start, a step line at most every {@code interval}, evaluations, checkpoints, the end. */
+final class StepLog implements TrainingListener {
+    private static final Logger LOG = Logger.getLogger("io.dftune.trainer.run");
+    private static final long INTERVAL_NANOS = 30_000_000_000L;
+    private long lastLogged = System.nanoTime();
+
+    @Override
+    public void onStart(TrainingPlan plan, long resumedFromStep) {
+        LOG.infof("training %d steps of %d examples on %d examples%s", plan.totalSteps(), plan.batchSize(),
+                plan.trainExamples(), resumedFromStep > 0 ? ", resumed from step " + resumedFromStep : "");
+    }
+
+    @Override
+    public void onStep(StepMetrics m) {
+        long now = System.nanoTime();
+        if (now - lastLogged >= INTERVAL_NANOS || m.step() == m.totalSteps()) {
+            lastLogged = now;
+            LOG.infof("step %d/%d loss %.4f nll %.4f mean target prob %.3f lr %.2e %.0f tokens/s", m.step(),
+                    m.totalSteps(), m.loss(), m.nll(), m.meanTargetProb(), m.learningRate(), m.tokensPerSecond());
+        }
+    }
+
+    @Override
+    public void onEval(EvalMetrics m) {
+        LOG.infof("eval at step %d: nll %.4f mean target prob %.3f token accuracy %.3f%s", m.step(), m.nll(),
+                m.meanTargetProb(), m.tokenAccuracy(),
+                m.hasExactMatch() ? String.format(" exact match %.3f", m.exactMatch()) : "");
+    }
+
+    @Override
+    public void onCheckpoint(long step, Path directory, double seconds) {
+        LOG.infof("checkpoint %s written in %.1fs", directory, seconds);
+    }
+
+    @Override
+    public void onFinish(RunResult result) {
+        LOG.infof("run %s at step %d of %d%s", result.outcome().name().toLowerCase(Locale.ROOT), result.stepsDone(),
+                result.totalSteps(), result.finalModel() != null ? "; model in " + result.finalModel() : "");
+    }
+}

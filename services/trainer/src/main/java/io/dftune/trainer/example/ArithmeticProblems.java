@@ -67,6 +67,25 @@ public final class ArithmeticProblems {
         return new Problem(story, solution(abc), String.valueOf(abc[0] + abc[1] - abc[2]));
     }
 
+    /** A one-operation story, a shape no family above uses: the example's fine-tuning task. */
+    public Problem oneStepWordProblem() {
+        int a = operand();
+        int b = operand();
+        String name = pick(NAMES);
+        String thing = pick(THINGS);
+        if (random.nextBoolean()) {
+            int sum = a + b;
+            return new Problem(name + " has " + a + " " + thing + " and " + String.format(pick(GAIN), b) + ". "
+                    + String.format(pick(QUESTIONS), thing, name), a + " + " + b + " = " + sum + ". #### " + sum,
+                    String.valueOf(sum));
+        }
+        int big = Math.max(a, b);
+        int small = Math.min(a, b);
+        return new Problem(name + " has " + big + " " + thing + " and " + String.format(pick(LOSS), small) + ". "
+                + String.format(pick(QUESTIONS), thing, name),
+                big + " - " + small + " = " + (big - small) + ". #### " + (big - small), String.valueOf(big - small));
+    }
+
     public Problem lossFirstWordProblem() {
         int a = operand() + operand();
         int c = 1 + random.nextInt(a);

@@ -61,8 +61,8 @@ public final class ExampleBuilder {
         Files.createDirectories(out);
         ArithmeticProblems trainSource = new ArithmeticProblems(seed + 1, MAX_OPERAND);
         ArithmeticProblems evalSource = new ArithmeticProblems(seed + 2, MAX_OPERAND);
-        writeJsonl(out.resolve("train.jsonl"), generate(trainSource::lossFirstWordProblem, sizes.trainExamples()), false);
-        writeJsonl(out.resolve("eval.jsonl"), generate(evalSource::lossFirstWordProblem, sizes.evalExamples()), true);
+        writeJsonl(out.resolve("train.jsonl"), generate(trainSource::wordProblem, sizes.trainExamples()), false);
+        writeJsonl(out.resolve("eval.jsonl"), generate(evalSource::wordProblem, sizes.evalExamples()), true);
     }
 
     /** Writes the fine-tuning data and a freshly pretrained {@code model/} into {@code out}. */

@@ -18,7 +18,7 @@ final class MakeExampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for data and weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--pretrain-steps", defaultValue = "2000", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--pretrain-steps", defaultValue = "3000", description = "Default: ${DEFAULT-VALUE}.")
     int pretrainSteps;
 
     @Option(names = "--data-only", description = "Re-create only train.jsonl and eval.jsonl, keeping the model.")

@@ -2,6 +2,7 @@ package io.dftune.engine.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.data.Batcher;
@@ -56,6 +57,9 @@ public final class FineTuneRun {
     }
 
     public RunResult run(TrainingListener listener) {
+        // libtorch's grad mode is per thread and on by default; DJL switches it off only on the
+        // thread that started the engine, and the optimizer's in-place updates need it off.
+        JniUtils.setGradMode(false);
         TrainingSpec training = spec.getTraining();
         Path output = Path.of(spec.getOutput().getPath());
         List<TrainingExample> train = resources.train().examples();

@@ -125,6 +125,24 @@ class FineTuneRunTest {
     }
 
     @Test
+    void runsOnAThreadOtherThanTheOneThatStartedTheEngine() throws Exception {
+        FineTuneJobSpec spec = spec("elsewhere", "dft", 1e-2, 4);
+        RunResult[] result = new RunResult[1];
+        Throwable[] failure = new Throwable[1];
+        Thread worker = new Thread(() -> {
+            try {
+                result[0] = run(spec, TrainingListener.NONE);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        worker.start();
+        worker.join();
+        assertThat(failure[0]).isNull();
+        assertThat(result[0].outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+    }
+
+    @Test
     void aTornNewestCheckpointIsSkippedForTheNewestGoodOne() throws IOException {
         FineTuneJobSpec spec = spec("torn", "sft", 1e-2, 4);
         run(spec, TrainingListener.NONE);

@@ -1,7 +1,6 @@
 package io.dftune.trainer.service;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import io.dftune.engine.objective.Objective;
 import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.train.FineTuneRun;
@@ -127,9 +126,6 @@ public class TrainingSession {
     private void train(FineTuneJobSpec spec, Objective objective, TrainingListener listener) {
         try {
             NDManager manager = NDManager.newBaseManager();
-            // libtorch's grad mode is per thread and on by default; DJL switches it off only on the
-            // thread that starts the engine, and the optimizer's in-place updates need it off.
-            JniUtils.setGradMode(false);
             synchronized (this) {
                 root = manager;
             }

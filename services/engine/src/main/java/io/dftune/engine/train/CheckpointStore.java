@@ -77,6 +77,15 @@ public final class CheckpointStore {
         return found;
     }
 
+    /** Checks that the optimizer file is complete (header and data extents), without reading it. */
+    public void verifyOptimizerState(Checkpoint checkpoint) {
+        try {
+            SafetensorsReader.describe(checkpoint.directory().resolve(OPTIMIZER_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
     /** Loads the optimizer moments of a checkpoint into {@code optimizer}. */
     public void restoreOptimizer(Checkpoint checkpoint, AdamW optimizer, NDManager scratchParent) {
         try (NDManager scratch = scratchParent.newSubManager()) {

@@ -42,6 +42,7 @@ public record TrainingResources(
             CheckpointStore checkpoints = new CheckpointStore(Path.of(spec.getOutput().getPath()), 1);
             for (CheckpointStore.Checkpoint checkpoint : checkpoints.list()) {
                 try {
+                    checkpoints.verifyOptimizerState(checkpoint);
                     model = ModelDirectory.load(checkpoint.directory(), parent);
                     resumedFrom = Optional.of(checkpoint);
                     break;

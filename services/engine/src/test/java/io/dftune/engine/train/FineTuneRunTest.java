@@ -158,6 +158,20 @@ class FineTuneRunTest {
     }
 
     @Test
+    void aCheckpointWithTruncatedOptimizerStateIsSkipped() throws IOException {
+        FineTuneJobSpec spec = spec("truncated", "sft", 1e-2, 4);
+        run(spec, TrainingListener.NONE);
+        Path optimizer = dir.resolve("truncated/checkpoints/step-6/optimizer.safetensors");
+        byte[] bytes = Files.readAllBytes(optimizer);
+        Files.write(optimizer, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        AtomicDirectory.deleteRecursively(dir.resolve("truncated/final"));
+
+        long[] resumedFrom = {-1};
+        assertThat(run(spec, recordStart(resumedFrom)).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(resumedFrom[0]).isEqualTo(4);
+    }
+
+    @Test
     void nonFiniteLossStopsWithAClearMessageAndKeepsTheCheckpoint() throws IOException {
         Path model = dir.resolve("model");
         try (NDManager root = NDManager.newBaseManager(); CausalLm lm = ModelDirectory.load(model, root)) {

@@ -11,13 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.model.CausalLm;
-import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelDirectory;
-import io.dftune.engine.model.ModelInitializer;
 import io.dftune.engine.objective.AsftObjective;
 import io.dftune.engine.objective.Objectives;
-import io.dftune.engine.tokenizer.ByteLevelTokenizerFiles;
-import io.dftune.engine.tokenizer.TokenizerFixtures;
+import io.dftune.engine.testing.TinyJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,21 +35,8 @@ class FineTuneRunTest {
     Path dir;
 
     @BeforeEach
-    void tinyModelAndData() throws IOException {
-        Path model = dir.resolve("model");
-        ByteLevelTokenizerFiles.Written tokenizer = TokenizerFixtures.chatml(model);
-        try (NDManager root = NDManager.newBaseManager();
-                CausalLm lm = ModelInitializer.initialize(
-                        ModelConfig.llama(tokenizer.vocabSize(), 32, 64, 2, 4, 2), root, 1, 0.05)) {
-            ModelDirectory.save(lm, model, model);
-        }
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 24; i++) {
-            lines.add("{\"prompt\": \"add " + i + " and " + (i % 7) + "\", \"response\": \"" + (i + i % 7)
-                    + "\", \"answer\": \"" + (i + i % 7) + "\"}");
-        }
-        Files.write(dir.resolve("train.jsonl"), lines, StandardCharsets.UTF_8);
-        Files.write(dir.resolve("eval.jsonl"), lines.subList(0, 4), StandardCharsets.UTF_8);
+    void tinyModelAndData() {
+        TinyJob.writeModelAndData(dir);
     }
 
     private FineTuneJobSpec spec(String output, String objective, double learningRate, int microBatchSize) {

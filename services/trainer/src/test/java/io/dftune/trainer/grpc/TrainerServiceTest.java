@@ -21,7 +21,7 @@ import io.dftune.proto.v1.TrainerGrpc;
 import io.dftune.proto.v1.WatchRunRequest;
 import io.dftune.trainer.metrics.TrainerMetrics;
 import io.dftune.trainer.testing.EventCollector;
-import io.dftune.trainer.testing.TinyJob;
+import io.dftune.engine.testing.TinyJob;
 import io.dftune.trainer.testing.TrainerClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -8,7 +8,7 @@ import io.dftune.proto.v1.GetRunRequest;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.StartRunRequest;
 import io.dftune.trainer.testing.PrometheusServer;
-import io.dftune.trainer.testing.TinyJob;
+import io.dftune.engine.testing.TinyJob;
 import io.dftune.trainer.testing.TrainerClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package io.dftune.trainer.testing;
+package io.dftune.engine.testing;
 
 import ai.djl.ndarray.NDManager;
 import io.dftune.engine.model.CausalLm;

@@ -49,6 +49,8 @@ public class FineTuneJobSpec {
     @Required
     @JsonPropertyDescription("Where the fine-tuned model and run files are written.")
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
+    @ValidationRule(value = "self.path.startsWith('pvc://')",
+            message = "path must be pvc://<claim>/<path> in a cluster: checkpoints and the model must outlive the pod")
     private OutputSpec output;
 
     @JsonPropertyDescription("Trainer container image; defaults to the operator's configured image.")

@@ -108,6 +108,9 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
 
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         follow(context, id, next, trainerJob, pods);
+        // The workflow made or removed the trainer Job: the informer does not report the
+        // operator's own changes, so look again for the status they lead to.
+        boolean trainerJobChanged = !uid(trainerJob).equals(uid(context.getSecondaryResource(Job.class)));
 
         Optional<Duration> ttl = Lifecycle.ttlIn(job, next, now);
         if (ttl.isPresent() && (ttl.get().isNegative() || ttl.get().isZero())) {
@@ -117,11 +120,18 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
         }
         metrics.reconciled(true);
         UpdateControl<FineTuneJob> control = UpdateControl.noUpdate();
+        if (trainerJobChanged) {
+            return control.reschedule();
+        }
         Stream.of(ttl, Lifecycle.deadlineIn(job, next, now))
                 .flatMap(Optional::stream)
                 .min(Duration::compareTo)
                 .ifPresent(wait -> control.rescheduleAfter(wait.isNegative() ? MARGIN : wait.plus(MARGIN)));
         return control;
+    }
+
+    private static String uid(Optional<Job> job) {
+        return job.map(j -> j.getMetadata().getUid()).orElse("");
     }
 
     private void transitioned(Context<FineTuneJob> context, FineTuneJob job, FineTuneJobStatus old,

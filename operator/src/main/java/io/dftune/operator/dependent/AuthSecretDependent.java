@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -36,19 +37,16 @@ public class AuthSecretDependent extends KubernetesDependentResource<Secret, Fin
                 .withLabels(ResourceNames.labels(name))
                 .endMetadata()
                 .withType("Opaque")
-                .addToStringData(TOKEN_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(token))
+                .addToData(TOKEN_KEY, Base64.getEncoder().encodeToString(
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(token).getBytes(StandardCharsets.US_ASCII)))
                 .build();
     }
 
-    /** The token a Secret holds (Kubernetes returns stringData as base64 data). */
+    /** The token a Secret holds, or null. */
     public static String token(Secret secret) {
-        if (secret.getData() != null && secret.getData().containsKey(TOKEN_KEY)) {
-            return new String(Base64.getDecoder().decode(secret.getData().get(TOKEN_KEY)),
-                    java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (secret.getData() == null || !secret.getData().containsKey(TOKEN_KEY)) {
+            return null;
         }
-        if (secret.getStringData() != null && secret.getStringData().containsKey(TOKEN_KEY)) {
-            return secret.getStringData().get(TOKEN_KEY).strip();
-        }
-        return null;
+        return new String(Base64.getDecoder().decode(secret.getData().get(TOKEN_KEY)), StandardCharsets.UTF_8).strip();
     }
 }

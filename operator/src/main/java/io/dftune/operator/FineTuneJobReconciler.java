@@ -56,11 +56,10 @@ import java.util.stream.Stream;
                 dependsOn = {"spec", "auth"})
 })
 @ControllerConfiguration(name = FineTuneJobReconciler.NAME)
-// Beyond what the dependents imply: the trainer pods are watched (their exit codes), transitions
-// are recorded as Events, and with server-side apply a Secret is created by a patch.
+// Beyond what the dependents imply: the trainer pods are watched (their exit codes), and
+// transitions are recorded as Events.
 @RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create"})
-@RBACRule(apiGroups = "", resources = "secrets", verbs = {"patch"})
 public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<FineTuneJob> {
     public static final String NAME = "finetunejob";
     /** A little past a deadline, so the clock has passed it when the reconciliation runs. */

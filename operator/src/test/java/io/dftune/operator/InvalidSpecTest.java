@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One case per validation rule: the mock API server applies no schema or CEL rule, so each
  * FineTuneJob reaches the operator, which must answer with a SpecValid=False condition naming the
- * field and create nothing. (The CRD's own rules are checked in {@link CrdTest}.)
+ * field and create nothing. (The CRD's own rules are checked in {@link CrdIT}.)
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)

@@ -59,6 +59,14 @@ public final class VolumeLayout {
         return pvc.subPath().isEmpty() ? mount : mount + "/" + pvc.subPath();
     }
 
+    /** The spec's name for a path inside the pod: {@code /mnt/pvc/<claim>/x} is {@code pvc://<claim>/x}. */
+    public static String specPath(String podPath) {
+        String prefix = PVC_ROOT + "/";
+        return podPath != null && podPath.startsWith(prefix)
+                ? StoragePaths.PVC_PREFIX + podPath.substring(prefix.length())
+                : podPath;
+    }
+
     public static String mountPath(String claim) {
         return PVC_ROOT + "/" + claim;
     }

@@ -54,11 +54,19 @@ public final class FakeKubelet implements AutoCloseable {
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     /** FineTuneJob (namespace/name) -> lock, so one job's trainers never overlap. */
     private final Map<String, Object> jobLocks = new ConcurrentHashMap<>();
+    /** 0: each trainer on a free port of its own. */
+    private final int trainerPort;
     private SharedIndexInformer<Job> informer;
 
     public FakeKubelet(KubernetesClient client, Path root) {
+        this(client, root, 0);
+    }
+
+    /** Runs every trainer on {@code trainerPort} (one at a time), for an operator in another process. */
+    public FakeKubelet(KubernetesClient client, Path root, int trainerPort) {
         this.client = client;
         this.root = root;
+        this.trainerPort = trainerPort;
     }
 
     public static Path trainerJar() {
@@ -140,7 +148,7 @@ public final class FakeKubelet implements AutoCloseable {
             try {
                 Pod pod = createPod(job);
                 Path dir = Files.createDirectories(root.resolve("pods").resolve(pod.getMetadata().getName()));
-                int port = freePort();
+                int port = trainerPort != 0 ? trainerPort : freePort();
                 Process process = startTrainer(ns, ftj, dir, port);
                 processes.put(job.getMetadata().getUid(), process);
                 LocalTrainerAddresses.register(ns, ftj, port);

@@ -1,5 +1,7 @@
 package io.dftune.operator.api;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +45,15 @@ public final class ResourceNames {
 
     public static Map<String, String> labels(String job) {
         return Map.of(LABEL_NAME, TRAINER_APP, LABEL_MANAGED_BY, MANAGER, LABEL_INSTANCE, job, LABEL_JOB, job);
+    }
+
+    /** Metadata of an object the FineTuneJob owns: its name, the job's namespace, the common labels. */
+    public static ObjectMeta metadata(FineTuneJob job, String name) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(job.getMetadata().getNamespace())
+                .withLabels(new java.util.HashMap<>(labels(job.getMetadata().getName())))
+                .build();
     }
 
     /** Why the FineTuneJob's name cannot name its objects, or empty when it can. */

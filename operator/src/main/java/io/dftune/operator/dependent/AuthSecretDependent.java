@@ -29,13 +29,8 @@ public class AuthSecretDependent extends KubernetesDependentResource<Secret, Fin
     protected Secret desired(FineTuneJob job, Context<FineTuneJob> context) {
         byte[] token = new byte[32];
         RANDOM.nextBytes(token);
-        String name = job.getMetadata().getName();
         return new SecretBuilder()
-                .withNewMetadata()
-                .withName(ResourceNames.authSecret(name))
-                .withNamespace(job.getMetadata().getNamespace())
-                .withLabels(ResourceNames.labels(name))
-                .endMetadata()
+                .withMetadata(ResourceNames.metadata(job, ResourceNames.authSecret(job.getMetadata().getName())))
                 .withType("Opaque")
                 .addToData(TOKEN_KEY, Base64.getEncoder().encodeToString(
                         Base64.getUrlEncoder().withoutPadding().encodeToString(token).getBytes(StandardCharsets.US_ASCII)))

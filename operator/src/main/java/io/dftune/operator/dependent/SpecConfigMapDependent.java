@@ -15,13 +15,8 @@ public class SpecConfigMapDependent extends CRUDKubernetesDependentResource<Conf
 
     @Override
     protected ConfigMap desired(FineTuneJob job, Context<FineTuneJob> context) {
-        String name = job.getMetadata().getName();
         return new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(ResourceNames.specConfigMap(name))
-                .withNamespace(job.getMetadata().getNamespace())
-                .withLabels(ResourceNames.labels(name))
-                .endMetadata()
+                .withMetadata(ResourceNames.metadata(job, ResourceNames.specConfigMap(job.getMetadata().getName())))
                 .addToData(TrainerManifest.FILE_NAME, TrainerManifest.yaml(job))
                 .build();
     }

@@ -3,6 +3,7 @@ package io.dftune.operator.dependent;
 import io.dftune.operator.Settings;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.ResourceNames;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -11,7 +12,6 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,17 +31,13 @@ public class TrainerJobDependent extends KubernetesDependentResource<Job, FineTu
         String name = job.getMetadata().getName();
         int attempt = job.getStatus() == null ? 0 : job.getStatus().restarts;
         String queue = job.getSpec().getQueueName();
-        Map<String, String> labels = new HashMap<>(ResourceNames.labels(name));
+        ObjectMeta metadata = ResourceNames.metadata(job, ResourceNames.trainer(name));
         if (queue != null) {
-            labels.put(ResourceNames.LABEL_KUEUE_QUEUE, queue);
+            metadata.getLabels().put(ResourceNames.LABEL_KUEUE_QUEUE, queue);
         }
+        metadata.setAnnotations(Map.of(ResourceNames.ANNOTATION_ATTEMPT, String.valueOf(attempt)));
         return new JobBuilder()
-                .withNewMetadata()
-                .withName(ResourceNames.trainer(name))
-                .withNamespace(job.getMetadata().getNamespace())
-                .withLabels(labels)
-                .withAnnotations(Map.of(ResourceNames.ANNOTATION_ATTEMPT, String.valueOf(attempt)))
-                .endMetadata()
+                .withMetadata(metadata)
                 .withNewSpec()
                 .withBackoffLimit(0)
                 .withCompletions(1)

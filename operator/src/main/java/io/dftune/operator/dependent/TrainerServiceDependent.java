@@ -19,11 +19,7 @@ public class TrainerServiceDependent extends CRUDKubernetesDependentResource<Ser
     protected Service desired(FineTuneJob job, Context<FineTuneJob> context) {
         String name = job.getMetadata().getName();
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(ResourceNames.trainer(name))
-                .withNamespace(job.getMetadata().getNamespace())
-                .withLabels(ResourceNames.labels(name))
-                .endMetadata()
+                .withMetadata(ResourceNames.metadata(job, ResourceNames.trainer(name)))
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(Map.of(ResourceNames.LABEL_NAME, ResourceNames.TRAINER_APP, ResourceNames.LABEL_JOB, name))

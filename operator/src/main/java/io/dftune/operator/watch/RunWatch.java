@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -74,9 +75,13 @@ final class RunWatch {
     }
 
     private void refreshThenWatch() {
-        if (stopped) {
-            return;
+        if (!stopped) {
+            getRun(this::watch, this::retryLater);
         }
+    }
+
+    /** GetRun, applied to the snapshot; then {@code onDone}, or {@code onFailure} with the error. */
+    private void getRun(Runnable onDone, Consumer<Throwable> onFailure) {
         stub.getRun(GetRunRequest.getDefaultInstance(), new StreamObserver<>() {
             @Override
             public void onNext(RunStatus status) {
@@ -85,12 +90,12 @@ final class RunWatch {
 
             @Override
             public void onError(Throwable t) {
-                retryLater(t);
+                onFailure.accept(t);
             }
 
             @Override
             public void onCompleted() {
-                watch();
+                onDone.run();
             }
         });
     }
@@ -129,21 +134,7 @@ final class RunWatch {
             public void onCompleted() {
                 // The run reached a terminal phase: one last GetRun for what events do not carry
                 // (the final model directory), then nothing more to follow.
-                stub.getRun(GetRunRequest.getDefaultInstance(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(RunStatus status) {
-                        applyStatus(status);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        LOG.debugf("%s: final GetRun failed: %s", key, t.getMessage());
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+                getRun(() -> { }, t -> LOG.debugf("%s: final GetRun failed: %s", key, t.getMessage()));
             }
         });
     }
@@ -166,20 +157,7 @@ final class RunWatch {
         publish.accept(next, phaseChanged);
         if (gap) {
             // Events were dropped from the trainer's buffer: GetRun has the state they led to.
-            stub.getRun(GetRunRequest.getDefaultInstance(), new StreamObserver<>() {
-                @Override
-                public void onNext(RunStatus status) {
-                    applyStatus(status);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                }
-
-                @Override
-                public void onCompleted() {
-                }
-            });
+            getRun(() -> { }, t -> { });
         }
     }
 

@@ -2,6 +2,7 @@ package io.dftune.trainer.metrics;
 
 import static io.dftune.trainer.metrics.TrainerMetrics.*;
 
+import ai.djl.engine.Engine;
 import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
@@ -30,6 +31,7 @@ public final class RunMeters implements TrainingListener {
     private final AtomicReference<EvalMetrics> latestEval = new AtomicReference<>();
     private final AtomicLong totalSteps = new AtomicLong();
     private final AtomicLong checkpointStep = new AtomicLong();
+    private final AtomicLong gpus = new AtomicLong();
     private final Counter steps;
     private final Counter tokens;
     private final Counter resumes;
@@ -79,6 +81,8 @@ public final class RunMeters implements TrainingListener {
         Gauge.builder(CHECKPOINT_STEP, checkpointStep, AtomicLong::get).tags(tags)
                 .description("Step of the newest checkpoint written by this process").strongReference(true)
                 .register(registry);
+        Gauge.builder(RUN_GPUS, gpus, AtomicLong::get).tags(tags)
+                .description("GPUs the run trains on (0 on CPU)").strongReference(true).register(registry);
         for (Phase p : Phase.values()) {
             if (p != Phase.PHASE_UNSPECIFIED && p != Phase.UNRECOGNIZED) {
                 Gauge.builder(RUN_PHASE, phase, current -> current.get() == p ? 1 : 0)
@@ -107,6 +111,8 @@ public final class RunMeters implements TrainingListener {
     @Override
     public void onStart(TrainingPlan plan, long resumedFromStep) {
         totalSteps.set(plan.totalSteps());
+        // The engine trains on its default device: the first GPU when there is one.
+        gpus.set(Engine.getInstance().defaultDevice().isGpu() ? 1 : 0);
         if (resumedFromStep > 0) {
             resumes.increment();
         }

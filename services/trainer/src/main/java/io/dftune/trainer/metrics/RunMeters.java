@@ -9,6 +9,7 @@ import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
 import io.dftune.proto.v1.Phase;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -32,6 +33,8 @@ public final class RunMeters implements TrainingListener {
     private final AtomicLong totalSteps = new AtomicLong();
     private final AtomicLong checkpointStep = new AtomicLong();
     private final AtomicLong gpus = new AtomicLong();
+    /** System.nanoTime() when the run started; 0 before. */
+    private final AtomicLong startNanos = new AtomicLong();
     private final Counter steps;
     private final Counter tokens;
     private final Counter resumes;
@@ -83,6 +86,8 @@ public final class RunMeters implements TrainingListener {
                 .register(registry);
         Gauge.builder(RUN_GPUS, gpus, AtomicLong::get).tags(tags)
                 .description("GPUs the run trains on (0 on CPU)").strongReference(true).register(registry);
+        FunctionCounter.builder(RUN_GPU_SECONDS, this, RunMeters::gpuSeconds).tags(tags)
+                .description("GPUs times seconds since the run started in this process").register(registry);
         for (Phase p : Phase.values()) {
             if (p != Phase.PHASE_UNSPECIFIED && p != Phase.UNRECOGNIZED) {
                 Gauge.builder(RUN_PHASE, phase, current -> current.get() == p ? 1 : 0)
@@ -96,6 +101,11 @@ public final class RunMeters implements TrainingListener {
     /** The phase tag value: the proto name without its prefix, lower case ("training"). */
     public static String phaseLabel(Phase phase) {
         return phase.name().substring("PHASE_".length()).toLowerCase(Locale.ROOT);
+    }
+
+    private double gpuSeconds() {
+        long start = startNanos.get();
+        return start == 0 ? 0 : gpus.get() * (System.nanoTime() - start) / 1e9;
     }
 
     private void train(MeterRegistry registry, Tags tags, String name, String help, ToDoubleFunction<StepMetrics> value) {
@@ -113,6 +123,7 @@ public final class RunMeters implements TrainingListener {
         totalSteps.set(plan.totalSteps());
         // The engine trains on its default device: the first GPU when there is one.
         gpus.set(Engine.getInstance().defaultDevice().isGpu() ? 1 : 0);
+        startNanos.compareAndSet(0, System.nanoTime());
         if (resumedFromStep > 0) {
             resumes.increment();
         }

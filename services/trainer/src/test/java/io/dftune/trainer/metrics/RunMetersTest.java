@@ -57,5 +57,6 @@ class RunMetersTest {
         meters.onStart(new TrainingPlan(10, 4, 2, 24), 0);
         assertThat(registry.get(TrainerMetrics.RUN_RESUMES).counter().count()).isZero();
         assertThat(gauge(TrainerMetrics.RUN_GPUS)).as("the tests train on CPU").isZero();
+        assertThat(registry.get(TrainerMetrics.RUN_GPU_SECONDS).functionCounter().count()).isZero();
     }
 }

@@ -62,15 +62,15 @@ class HelmChartTest {
     @Test
     void defaultValuesInstallTheOperatorAndNoMonitoringObjects() {
         assertThat(kinds(Chart.defaults())).containsExactly("ClusterRole", "ClusterRoleBinding",
-                "CustomResourceDefinition", "Deployment", "Role", "RoleBinding", "Service", "ServiceAccount");
+                "CustomResourceDefinition", "Deployment", "Service", "ServiceAccount");
     }
 
     @Test
     void fullValuesRenderEveryOptionalObject() {
         Chart full = Chart.render(Chart.FULL_VALUES);
         assertThat(kinds(full)).containsExactly("ClusterRole", "ClusterRoleBinding", "ConfigMap",
-                "CustomResourceDefinition", "Deployment", "NetworkPolicy", "PodMonitor", "PrometheusRule", "Role",
-                "RoleBinding", "Service", "ServiceAccount", "ServiceMonitor");
+                "CustomResourceDefinition", "Deployment", "NetworkPolicy", "PodMonitor", "PrometheusRule", "Service",
+                "ServiceAccount", "ServiceMonitor");
         assertThat(full.operatorContainer().path("image").asText()).isEqualTo("registry.example/ml/dftune-operator:1.2.3");
         assertThat(full.operatorEnv().path("DFTUNE_TRAINER_IMAGE").asText())
                 .isEqualTo("registry.example/ml/dftune-trainer:0.1.0");
@@ -136,6 +136,7 @@ class HelmChartTest {
     @CsvSource(delimiter = '|', value = {
             "trainer.image.variant|rocm|/trainer/image/variant",
             "operator.replicas|-1|/operator/replicas",
+            "operator.replicas|2|/operator/replicas",
             "operator.replica|2|additional properties 'replica'",
             "operator.statusInterval|ten seconds|/operator/statusInterval",
             "watchNamespaces[0]|Team_A|/watchNamespaces/0",

@@ -1,27 +1,25 @@
 {{/*
-What the operator does in the namespaces it watches: exactly the kinds and verbs it uses
-(RbacTest compares them with the operator's own generated RBAC).
+What the operator does in the namespaces it watches: the rules its build generates
+(operator/target/kubernetes/kubernetes.yml, from its controller, dependents and @RBACRule
+annotations). RbacTest fails when these and the generated ones differ.
 */}}
 {{- define "dftune.operatorRules" -}}
 - apiGroups: [dftune.io]
-  resources: [finetunejobs]
-  verbs: [get, list, watch, patch, update, delete]
-- apiGroups: [dftune.io]
-  resources: [finetunejobs/status]
-  verbs: [get, patch, update]
-- apiGroups: [dftune.io]
-  resources: [finetunejobs/finalizers]
-  verbs: [update]
+  resources: [finetunejobs, finetunejobs/status, finetunejobs/finalizers]
+  verbs: [get, list, watch, patch, update, create, delete]
 - apiGroups: [""]
-  resources: [configmaps, secrets, services]
-  verbs: [get, list, watch, create, update, patch, delete]
+  resources: [configmaps, services]
+  verbs: [create, delete, get, list, patch, update, watch]
 - apiGroups: [batch]
   resources: [jobs]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [create, delete, get, list, patch, watch]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [create, delete, get, list, patch, watch]
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]
 - apiGroups: [""]
   resources: [events]
-  verbs: [create, patch]
+  verbs: [create]
 {{- end -}}

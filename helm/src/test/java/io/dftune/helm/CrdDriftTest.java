@@ -14,12 +14,12 @@ class CrdDriftTest {
 
     @Test
     void theChartsCrdIsTheOperatorsGeneratedCrd() throws IOException {
-        Path generated = Tools.REPO.resolve("operator/target/kubernetes").resolve(FILE);
+        Path generated = Tools.OPERATOR.resolve("target/kubernetes").resolve(FILE);
         assertThat(generated).as("the operator's generated CRD (mvn package -pl operator)").isRegularFile();
         Path chart = Tools.CHART.resolve("crd").resolve(FILE);
         assertThat(Files.readString(chart))
                 .as("helm/dftune/crd/%s drifted from the operator's; copy it: cp %s %s", FILE,
-                        Tools.REPO.relativize(generated), Tools.REPO.relativize(chart))
+                        generated, chart)
                 .isEqualTo(Files.readString(generated));
     }
 }

@@ -158,6 +158,8 @@ class HelmChartTest {
     @Test
     void theCrdObjectIsTheChartsCrdFileWithAKeepPolicy() throws IOException {
         JsonNode file = Chart.YAML.readTree(Tools.CHART.resolve("crd/finetunejobs.dftune.io-v1.yml").toFile());
+        assertThat(file.path("metadata").size()).as("the template adds annotations and labels to a metadata of only a name")
+                .isEqualTo(1);
         JsonNode rendered = Chart.defaults().one("CustomResourceDefinition").deepCopy();
         assertThat(rendered.path("metadata").path("annotations").path("helm.sh/resource-policy").asText()).isEqualTo("keep");
         assertThat(rendered.path("spec")).isEqualTo(file.path("spec"));

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class Tools {
     static final Path REPO = Path.of(System.getProperty("dftune.repo", "..")).toAbsolutePath().normalize();
     static final Path CHART = REPO.resolve("helm/dftune");
+    /** The operator module, whose build generates the CRD and RBAC the chart must match. */
+    static final Path OPERATOR = Path.of(System.getProperty("dftune.operator.dir", REPO.resolve("operator").toString()));
     private static final Path TOOLS = Path.of(System.getProperty("dftune.tools", REPO.resolve(".tools").toString()))
             .toAbsolutePath().normalize();
 

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -165,5 +167,70 @@ class HelmChartTest {
         assertThat(rendered.path("spec")).isEqualTo(file.path("spec"));
         assertThat(rendered.path("metadata").path("name")).isEqualTo(file.path("metadata").path("name"));
         assertThat(Chart.render(List.of(), "--set", "crds.install=false").ofKind("CustomResourceDefinition")).isEmpty();
+    }
+
+    @Test
+    void onlyTheOperatorAndPrometheusReachTrainerPods() {
+        Map<String, String> trainer = OperatorContract.trainerPodLabels("some-job");
+        for (Chart chart : List.of(Chart.render(Chart.FULL_VALUES), Chart.render(Chart.NAMESPACED_VALUES))) {
+            JsonNode operatorPod = chart.one("Deployment").path("spec").path("template").path("metadata").path("labels");
+            for (JsonNode policy : chart.ofKind("NetworkPolicy").toList()) {
+                JsonNode spec = policy.path("spec");
+                assertThat(selects(spec.path("podSelector"), trainer)).as("selects trainer pods").isTrue();
+                assertThat(spec.path("policyTypes")).extracting(JsonNode::asText).containsExactly("Ingress");
+                assertThat(spec.path("ingress")).hasSize(1);
+                JsonNode rule = spec.path("ingress").get(0);
+                assertThat(rule.path("ports")).extracting(p -> p.path("port").asText()).containsExactly("http");
+                JsonNode from = rule.path("from");
+                assertThat(from).hasSize(2);
+                assertThat(from.get(0).path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name")
+                        .asText()).isEqualTo(Chart.NAMESPACE);
+                assertThat(selects(from.get(0).path("podSelector"), labels(operatorPod))).as("the operator").isTrue();
+                assertThat(from.get(1).path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText())
+                        .as("Prometheus").isEqualTo("prometheus");
+                assertThat(from.get(1).has("namespaceSelector")).isTrue();
+            }
+        }
+        assertThat(Chart.render(Chart.NAMESPACED_VALUES).ofKind("NetworkPolicy"))
+                .extracting(p -> p.path("metadata").path("namespace").asText()).containsExactly("team-a", "team-b");
+        assertThat(Chart.render(Chart.FULL_VALUES).ofKind("NetworkPolicy"))
+                .extracting(p -> p.path("metadata").path("namespace").asText()).containsExactly(Chart.NAMESPACE);
+    }
+
+    @Test
+    void theMonitorsSelectTheOperatorsServiceAndTheTrainerPodsAndHonourTheirLabels() {
+        Chart chart = Chart.render(Chart.FULL_VALUES);
+        JsonNode service = chart.one("Service");
+        JsonNode serviceMonitor = chart.one("ServiceMonitor").path("spec");
+        assertThat(selects(serviceMonitor.path("selector"), labels(service.path("metadata").path("labels")))).isTrue();
+        assertThat(labels(chart.one("Deployment").path("spec").path("template").path("metadata").path("labels")))
+                .containsAllEntriesOf(labels(service.path("spec").path("selector")));
+        JsonNode podMonitor = chart.one("PodMonitor").path("spec");
+        assertThat(selects(podMonitor.path("selector"), OperatorContract.trainerPodLabels("some-job"))).isTrue();
+        assertThat(podMonitor.path("namespaceSelector").path("any").asBoolean()).isTrue();
+        for (JsonNode endpoint : List.of(serviceMonitor.path("endpoints").get(0), podMonitor.path("podMetricsEndpoints").get(0))) {
+            assertThat(endpoint.path("port").asText()).isEqualTo("http");
+            assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+            assertThat(endpoint.path("honorLabels").asBoolean()).as("job and namespace name the FineTuneJob").isTrue();
+        }
+        assertThat(Chart.render(Chart.NAMESPACED_VALUES).one("PodMonitor").path("spec").path("namespaceSelector")
+                .path("matchNames")).extracting(JsonNode::asText).containsExactly("team-a", "team-b");
+        JsonNode annotations = chart.one("Deployment").path("spec").path("template").path("metadata").path("annotations");
+        assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+        assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/q/metrics");
+        assertThat(annotations.path("example.com/owner").asText()).as("podAnnotations kept").isEqualTo("ml-platform");
+    }
+
+    private static Map<String, String> labels(JsonNode node) {
+        Map<String, String> labels = new HashMap<>();
+        node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
+    }
+
+    /** Whether a label selector (matchLabels only) selects these labels. */
+    private static boolean selects(JsonNode selector, Map<String, String> labels) {
+        assertThat(selector.has("matchExpressions")).isFalse();
+        Map<String, String> match = labels(selector.path("matchLabels"));
+        return !match.isEmpty() && labels.entrySet().containsAll(match.entrySet());
     }
 }

@@ -24,8 +24,7 @@ class ImagesTest {
     private static final Dockerfile TRAINER = new Dockerfile(IMAGES.resolve("trainer/Dockerfile"));
     private static final Dockerfile TRAINER_CUDA = new Dockerfile(IMAGES.resolve("trainer/Dockerfile.cuda"));
     private static final Dockerfile OPERATOR = new Dockerfile(IMAGES.resolve("operator/Dockerfile"));
-    /** Where the trainer image keeps DJL's native libraries (the operator contract). */
-    private static final String DJL_CACHE = "/opt/djl";
+    private static final String DJL_CACHE = OperatorContract.djlCache();
 
     private static JsonNode operatorPod() {
         return Chart.defaults().one("Deployment").path("spec").path("template").path("spec");
@@ -38,7 +37,9 @@ class ImagesTest {
                 + pod.path("securityContext").path("runAsGroup").asText();
         JsonNode container = pod.path("containers").get(0);
         assertThat(user).isEqualTo(container.path("securityContext").path("runAsUser").asText() + ":"
-                + container.path("securityContext").path("runAsGroup").asText()).isNotEqualTo("0:0");
+                + container.path("securityContext").path("runAsGroup").asText()).isNotEqualTo("0:0")
+                .as("the trainer pods the operator creates").isEqualTo(OperatorContract.trainerUser() + ":"
+                        + OperatorContract.trainerUser());
         for (Dockerfile image : List.of(TRAINER, TRAINER_CUDA, OPERATOR)) {
             Dockerfile.Stage last = image.last();
             assertThat(last.last("USER")).as("%s: numeric, so runAsNonRoot can verify it", image.file).isEqualTo(user);

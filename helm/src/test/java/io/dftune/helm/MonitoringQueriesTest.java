@@ -89,7 +89,7 @@ class MonitoringQueriesTest {
 
     @Test
     void everyMetricTheDashboardAndTheRulesUseIsExported() {
-        Set<String> operator = OperatorMetricNames.names();
+        Set<String> operator = OperatorContract.metricNames();
         Set<String> unknown = new TreeSet<>(namesUsed());
         unknown.removeAll(exported);
         unknown.removeAll(operator);

@@ -16,15 +16,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
-/** Turns Jackson's parse errors into messages that name the source, line and manifest field. */
-final class ManifestErrors {
+/**
+ * Turns Jackson's parse errors into messages that name the source, line and field: for job files,
+ * and for the other YAML files the tools read (bind those to classes with setters or public fields,
+ * not records, or Jackson buffers the document and reports the line of its end).
+ */
+public final class ManifestErrors {
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
     private static final Pattern MALFORMED_NUMBER = Pattern.compile("Malformed numeric value '(.*)'");
 
     private ManifestErrors() {
     }
 
-    static ManifestException translate(String source, JsonProcessingException e) {
+    public static ManifestException translate(String source, JsonProcessingException e) {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof MarkedYAMLException yaml) {
                 return syntaxError(source, yaml, e);

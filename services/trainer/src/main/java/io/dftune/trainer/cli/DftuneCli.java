@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         version = "dftune 0.1.0",
         description = "Fine-tune language models with Dynamic Fine-Tuning (DFT).",
         subcommands = {RunCommand.class, ServeCommand.class, EvalCommand.class, GenerateCommand.class,
-                MakeExampleCommand.class})
+                MakeExampleCommand.class, CompareCommand.class})
 public final class DftuneCli implements Runnable {
 
     @CommandLine.Spec
@@ -18,7 +18,7 @@ public final class DftuneCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "name a command: run, serve, eval, generate or make-example");
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "name a command: run, serve, eval, generate, make-example or compare");
     }
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.dftune.trainer.cli;
 
 import io.dftune.trainer.example.ExampleBuilder;
+import io.dftune.trainer.example.MiniatureData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,12 +22,37 @@ final class MakeExampleCommand implements Callable<Integer> {
     @Option(names = "--pretrain-steps", defaultValue = "3000", description = "Default: ${DEFAULT-VALUE}.")
     int pretrainSteps;
 
+    @Option(names = "--word-problem-share", description = "Share of word problems in the pretraining mix.")
+    Double wordProblemShare;
+
+    @Option(names = "--max-operand", description = "Largest operand of the exercises.")
+    Integer maxOperand;
+
+    @Option(names = "--terse", description = "One solution style instead of varied phrasings and step orders.")
+    boolean terse;
+
+    @Option(names = "--miniature", description = "Write the data sets of the paper miniature instead.")
+    boolean miniature;
+
     @Option(names = "--data-only", description = "Re-create only train.jsonl and eval.jsonl, keeping the model.")
     boolean dataOnly;
 
     @Override
     public Integer call() throws Exception {
-        ExampleBuilder builder = new ExampleBuilder(seed, pretrainSteps, ExampleBuilder.ExampleSizes.standard());
+        ExampleBuilder.ExampleSizes sizes = ExampleBuilder.ExampleSizes.standard();
+        if (wordProblemShare != null) {
+            sizes = sizes.withWordProblemShare(wordProblemShare);
+        }
+        if (maxOperand != null) {
+            sizes = sizes.withMaxOperand(maxOperand);
+        }
+        sizes = sizes.withVariedSolutions(!terse);
+        if (miniature) {
+            new MiniatureData(seed, sizes.maxOperand(), sizes.trainExamples(), sizes.evalExamples()).write(out);
+            System.out.println("paper miniature data written to " + out);
+            return ExitCodes.SUCCEEDED;
+        }
+        ExampleBuilder builder = new ExampleBuilder(seed, pretrainSteps, sizes);
         if (dataOnly) {
             builder.writeFineTuningData(out);
             System.out.println("data written to " + out);

@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded generator of small arithmetic exercises with worked solutions, for the bundled example.
- * Three families share one solution style ({@code a + b = s. s - c = r. #### r}) so that skill in
- * one carries over to the others:
+ * The families share one solution language ({@link SolutionWriter}: terse, or varied in phrasing and
+ * step order) so that skill in one carries over to the others:
  * <ul>
  *   <li>{@link #equation}: one operation, e.g. {@code What is 23 + 18?}</li>
  *   <li>{@link #chain}: two operations written as an expression</li>
@@ -28,32 +28,56 @@ public final class ArithmeticProblems {
             "How many %s does %s have now?", "How many %s are left with %s?", "What is the number of %s %s has?");
 
     private final SplittableRandom random;
+    private final int minOperand;
     private final int maxOperand;
+    private final SolutionWriter solutions;
 
-    public ArithmeticProblems(long seed, int maxOperand) {
+    /** Operands drawn uniformly from {@code minOperand..maxOperand}. */
+    public ArithmeticProblems(long seed, int minOperand, int maxOperand, boolean variedSolutions) {
+        if (minOperand < 1 || maxOperand < minOperand) {
+            throw new IllegalArgumentException("operands must satisfy 1 <= min <= max, got " + minOperand + ".." + maxOperand);
+        }
         this.random = new SplittableRandom(seed);
+        this.minOperand = minOperand;
         this.maxOperand = maxOperand;
+        // Its own stream: the terse and varied sets of one seed hold the same problems.
+        this.solutions = new SolutionWriter(new SplittableRandom(~seed), variedSolutions);
     }
 
     public Problem equation() {
         int a = operand();
         int b = operand();
         if (random.nextBoolean()) {
-            int sum = a + b;
-            return new Problem("What is " + a + " + " + b + "?", a + " + " + b + " = " + sum + ". #### " + sum,
-                    String.valueOf(sum));
+            return new Problem("What is " + a + " + " + b + "?", solutions.sum(a, b), String.valueOf(a + b));
         }
         int big = Math.max(a, b);
         int small = Math.min(a, b);
-        int difference = big - small;
-        return new Problem("What is " + big + " - " + small + "?",
-                big + " - " + small + " = " + difference + ". #### " + difference, String.valueOf(difference));
+        return new Problem("What is " + big + " - " + small + "?", solutions.difference(big, small),
+                String.valueOf(big - small));
     }
 
     public Problem chain() {
         int[] abc = gainThenLoss();
-        return new Problem("Compute " + abc[0] + " + " + abc[1] + " - " + abc[2] + ".", solution(abc),
+        return new Problem("Compute " + abc[0] + " + " + abc[1] + " - " + abc[2] + ".",
+                solutions.gainThenLoss(abc[0], abc[1], abc[2]),
                 String.valueOf(abc[0] + abc[1] - abc[2]));
+    }
+
+    /** The take-away-first order as an expression. */
+    public Problem lossFirstChain() {
+        int a = operand() + operand();
+        int c = 1 + random.nextInt(a);
+        int b = operand();
+        return new Problem("Compute " + a + " - " + c + " + " + b + ".", solutions.lossThenGain(a, c, b),
+                String.valueOf(a - c + b));
+    }
+
+    /** Three operations as an expression. */
+    public Problem threeStepChain() {
+        int[] abc = gainThenLoss();
+        int d = operand();
+        return new Problem("Compute " + abc[0] + " + " + abc[1] + " - " + abc[2] + " + " + d + ".",
+                solutions.gainLossGain(abc[0], abc[1], abc[2], d), String.valueOf(abc[0] + abc[1] - abc[2] + d));
     }
 
     public Problem wordProblem() {
@@ -64,26 +88,25 @@ public final class ArithmeticProblems {
                 + "Then " + name + " " + String.format(pick(GAIN), abc[1]) + " and "
                 + String.format(pick(LOSS), abc[2]) + ". "
                 + String.format(pick(QUESTIONS), thing, name);
-        return new Problem(story, solution(abc), String.valueOf(abc[0] + abc[1] - abc[2]));
+        return new Problem(story, solutions.gainThenLoss(abc[0], abc[1], abc[2]),
+                String.valueOf(abc[0] + abc[1] - abc[2]));
     }
 
-    /** A one-operation story, a shape no family above uses: the example's fine-tuning task. */
+    /** A one-operation story, a shape no family above uses. */
     public Problem oneStepWordProblem() {
         int a = operand();
         int b = operand();
         String name = pick(NAMES);
         String thing = pick(THINGS);
+        String question = String.format(pick(QUESTIONS), thing, name);
         if (random.nextBoolean()) {
-            int sum = a + b;
             return new Problem(name + " has " + a + " " + thing + " and " + String.format(pick(GAIN), b) + ". "
-                    + String.format(pick(QUESTIONS), thing, name), a + " + " + b + " = " + sum + ". #### " + sum,
-                    String.valueOf(sum));
+                    + question, solutions.sum(a, b), String.valueOf(a + b));
         }
         int big = Math.max(a, b);
         int small = Math.min(a, b);
         return new Problem(name + " has " + big + " " + thing + " and " + String.format(pick(LOSS), small) + ". "
-                + String.format(pick(QUESTIONS), thing, name),
-                big + " - " + small + " = " + (big - small) + ". #### " + (big - small), String.valueOf(big - small));
+                + question, solutions.difference(big, small), String.valueOf(big - small));
     }
 
     public Problem lossFirstWordProblem() {
@@ -96,16 +119,21 @@ public final class ArithmeticProblems {
                 + "First " + name + " " + String.format(pick(LOSS), c) + ", then "
                 + String.format(pick(GAIN), b) + ". "
                 + String.format(pick(QUESTIONS), thing, name);
-        int left = a - c;
-        int result = left + b;
-        return new Problem(story, a + " - " + c + " = " + left + ". " + left + " + " + b + " = " + result + ". #### "
-                + result, String.valueOf(result));
+        return new Problem(story, solutions.lossThenGain(a, c, b), String.valueOf(a - c + b));
     }
 
-    private static String solution(int[] abc) {
-        int sum = abc[0] + abc[1];
-        int result = sum - abc[2];
-        return abc[0] + " + " + abc[1] + " = " + sum + ". " + sum + " - " + abc[2] + " = " + result + ". #### " + result;
+    /** Three operations (add, take away, add): a longer chain than any family above. */
+    public Problem threeStepWordProblem() {
+        int[] abc = gainThenLoss();
+        int d = operand();
+        String name = pick(NAMES);
+        String thing = pick(THINGS);
+        String story = name + " has " + abc[0] + " " + thing + ". "
+                + "Then " + name + " " + String.format(pick(GAIN), abc[1]) + ", "
+                + String.format(pick(LOSS), abc[2]) + " and " + String.format(pick(GAIN), d) + ". "
+                + String.format(pick(QUESTIONS), thing, name);
+        return new Problem(story, solutions.gainLossGain(abc[0], abc[1], abc[2], d),
+                String.valueOf(abc[0] + abc[1] - abc[2] + d));
     }
 
     /** a, b, c with c <= a + b, so the answer is never negative. */
@@ -117,7 +145,7 @@ public final class ArithmeticProblems {
     }
 
     private int operand() {
-        return 1 + random.nextInt(maxOperand);
+        return minOperand + random.nextInt(maxOperand - minOperand + 1);
     }
 
     private String pick(List<String> options) {

@@ -1,8 +1,6 @@
 package io.dftune.trainer.example;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.model.Architecture;
 import io.dftune.engine.model.CausalLm;
@@ -19,24 +17,19 @@ import io.dftune.engine.train.TrainingResources;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Re-creates the bundled example: data sets, a byte-level BPE tokenizer, and a small Llama-layout
- * base model pretrained here, with SFT through the same engine, on a mix of arithmetic exercises
- * in which word problems are rare and those of the fine-tuning task (take away first, then add)
- * rarer still. Fine-tuning then has something to build on, which DFT needs.
+ * base model pretrained here, with SFT through the same engine, on arithmetic exercises written as
+ * questions and expressions (one to three steps, in either order) with word problems, the
+ * fine-tuning task, rare. The base then solves part of the task, which DFT needs to build on.
  */
 public final class ExampleBuilder {
-    private static final int MAX_OPERAND = 50;
-    private final ObjectMapper json = new ObjectMapper();
     private final long seed;
     private final int pretrainSteps;
     private final ExampleSizes sizes;
@@ -44,9 +37,24 @@ public final class ExampleBuilder {
     /** Model and data sizes of the example. */
     public record ExampleSizes(int hidden, int intermediate, int layers, int heads, int kvHeads, int merges,
             int pretrainExamples, int trainExamples, int evalExamples, double wordProblemShare,
-            double lossFirstShare) {
+            double lossFirstShare, int maxOperand, boolean variedSolutions) {
         public static ExampleSizes standard() {
-            return new ExampleSizes(128, 384, 4, 4, 2, 200, 30000, 2000, 200, 0.04, 0.03);
+            return new ExampleSizes(128, 384, 4, 4, 2, 200, 30000, 2000, 200, 0.01, 0.0, 20, true);
+        }
+
+        public ExampleSizes withWordProblemShare(double share) {
+            return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
+                    trainExamples, evalExamples, share, lossFirstShare, maxOperand, variedSolutions);
+        }
+
+        public ExampleSizes withMaxOperand(int operand) {
+            return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
+                    trainExamples, evalExamples, wordProblemShare, lossFirstShare, operand, variedSolutions);
+        }
+
+        public ExampleSizes withVariedSolutions(boolean varied) {
+            return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
+                    trainExamples, evalExamples, wordProblemShare, lossFirstShare, maxOperand, varied);
         }
     }
 
@@ -59,26 +67,30 @@ public final class ExampleBuilder {
     /** Writes the fine-tuning sets {@code train.jsonl} and {@code eval.jsonl} into {@code out}. */
     public void writeFineTuningData(Path out) throws IOException {
         Files.createDirectories(out);
-        ArithmeticProblems trainSource = new ArithmeticProblems(seed + 1, MAX_OPERAND);
-        ArithmeticProblems evalSource = new ArithmeticProblems(seed + 2, MAX_OPERAND);
-        writeJsonl(out.resolve("train.jsonl"), generate(trainSource::wordProblem, sizes.trainExamples()), false);
-        writeJsonl(out.resolve("eval.jsonl"), generate(evalSource::wordProblem, sizes.evalExamples()), true);
+        ArithmeticProblems trainSource = problems(seed + 1);
+        ArithmeticProblems evalSource = problems(seed + 2);
+        ProblemFiles.write(out.resolve("train.jsonl"),
+                ProblemFiles.generate(trainSource::wordProblem, sizes.trainExamples()), false);
+        ProblemFiles.write(out.resolve("eval.jsonl"),
+                ProblemFiles.generate(evalSource::wordProblem, sizes.evalExamples()), true);
     }
 
     /** Writes the fine-tuning data and a freshly pretrained {@code model/} into {@code out}. */
     public void build(Path out, Path work, TrainingListener progress) throws IOException {
         writeFineTuningData(out);
         Files.createDirectories(work);
-        ArithmeticProblems pretrainSource = new ArithmeticProblems(seed, MAX_OPERAND);
+        ArithmeticProblems pretrainSource = problems(seed);
         List<Problem> pretrain = new ArrayList<>();
         for (int i = 0; i < sizes.pretrainExamples(); i++) {
-            double kind = (i % 100) / 100.0;
+            double kind = (i % 1000) / 1000.0;
             double lossFirstEnd = sizes.wordProblemShare() + sizes.lossFirstShare();
             pretrain.add(kind < sizes.wordProblemShare() ? pretrainSource.wordProblem()
                     : kind < lossFirstEnd ? pretrainSource.lossFirstWordProblem()
-                    : kind < 0.55 ? pretrainSource.equation() : pretrainSource.chain());
+                    : kind < 0.45 ? pretrainSource.equation()
+                    : kind < 0.75 ? pretrainSource.chain()
+                    : kind < 0.875 ? pretrainSource.lossFirstChain() : pretrainSource.threeStepChain());
         }
-        writeJsonl(work.resolve("pretrain.jsonl"), pretrain, false);
+        ProblemFiles.write(work.resolve("pretrain.jsonl"), pretrain, false);
 
         Path initial = work.resolve("initial");
         ByteLevelTokenizerFiles.Written tokenizer = ByteLevelTokenizerFiles.builder()
@@ -115,6 +127,10 @@ public final class ExampleBuilder {
         });
     }
 
+    private ArithmeticProblems problems(long problemSeed) {
+        return new ArithmeticProblems(problemSeed, 1, sizes.maxOperand(), sizes.variedSolutions());
+    }
+
     private RunResult pretrain(Path work, Path output, TrainingListener progress) {
         String yaml = String.join("\n",
                 "apiVersion: dftune.io/v1alpha1",
@@ -138,34 +154,11 @@ public final class ExampleBuilder {
         }
     }
 
-    private static List<Problem> generate(Supplier<Problem> source, int count) {
-        List<Problem> problems = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            problems.add(source.get());
-        }
-        return problems;
-    }
-
     private static String corpus(List<Problem> problems) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < Math.min(problems.size(), 5000); i++) {
             text.append(problems.get(i).prompt()).append('\n').append(problems.get(i).response()).append('\n');
         }
         return text.toString();
-    }
-
-    private void writeJsonl(Path file, List<Problem> problems, boolean withAnswer) throws IOException {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (Problem p : problems) {
-                ObjectNode line = json.createObjectNode();
-                line.put("prompt", p.prompt());
-                line.put("response", p.response());
-                if (withAnswer) {
-                    line.put("answer", p.answer());
-                }
-                out.write(json.writeValueAsString(line));
-                out.newLine();
-            }
-        }
     }
 }

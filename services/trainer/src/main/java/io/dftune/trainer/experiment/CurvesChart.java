@@ -1,0 +1,96 @@
+package io.dftune.trainer.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Training curves of every arm at its chosen learning rate: the objective's loss, the NLL and the
+ * mean target probability per step, averaged over seeds and smoothed with a moving average.
+ */
+final class CurvesChart {
+    private static final String[] METRICS = {"loss", "nll", "mean_target_prob"};
+    private static final String[] LABELS = {"objective loss", "NLL", "mean target probability"};
+    private static final int SMOOTHING = 10;
+    private final ExperimentResults results;
+    private final ObjectMapper json = new ObjectMapper();
+
+    CurvesChart(ExperimentResults results) {
+        this.results = results;
+    }
+
+    void writePng(Path file) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis("optimizer step"));
+        for (int m = 0; m < METRICS.length; m++) {
+            XYSeriesCollection series = new XYSeriesCollection();
+            for (ExperimentPlan.Arm arm : results.plan().arms()) {
+                series.addSeries(curve(arm.name(), METRICS[m]));
+            }
+            NumberAxis axis = new NumberAxis(LABELS[m]);
+            axis.setAutoRangeIncludesZero(false);
+            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+            XYPlot plot = new XYPlot(series, null, axis, renderer);
+            plot.setBackgroundPaint(Color.WHITE);
+            plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+            plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            combined.add(plot);
+        }
+        JFreeChart chart = new JFreeChart("training curves (mean over seeds, chosen learning rates)",
+                JFreeChart.DEFAULT_TITLE_FONT, combined, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 1000);
+    }
+
+    private XYSeries curve(String arm, String metric) {
+        TreeMap<Long, double[]> sums = new TreeMap<>();
+        for (RunScores run : results.runsOf(arm)) {
+            Path metrics = run.key().directory(results.plan().output()).resolve("metrics.jsonl");
+            for (JsonNode line : trainLines(metrics)) {
+                double[] sum = sums.computeIfAbsent(line.get("step").asLong(), s -> new double[2]);
+                sum[0] += line.get(metric).asDouble();
+                sum[1]++;
+            }
+        }
+        List<double[]> points = sums.entrySet().stream()
+                .map(e -> new double[] {e.getKey(), e.getValue()[0] / e.getValue()[1]}).toList();
+        XYSeries series = new XYSeries(arm);
+        for (int i = 0; i < points.size(); i++) {
+            int from = Math.max(0, i - SMOOTHING + 1);
+            double mean = points.subList(from, i + 1).stream().mapToDouble(p -> p[1]).average().orElseThrow();
+            series.add(points.get(i)[0], mean);
+        }
+        return series;
+    }
+
+    private List<JsonNode> trainLines(Path metrics) {
+        try (var lines = Files.lines(metrics)) {
+            return lines.map(this::parse).filter(n -> "train".equals(n.path("type").asText())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(metrics + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode parse(String line) {
+        try {
+            return json.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

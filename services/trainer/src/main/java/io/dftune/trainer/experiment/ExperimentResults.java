@@ -1,0 +1,127 @@
+package io.dftune.trainer.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The outcome of an experiment: the base model's scores, each arm's learning-rate sweep, and the
+ * runs at each arm's chosen rate (one per seed), summarised as mean and spread over the seeds.
+ */
+public record ExperimentResults(ExperimentPlan plan, RunScores base, Map<String, List<RunScores>> sweeps,
+        List<RunScores> chosen) {
+
+    /** Mean and sample standard deviation over seeds (0 for a single seed). */
+    public record Summary(double mean, double sd, int n) {
+        static Summary of(List<Double> values) {
+            double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+            double sd = values.size() > 1 ? Math.sqrt(squares / (values.size() - 1)) : 0;
+            return new Summary(mean, sd, values.size());
+        }
+    }
+
+    public List<RunScores> runsOf(String arm) {
+        return chosen.stream().filter(r -> r.key().arm().equals(arm)).toList();
+    }
+
+    public double chosenRate(String arm) {
+        return runsOf(arm).get(0).key().learningRate();
+    }
+
+    public Summary exactMatch(String arm, String test) {
+        return summary(arm, test, Score::exactMatch);
+    }
+
+    public Summary summary(String arm, String test, ToDoubleFunction<Score> measure) {
+        return Summary.of(runsOf(arm).stream().map(r -> measure.applyAsDouble(r.tests().get(test))).toList());
+    }
+
+    /** Exact match in percent, mean ± sd over seeds, one row per arm under the base model's row. */
+    public String exactMatchTable() {
+        StringBuilder md = new StringBuilder("| | learning rate |");
+        plan.tests().keySet().forEach(test -> md.append(' ').append(test).append(" |"));
+        md.append("\n|---|---|").append("---|".repeat(plan.tests().size())).append('\n');
+        md.append("| base model | |");
+        plan.tests().keySet().forEach(test -> md.append(String.format(Locale.ROOT, " %.1f |",
+                100 * base.tests().get(test).exactMatch())));
+        md.append('\n');
+        for (ExperimentPlan.Arm arm : plan.arms()) {
+            md.append("| ").append(arm.name()).append(" | ").append(chosenRate(arm.name())).append(" |");
+            for (String test : plan.tests().keySet()) {
+                Summary s = exactMatch(arm.name(), test);
+                md.append(String.format(Locale.ROOT, " %.1f ± %.1f |", 100 * s.mean(), 100 * s.sd()));
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    /** Validation exact match (percent) of every swept learning rate, first seed. */
+    public String sweepTable() {
+        StringBuilder md = new StringBuilder("| |");
+        plan.learningRates().forEach(rate -> md.append(" lr ").append(rate).append(" |"));
+        md.append("\n|---|").append("---|".repeat(plan.learningRates().size())).append('\n');
+        sweeps.forEach((arm, runs) -> {
+            md.append("| ").append(arm).append(" |");
+            runs.forEach(r -> md.append(String.format(Locale.ROOT, " %.1f |", 100 * r.validation().exactMatch())));
+            md.append('\n');
+        });
+        md.append(String.format(Locale.ROOT, "| base model | %.1f |%n", 100 * base.validation().exactMatch()));
+        return md.toString();
+    }
+
+    /** NLL and mean target probability on the given test set, mean over seeds. */
+    public String likelihoodTable(String test) {
+        StringBuilder md = new StringBuilder("| | NLL | mean target probability |\n|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| base model | %.4f | %.3f |%n", base.tests().get(test).nll(),
+                base.tests().get(test).meanTargetProb()));
+        for (ExperimentPlan.Arm arm : plan.arms()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.3f |%n", arm.name(),
+                    summary(arm.name(), test, Score::nll).mean(), summary(arm.name(), test, Score::meanTargetProb).mean()));
+        }
+        return md.toString();
+    }
+
+    /** Writes {@code results.md}, {@code results.json} and {@code curves.png} into the output folder. */
+    public void write() throws IOException {
+        Path out = plan.output();
+        Files.createDirectories(out);
+        String firstTest = plan.tests().keySet().iterator().next();
+        String md = "# Results of " + plan.file().getFileName() + "\n\n"
+                + "Exact match of the final answer (%), mean ± sd over seeds " + plan.seeds() + ":\n\n"
+                + exactMatchTable() + "\nValidation exact match (%) of the learning-rate sweep (seed "
+                + plan.seeds().get(0) + "):\n\n" + sweepTable() + "\nLikelihood on " + firstTest + ":\n\n"
+                + likelihoodTable(firstTest);
+        Files.writeString(out.resolve("results.md"), md);
+        Files.writeString(out.resolve("results.json"), toJson());
+        new CurvesChart(this).writePng(out.resolve("curves.png"));
+    }
+
+    private String toJson() throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.set("base", json.valueToTree(base));
+        ArrayNode arms = root.putArray("arms");
+        for (ExperimentPlan.Arm arm : plan.arms()) {
+            ObjectNode node = arms.addObject();
+            node.put("name", arm.name());
+            node.set("objective", json.valueToTree(arm.objective()));
+            node.put("learningRate", chosenRate(arm.name()));
+            ObjectNode tests = node.putObject("exactMatch");
+            plan.tests().keySet().forEach(test -> tests.set(test, json.valueToTree(exactMatch(arm.name(), test))));
+            node.set("runs", json.valueToTree(runsOf(arm.name())));
+            node.set("sweep", json.valueToTree(sweeps.get(arm.name())));
+        }
+        return json.writeValueAsString(root);
+    }
+}

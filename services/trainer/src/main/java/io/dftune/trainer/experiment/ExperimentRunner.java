@@ -1,0 +1,212 @@
+package io.dftune.trainer.experiment;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dftune.engine.data.JsonlDataset;
+import io.dftune.engine.eval.Evaluator;
+import io.dftune.engine.io.AtomicDirectory;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.objective.Objectives;
+import io.dftune.engine.tokenizer.ModelTokenizer;
+import io.dftune.engine.train.FineTuneRun;
+import io.dftune.engine.train.ResponseLoss;
+import io.dftune.engine.train.RunOutcome;
+import io.dftune.engine.train.RunResult;
+import io.dftune.engine.train.TrainingListener;
+import io.dftune.engine.train.TrainingResources;
+import io.dftune.spec.FineTuneJob;
+import io.dftune.spec.FineTuneJobFiles;
+import io.dftune.spec.FineTuneJobSpec;
+import io.dftune.spec.SpecValidator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs an {@link ExperimentPlan} one fine-tune at a time. Every finished piece (a run's validation
+ * score, its test scores, the base model's scores) is written to its own file as soon as it is
+ * known, so a stopped experiment started again picks up where it stopped.
+ */
+public final class ExperimentRunner {
+    /** Where the runner reports what it is doing. */
+    public interface Progress {
+        void message(String text);
+
+        TrainingListener runStarting(RunKey key, int index, int total);
+    }
+
+    private static final String VALIDATION = "validation.json";
+    private static final String TESTS = "tests.json";
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final ExperimentPlan plan;
+    private final Progress progress;
+
+    public ExperimentRunner(ExperimentPlan plan, Progress progress) {
+        this.plan = plan;
+        this.progress = progress;
+    }
+
+    public ExperimentResults run() {
+        RunScores base = scoreBase();
+        List<Long> seeds = plan.seeds();
+        int total = plan.arms().size() * (plan.learningRates().size() + seeds.size() - 1);
+        int index = 0;
+        List<RunScores> chosen = new ArrayList<>();
+        Map<String, List<RunScores>> sweeps = new LinkedHashMap<>();
+        for (ExperimentPlan.Arm arm : plan.arms()) {
+            List<RunScores> sweep = new ArrayList<>();
+            for (double rate : plan.learningRates()) {
+                sweep.add(train(arm, new RunKey(arm.name(), rate, seeds.get(0)), ++index, total));
+            }
+            sweeps.put(arm.name(), sweep);
+            double best = bestRate(sweep);
+            for (long seed : seeds) {
+                RunKey key = new RunKey(arm.name(), best, seed);
+                RunScores validated = seed == seeds.get(0)
+                        ? sweep.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow()
+                        : train(arm, key, ++index, total);
+                chosen.add(new RunScores(key, validated.validation(), scoreTests(key)));
+            }
+        }
+        return new ExperimentResults(plan, base, sweeps, chosen);
+    }
+
+    /** The rate of the best validation exact match; a tie goes to the lower validation NLL. */
+    static double bestRate(List<RunScores> sweep) {
+        return sweep.stream()
+                .max(Comparator.comparingDouble((RunScores s) -> s.validation().exactMatch())
+                        .thenComparing(s -> -s.validation().nll()))
+                .orElseThrow().key().learningRate();
+    }
+
+    private RunScores scoreBase() {
+        Path dir = plan.output().resolve("base");
+        Path modelDir = Path.of(template().getSpec().getModel().getPath());
+        Score validation = cached(dir.resolve(VALIDATION), Score.class, () -> {
+            progress.message("scoring the base model on the validation set");
+            return scoreModel(modelDir, Map.of("validation", plan.validation())).get("validation");
+        });
+        Map<String, Score> tests = cached(dir.resolve(TESTS), new TypeReference<>() {}, () -> {
+            progress.message("scoring the base model on the test sets");
+            return scoreModel(modelDir, plan.tests());
+        });
+        return new RunScores(new RunKey("base", 0, 0), validation, tests);
+    }
+
+    private RunScores train(ExperimentPlan.Arm arm, RunKey key, int index, int total) {
+        Path dir = key.directory(plan.output());
+        Score validation = cached(dir.resolve(VALIDATION), Score.class, () -> {
+            FineTuneJobSpec spec = runSpec(arm, key, dir);
+            deleteQuietly(dir);
+            try (NDManager root = NDManager.newBaseManager();
+                    TrainingResources resources = TrainingResources.open(spec, root)) {
+                FineTuneRun run = new FineTuneRun(spec, resources,
+                        Objectives.create(spec.getObjective(), spec.getTraining()), 1024);
+                RunResult result = run.run(progress.runStarting(key, index, total));
+                if (result.outcome() != RunOutcome.SUCCEEDED) {
+                    throw new IllegalStateException(key.label() + " stopped: " + result.outcome());
+                }
+                Evaluator evaluator = evaluator(resources.tokenizer());
+                return Score.of(evaluator.evaluate(resources.model(),
+                        JsonlDataset.load(plan.validation(), resources.tokenizer(), maxLength()).examples(), 0));
+            }
+        });
+        return new RunScores(key, validation, Map.of());
+    }
+
+    private Map<String, Score> scoreTests(RunKey key) {
+        Path dir = key.directory(plan.output());
+        return cached(dir.resolve(TESTS), new TypeReference<>() {}, () -> {
+            progress.message("scoring " + key.label() + " on the test sets");
+            return scoreModel(dir.resolve("final"), plan.tests());
+        });
+    }
+
+    private Map<String, Score> scoreModel(Path modelDir, Map<String, Path> sets) {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        try (NDManager root = NDManager.newBaseManager();
+                ModelTokenizer tokenizer = ModelTokenizer.load(modelDir);
+                CausalLm model = ModelDirectory.load(modelDir, root)) {
+            Evaluator evaluator = evaluator(tokenizer);
+            sets.forEach((name, file) -> scores.put(name,
+                    Score.of(evaluator.evaluate(model, JsonlDataset.load(file, tokenizer, maxLength()).examples(), 0))));
+        }
+        return scores;
+    }
+
+    private FineTuneJobSpec runSpec(ExperimentPlan.Arm arm, RunKey key, Path dir) {
+        FineTuneJobSpec spec = template().getSpec();
+        spec.setObjective(arm.objective());
+        if (arm.train() != null) {
+            spec.getData().setTrain(arm.train().toString());
+        }
+        spec.getData().setEval(null);
+        spec.getTraining().setLearningRate(key.learningRate());
+        spec.getTraining().setSeed(key.seed());
+        spec.getTraining().setEvalEverySteps(0);
+        spec.getCheckpoint().setEverySteps(0);
+        spec.getOutput().setPath(dir.toString());
+        return SpecValidator.validateOrThrow(spec);
+    }
+
+    private FineTuneJob template() {
+        return FineTuneJobFiles.load(plan.job());
+    }
+
+    private int maxLength() {
+        return template().getSpec().getTraining().getMaxLength();
+    }
+
+    private Evaluator evaluator(ModelTokenizer tokenizer) {
+        FineTuneJobSpec spec = template().getSpec();
+        return new Evaluator(new ResponseLoss(1024), tokenizer, spec.getTraining().getMicroBatchSize(),
+                plan.evalMaxNewTokens(), 0, spec.getData().getAnswerMarker());
+    }
+
+    private interface Computation<T> {
+        T compute();
+    }
+
+    private <T> T cached(Path file, Class<T> type, Computation<T> computation) {
+        return cached(file, json.getTypeFactory().constructType(type), computation);
+    }
+
+    private <T> T cached(Path file, TypeReference<T> type, Computation<T> computation) {
+        return cached(file, json.getTypeFactory().constructType(type), computation);
+    }
+
+    private <T> T cached(Path file, com.fasterxml.jackson.databind.JavaType type, Computation<T> computation) {
+        try {
+            if (Files.isRegularFile(file)) {
+                return json.readValue(file.toFile(), type);
+            }
+            T value = computation.compute();
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            json.writeValue(temp.toFile(), value);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            AtomicDirectory.deleteRecursively(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.dftune.trainer.experiment;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** One fine-tuning run of an experiment, and the folder that holds it. */
+public record RunKey(String arm, double learningRate, long seed) {
+    Path directory(Path output) {
+        return output.resolve("runs").resolve(arm).resolve("lr-" + learningRate)
+                .resolve("seed-" + seed);
+    }
+
+    public String label() {
+        return String.format(Locale.ROOT, "%s lr %s seed %d", arm, learningRate, seed);
+    }
+}

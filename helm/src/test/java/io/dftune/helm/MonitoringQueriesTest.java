@@ -3,7 +3,6 @@ package io.dftune.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.testing.TinyJob;
 import io.dftune.trainer.testing.PrometheusServer;
 import org.junit.jupiter.api.AfterAll;
@@ -55,16 +54,7 @@ class MonitoringQueriesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (prometheus != null) {
-                prometheus.close();
-            }
-            if (trainer != null) {
-                trainer.close();
-            }
-        } finally {
-            AtomicDirectory.deleteRecursively(dir);
-        }
+        LiveChecks.closeAll(dir, prometheus, trainer);
     }
 
     /** Every metric name the dashboard (panels and variables) and the alert rules read. */
@@ -99,35 +89,11 @@ class MonitoringQueriesTest {
 
     @Test
     void everyTrainerPanelQueryReturnsDataForTheJob() throws Exception {
-        List<String> empty = new ArrayList<>();
         List<Dashboard.Query> trainerQueries = Dashboard.queries().stream().filter(MonitoringQueriesTest::isTrainerQuery)
                 .toList();
         assertThat(trainerQueries).as("most panels plot trainer metrics").hasSizeGreaterThan(25);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (Dashboard.Query query : trainerQueries) {
-            String promql = query.substituted(NAMESPACE, JOB);
-            while (!hasFiniteValue(prometheus.query(promql)) && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-            if (!hasFiniteValue(prometheus.query(promql))) {
-                empty.add(query.panel() + " " + query.refId() + ": " + promql);
-            }
-        }
-        assertThat(empty).as("panel queries without a finite value; trainer log:\n%s", trainer.log()).isEmpty();
-    }
-
-    static boolean hasFiniteValue(JsonNode result) {
-        return values(result).anyMatch(Double::isFinite);
-    }
-
-    static boolean hasPositiveValue(JsonNode result) {
-        return values(result).anyMatch(v -> Double.isFinite(v) && v > 0);
-    }
-
-    private static java.util.stream.DoubleStream values(JsonNode result) {
-        List<Double> values = new ArrayList<>();
-        result.forEach(series -> values.add(Double.parseDouble(series.path("value").get(1).asText().replace("Inf", "Infinity"))));
-        return values.stream().mapToDouble(Double::doubleValue);
+        assertThat(LiveChecks.unanswered(prometheus, trainerQueries, NAMESPACE, JOB, Double::isFinite, WAIT))
+                .as("panel queries without a finite value; trainer log:\n%s", trainer.log()).isEmpty();
     }
 
     @Test

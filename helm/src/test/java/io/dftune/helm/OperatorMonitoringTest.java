@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.Phase;
 import io.dftune.operator.metrics.OperatorMetrics;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -76,16 +74,7 @@ class OperatorMonitoringTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (prometheus != null) {
-                prometheus.close();
-            }
-            if (server != null) {
-                server.stop(0);
-            }
-        } finally {
-            AtomicDirectory.deleteRecursively(dir);
-        }
+        LiveChecks.closeAll(dir, prometheus, server == null ? null : () -> server.stop(0));
     }
 
     @Test
@@ -103,18 +92,8 @@ class OperatorMonitoringTest {
             return !names.isEmpty() && OperatorContract.metricNames().containsAll(names);
         }).toList();
         assertThat(queries).extracting(Dashboard.Query::panel).contains("FineTuneJobs by phase", "Restarts");
-        List<String> empty = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (Dashboard.Query query : queries) {
-            String promql = query.substituted(NAMESPACE, JOB);
-            while (!MonitoringQueriesTest.hasPositiveValue(prometheus.query(promql)) && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-            if (!MonitoringQueriesTest.hasPositiveValue(prometheus.query(promql))) {
-                empty.add(query.panel() + " " + query.refId() + ": " + promql + " = " + prometheus.query(promql));
-            }
-        }
-        assertThat(empty).as("operator queries without a positive value").isEmpty();
+        assertThat(LiveChecks.unanswered(prometheus, queries, NAMESPACE, JOB, v -> Double.isFinite(v) && v > 0, WAIT))
+                .as("operator queries without a positive value").isEmpty();
     }
 
     @Test

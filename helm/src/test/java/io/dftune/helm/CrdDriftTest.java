@@ -14,7 +14,6 @@ class CrdDriftTest {
 
     @Test
     void theChartsCrdIsTheOperatorsGeneratedCrd() throws IOException {
-        Tools.assumeOperatorModule();
         Path generated = Tools.OPERATOR.resolve("target/kubernetes").resolve(FILE);
         assertThat(generated).as("the operator's generated CRD (mvn package -pl operator)").isRegularFile();
         Path chart = Tools.CHART.resolve("crd").resolve(FILE);

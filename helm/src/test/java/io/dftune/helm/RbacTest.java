@@ -43,7 +43,6 @@ class RbacTest {
 
     /** What the operator's generated RBAC grants. */
     static Set<Grant> operatorNeeds() throws Exception {
-        Tools.assumeOperatorModule();
         assertThat(GENERATED).as("the operator's generated RBAC (mvn package -pl operator)").isRegularFile();
         List<JsonNode> generated = Chart.parseAll(Files.readString(GENERATED));
         Set<Grant> needs = grants(generated.stream().filter(d -> Set.of("Role", "ClusterRole").contains(d.path("kind").asText())));

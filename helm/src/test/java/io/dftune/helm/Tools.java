@@ -1,6 +1,5 @@
 package io.dftune.helm;
 
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,15 +23,6 @@ final class Tools {
             .toAbsolutePath().normalize();
 
     private Tools() {}
-
-    /**
-     * Skips a test that compares the chart with the operator's build while this tree has no
-     * operator module at all; once it has one, a missing build output fails the test.
-     */
-    static void assumeOperatorModule() {
-        Assumptions.assumeTrue(Files.isRegularFile(OPERATOR.resolve("pom.xml")),
-                "no operator module in this tree: nothing to compare the chart with");
-    }
 
     static Path helm() {
         return installed(TOOLS.resolve("helm/helm"), "helm");

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
-import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.objective.DftObjective;
 import io.dftune.engine.objective.SftObjective;
 
@@ -24,26 +23,22 @@ final class DftCostBench implements Benchmark {
 
     static ObjectNode child(String[] args) {
         boolean quick = Boolean.parseBoolean(args[0]);
-        ModelConfig config = quick ? BenchModels.tiny() : BenchModels.headline();
-        int rows = quick ? 2 : 8;
-        int length = quick ? 32 : 256;
-        int warmup = quick ? 1 : 2;
-        int rounds = quick ? 2 : 12;
-        Batch batch = BenchModels.syntheticBatch(rows, length, config.vocabSize(), 11);
+        Workload work = Workload.headline(quick, 12);
+        Batch batch = work.batch(11);
         Doc doc = new Doc("DFT cost: DFT step / SFT step");
         try (NDManager manager = NDManager.newBaseManager()) {
-            CausalLm model = BenchModels.initialize(config, manager);
+            CausalLm model = BenchModels.initialize(work.config(), manager);
             EngineTrainer sft = new EngineTrainer(model, new SftObjective());
             EngineTrainer dft = new EngineTrainer(model, new DftObjective());
             Map<String, DoubleSupplier> variants = new LinkedHashMap<>();
             variants.put("sft", () -> sft.step(List.of(batch)));
             variants.put("dft", () -> dft.step(List.of(batch)));
-            Interleaved timing = Interleaved.run(warmup, rounds, variants);
+            Interleaved timing = Interleaved.run(work.warmupRounds(), work.rounds(), variants);
             double ratio = timing.ratioOfMedians("dft", "sft");
-            doc.line("Model %s parameters, batch %d x %d, every token after the first trained, one micro-batch; "
+            doc.line("Model %s, every token after the first trained, one micro-batch; "
                             + "full engine steps (forward, chunked loss, backward, clipping, AdamW) alternating SFT and DFT "
                             + "on the same model, %d warm-up rounds discarded, %d measured.%n",
-                    TrainingSpeedBench.compact(config.parameterCount()), rows, length, warmup, rounds);
+                    work.describe(), work.warmupRounds(), work.rounds());
             doc.table(List.of("objective", "step seconds: median (IQR, range, n)"), List.of(
                     List.of("SFT", timing.seconds("sft").describe("%.3f")),
                     List.of("DFT", timing.seconds("dft").describe("%.3f"))));

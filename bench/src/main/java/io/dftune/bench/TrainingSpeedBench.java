@@ -38,12 +38,13 @@ final class TrainingSpeedBench implements Benchmark {
     static ObjectNode child(String[] args) {
         Path root = Path.of(args[0]);
         boolean quick = Boolean.parseBoolean(args[1]);
-        ModelConfig config = quick ? BenchModels.tiny() : BenchModels.headline();
-        int rows = quick ? 2 : 8;
-        int length = quick ? 32 : 256;
-        int warmup = quick ? 1 : 2;
-        int rounds = quick ? 2 : 10;
-        Batch batch = BenchModels.syntheticBatch(rows, length, config.vocabSize(), 7);
+        Workload work = Workload.headline(quick, 10);
+        ModelConfig config = work.config();
+        int rows = work.rows();
+        int length = work.length();
+        int warmup = work.warmupRounds();
+        int rounds = work.rounds();
+        Batch batch = work.batch(7);
         long tokens = BenchModels.inputTokens(batch);
         long params = config.parameterCount();
         Doc doc = new Doc("Training speed: engine vs one TorchScript graph");

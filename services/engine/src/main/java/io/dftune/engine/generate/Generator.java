@@ -3,9 +3,8 @@ package io.dftune.engine.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
 import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.KvCache;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +16,7 @@ import java.util.List;
  * short answers it is used for in evaluation.
  */
 public final class Generator {
+    private static final float MASKED = -1e9f;
     private final CausalLm model;
     private final int eosId;
 
@@ -44,65 +44,97 @@ public final class Generator {
     }
 
     /**
-     * Greedy completions of several prompts at once: the prompts are right-padded into one batch,
-     * each row's next token is the argmax at its own last position (padding after a row cannot
-     * change it, the model being causal), and rows leave the batch at EOS or the token limit. The
+     * Greedy completions of several prompts at once, with a key/value cache: the prompts are
+     * left-padded into one batch (pad keys masked out, positions counted per row from each row's
+     * first real token), run once, then every step feeds one new token per row. Rows that reached
+     * EOS or the limit keep decoding until all have, and their extra tokens are dropped. The
      * tokens are those of {@link #generate} with greedy settings, up to float rounding in near ties.
      */
     public List<int[]> generateGreedy(List<int[]> prompts, int maxNewTokens) {
-        int count = prompts.size();
-        int[][] sequences = new int[count][];
-        int[] lengths = new int[count];
-        List<Integer> active = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int[] prompt = prompts.get(i);
-            if (prompt.length == 0) {
-                throw new IllegalArgumentException("prompt " + i + " is empty");
+        int rows = prompts.size();
+        List<int[]> completions = new ArrayList<>(rows);
+        if (rows == 0) {
+            return completions;
+        }
+        int width = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
+        int[] padding = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            if (prompts.get(r).length == 0) {
+                throw new IllegalArgumentException("prompt " + r + " is empty");
             }
-            sequences[i] = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
-            lengths[i] = prompt.length;
-            if (maxNewTokens > 0) {
-                active.add(i);
+            padding[r] = width - prompts.get(r).length;
+        }
+        int[][] generated = new int[rows][maxNewTokens];
+        int[] counts = new int[rows];
+        boolean[] done = new boolean[rows];
+        int remaining = maxNewTokens > 0 ? rows : 0;
+        try (NDManager decoding = model.manager().newSubManager();
+                KvCache cache = new KvCache(decoding, model.config().numHiddenLayers())) {
+            long[] next = prefill(prompts, width, padding, cache);
+            for (int step = 0; remaining > 0; step++) {
+                for (int r = 0; r < rows; r++) {
+                    if (done[r]) {
+                        continue;
+                    }
+                    if (next[r] == eosId) {
+                        done[r] = true;
+                    } else {
+                        generated[r][counts[r]++] = (int) next[r];
+                        done[r] = counts[r] == maxNewTokens;
+                    }
+                    remaining -= done[r] ? 1 : 0;
+                }
+                if (remaining > 0) {
+                    next = decodeStep(next, width + step, padding, cache);
+                }
             }
         }
-        while (!active.isEmpty()) {
-            long[] next = lastTokenArgmax(active, sequences, lengths);
-            List<Integer> stillActive = new ArrayList<>();
-            for (int a = 0; a < active.size(); a++) {
-                int row = active.get(a);
-                if (next[a] == eosId) {
-                    continue;
-                }
-                sequences[row][lengths[row]++] = (int) next[a];
-                if (lengths[row] - prompts.get(row).length < maxNewTokens) {
-                    stillActive.add(row);
-                }
-            }
-            active = stillActive;
-        }
-        List<int[]> completions = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            completions.add(Arrays.copyOfRange(sequences[i], prompts.get(i).length, lengths[i]));
+        for (int r = 0; r < rows; r++) {
+            completions.add(Arrays.copyOf(generated[r], counts[r]));
         }
         return completions;
     }
 
-    /** The argmax token after each active row, from one forward pass over the right-padded rows. */
-    private long[] lastTokenArgmax(List<Integer> active, int[][] sequences, int[] lengths) {
-        int width = active.stream().mapToInt(row -> lengths[row]).max().orElseThrow();
-        int[][] ids = new int[active.size()][width];
-        long[] lastPositions = new long[active.size()];
-        for (int a = 0; a < active.size(); a++) {
-            int row = active.get(a);
-            System.arraycopy(sequences[row], 0, ids[a], 0, lengths[row]);
-            lastPositions[a] = (long) a * width + lengths[row] - 1;
+    /** Runs the left-padded prompts [rows, width]; returns each row's argmax next token. */
+    private long[] prefill(List<int[]> prompts, int width, int[] padding, KvCache cache) {
+        int rows = prompts.size();
+        int[][] ids = new int[rows][width];
+        long[][] positions = new long[rows][width];
+        float[] mask = new float[rows * width * width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(prompts.get(r), 0, ids[r], padding[r], prompts.get(r).length);
+            for (int query = 0; query < width; query++) {
+                positions[r][query] = Math.max(0, query - padding[r]);
+                for (int key = 0; key < width; key++) {
+                    boolean visible = key <= query && key >= padding[r];
+                    mask[(r * width + query) * width + key] = visible ? 0f : MASKED;
+                }
+            }
         }
         try (NDManager scope = model.manager().newSubManager()) {
-            NDArray hidden = model.hiddenStates(scope.create(ids));
-            Shape shape = hidden.getShape();
-            NDArray flat = hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
-            NDArray last = Embedding.embedding(scope.create(lastPositions), flat, SparseFormat.DENSE).head();
-            return model.logits(last).argMax(-1).toLongArray();
+            NDArray hidden = model.hiddenStates(scope.create(ids), scope.create(positions),
+                    scope.create(mask, new Shape(rows, 1, width, width)), cache);
+            return model.logits(hidden.get(":, -1, :")).argMax(-1).toLongArray();
+        }
+    }
+
+    /** Feeds one token per row at column {@code column} of the padded sequence; returns the next argmax. */
+    private long[] decodeStep(long[] tokens, int column, int[] padding, KvCache cache) {
+        int rows = tokens.length;
+        int keys = column + 1;
+        long[][] positions = new long[rows][1];
+        float[] mask = new float[rows * keys];
+        for (int r = 0; r < rows; r++) {
+            positions[r][0] = column - padding[r];
+            for (int key = 0; key < padding[r]; key++) {
+                mask[r * keys + key] = MASKED;
+            }
+        }
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray ids = scope.create(tokens, new Shape(rows, 1));
+            NDArray hidden = model.hiddenStates(ids, scope.create(positions),
+                    scope.create(mask, new Shape(rows, 1, 1, keys)), cache);
+            return model.logits(hidden.get(":, -1, :")).argMax(-1).toLongArray();
         }
     }
 

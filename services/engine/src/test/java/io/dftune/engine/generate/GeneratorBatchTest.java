@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class GeneratorBatchTest {
 
   @Test
-  void batchedGreedyDecodingGivesEachPromptsOwnGreedyCompletion() {
+  void cachedBatchedGreedyDecodingGivesEachPromptsOwnGreedyCompletion() {
     ModelConfig config = ModelConfig.llama(50, 32, 64, 2, 4, 2);
     try (NDManager manager = NDManager.newBaseManager()) {
       JniUtils.setGradMode(false);
@@ -25,7 +25,7 @@ class GeneratorBatchTest {
       Generator generator = new Generator(model, eos);
       Random random = new Random(11);
       List<int[]> prompts = new ArrayList<>();
-      for (int length : new int[] {1, 5, 3, 9, 2, 6}) {
+      for (int length : new int[] {1, 5, 3, 9, 2, 6, 4, 7, 1, 8, 3, 5}) {
         prompts.add(random.ints(length, 0, 50).toArray());
       }
 
@@ -35,6 +35,8 @@ class GeneratorBatchTest {
         int[] single = generator.generate(prompts.get(i), GenerationSettings.greedy(12));
         assertThat(batched.get(i)).as("prompt %d", i).containsExactly(single);
       }
+      assertThat(batched).as("some rows stop at EOS, some at the limit")
+          .anyMatch(c -> c.length < 12).anyMatch(c -> c.length == 12);
       assertThat(generator.generateGreedy(prompts, 0)).allSatisfy(c -> assertThat(c).isEmpty());
     }
   }

@@ -1,6 +1,8 @@
 package io.dftune.spec;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one set of rules a FineTuneJobSpec must satisfy, shared by the CLI, the trainer and the
@@ -28,8 +30,25 @@ public final class SpecValidator {
                 checkpoint(v, spec.getCheckpoint());
             }
             output(v, spec.getOutput());
+            cluster(v, spec);
         }
         return v.toList();
+    }
+
+    /**
+     * The rules of {@link #validate} plus those that only hold in a cluster: the output must be a
+     * {@code pvc://} path, since a pod's own filesystem is lost when it ends and a restarted pod
+     * resumes from the checkpoints there.
+     */
+    public static List<Violation> validateForCluster(FineTuneJobSpec spec) {
+        List<Violation> violations = new ArrayList<>(validate(spec));
+        if (spec != null && spec.getOutput() != null && spec.getOutput().getPath() != null
+                && !spec.getOutput().getPath().isBlank() && !StoragePaths.isPvc(spec.getOutput().getPath())) {
+            violations.add(new Violation("spec.output.path",
+                    "must be pvc://<claim>/<path> in a cluster: checkpoints and the model must outlive the pod (got \""
+                            + spec.getOutput().getPath() + "\")"));
+        }
+        return List.copyOf(violations);
     }
 
     /** Throws {@link InvalidSpecException} listing every violation; returns the spec otherwise. */
@@ -103,6 +122,65 @@ public final class SpecValidator {
         } else if (t.getBatchSize() % micro != 0) {
             v.add("spec.training.microBatchSize",
                     "must divide batchSize " + t.getBatchSize() + " (got " + micro + ")");
+        }
+    }
+
+    private static void cluster(Violations v, FineTuneJobSpec s) {
+        if (s.getImage() != null && (s.getImage().isBlank() || s.getImage().chars().anyMatch(Character::isWhitespace))) {
+            v.add("spec.image", "must be an image reference without spaces (got \"" + s.getImage() + "\")");
+        }
+        if (s.getResources() != null) {
+            ResourcesSpec r = s.getResources();
+            v.between("spec.resources.gpus", r.getGpus(), 0, 64);
+            v.quantity("spec.resources.cpu", r.getCpu());
+            v.quantity("spec.resources.memory", r.getMemory());
+        }
+        if (s.getNodeSelector() != null) {
+            for (Map.Entry<String, String> e : s.getNodeSelector().entrySet()) {
+                String field = "spec.nodeSelector[" + e.getKey() + "]";
+                v.name(field, e.getKey(), ClusterNames.LABEL_KEY_PATTERN, ClusterNames.DNS_SUBDOMAIN_MAX,
+                        "a label key such as kubernetes.io/arch");
+                if (e.getValue() != null && !e.getValue().isEmpty()) {
+                    v.name(field, e.getValue(), ClusterNames.LABEL_VALUE_PATTERN, ClusterNames.LABEL_VALUE_MAX,
+                            "a label value");
+                }
+            }
+        }
+        if (s.getTolerations() != null) {
+            for (int i = 0; i < s.getTolerations().size(); i++) {
+                toleration(v, "spec.tolerations[" + i + "]", s.getTolerations().get(i));
+            }
+        }
+        v.name("spec.priorityClassName", s.getPriorityClassName(), ClusterNames.DNS_SUBDOMAIN_PATTERN,
+                ClusterNames.DNS_SUBDOMAIN_MAX, "a PriorityClass name (lowercase DNS subdomain)");
+        v.name("spec.queueName", s.getQueueName(), ClusterNames.LABEL_VALUE_PATTERN, ClusterNames.LABEL_VALUE_MAX,
+                "a Kueue LocalQueue name (a label value)");
+        v.between("spec.backoffLimit", s.getBackoffLimit(), 0, 100);
+        if (s.getActiveDeadlineSeconds() != null) {
+            v.atLeast("spec.activeDeadlineSeconds", s.getActiveDeadlineSeconds(), 1);
+        }
+        if (s.getTtlSecondsAfterFinished() != null) {
+            v.atLeast("spec.ttlSecondsAfterFinished", s.getTtlSecondsAfterFinished(), 0);
+        }
+    }
+
+    private static void toleration(Violations v, String field, TolerationSpec t) {
+        if (!v.present(field, t)) {
+            return;
+        }
+        v.present(field + ".operator", t.getOperator());
+        boolean hasKey = t.getKey() != null && !t.getKey().isEmpty();
+        if (hasKey) {
+            v.name(field + ".key", t.getKey(), ClusterNames.LABEL_KEY_PATTERN, ClusterNames.DNS_SUBDOMAIN_MAX,
+                    "a taint key");
+        } else if (t.getOperator() == TolerationSpec.Operator.EQUAL) {
+            v.add(field + ".key", "required with operator Equal (only Exists may tolerate every key)");
+        }
+        if (t.getOperator() == TolerationSpec.Operator.EXISTS && t.getValue() != null && !t.getValue().isEmpty()) {
+            v.add(field + ".value", "must be empty when operator is Exists (got \"" + t.getValue() + "\")");
+        }
+        if (t.getTolerationSeconds() != null && t.getEffect() != TolerationSpec.Effect.NO_EXECUTE) {
+            v.add(field + ".tolerationSeconds", "needs effect NoExecute");
         }
     }
 

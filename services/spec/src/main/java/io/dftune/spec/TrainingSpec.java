@@ -5,10 +5,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /** Length of training, optimiser, schedule and evaluation cadence. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.maxSteps > 0 || self.epochs > 0",
+        message = "epochs must be >= 1 when maxSteps is 0 (set maxSteps or epochs)")
+@ValidationRule(value = "!has(self.microBatchSize) || self.microBatchSize <= self.batchSize",
+        message = "microBatchSize must be <= batchSize")
+@ValidationRule(value = "!has(self.microBatchSize) || self.batchSize % self.microBatchSize == 0",
+        message = "microBatchSize must divide batchSize")
 public class TrainingSpec {
     @Min(0)
     @Default("0")

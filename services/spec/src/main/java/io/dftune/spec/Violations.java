@@ -40,6 +40,23 @@ final class Violations {
         StoragePaths.problem(value).ifPresent(problem -> add(field, problem));
     }
 
+    /** An optional name: when set, it must match the pattern and fit in maxLength characters. */
+    void name(String field, String value, String pattern, int maxLength, String what) {
+        if (value == null) {
+            return;
+        }
+        if (value.length() > maxLength || !value.matches(pattern)) {
+            add(field, "must be " + what + ", at most " + maxLength + " characters (got \"" + value + "\")");
+        }
+    }
+
+    /** An optional Kubernetes quantity; when set it must parse and be positive. */
+    void quantity(String field, String value) {
+        if (value != null) {
+            Quantities.problem(value).ifPresent(problem -> add(field, problem));
+        }
+    }
+
     boolean atLeast(String field, long value, long min) {
         if (value < min) {
             add(field, "must be >= " + min + " (got " + value + ")");

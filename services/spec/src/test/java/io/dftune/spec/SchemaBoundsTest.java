@@ -20,7 +20,14 @@ class SchemaBoundsTest {
     private static final List<Section> SECTIONS = List.of(
             new Section("spec.objective.", FineTuneJobSpec::getObjective),
             new Section("spec.training.", FineTuneJobSpec::getTraining),
-            new Section("spec.checkpoint.", FineTuneJobSpec::getCheckpoint));
+            new Section("spec.checkpoint.", FineTuneJobSpec::getCheckpoint),
+            new Section("spec.", spec -> spec),
+            new Section("spec.resources.", spec -> {
+                if (spec.getResources() == null) {
+                    spec.setResources(new ResourcesSpec());
+                }
+                return spec.getResources();
+            }));
 
     @Test
     void validatorAgreesWithEverySchemaBound() throws ReflectiveOperationException {
@@ -39,7 +46,7 @@ class SchemaBoundsTest {
                 }
             }
         }
-        assertThat(bounds).isEqualTo(27);
+        assertThat(bounds).isEqualTo(33);
     }
 
     /** At the bound: valid iff inclusive. One step outside it: a violation naming the field. */
@@ -59,8 +66,8 @@ class SchemaBoundsTest {
         field.setAccessible(true);
         if (field.getType() == double.class) {
             field.setDouble(target, value);
-        } else if (field.getType() == long.class) {
-            field.setLong(target, (long) value);
+        } else if (field.getType() == long.class || field.getType() == Long.class) {
+            field.set(target, (long) value);
         } else {
             field.set(target, (int) value);
         }

@@ -11,6 +11,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,10 @@ final class CurvesChart {
     private static final String[] METRICS = {"loss", "nll", "mean_target_prob"};
     private static final String[] LABELS = {"objective loss", "NLL", "mean target probability"};
     private static final int SMOOTHING = 10;
+    /** One colour per arm, the same in every panel. */
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+        new Color(0x9467bd), new Color(0xff7f0e), new Color(0x17becf), new Color(0x8c564b), new Color(0xe377c2),
+        new Color(0x7f7f7f), new Color(0xbcbd22)};
     private final ExperimentResults results;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -45,6 +50,12 @@ final class CurvesChart {
             NumberAxis axis = new NumberAxis(LABELS[m]);
             axis.setAutoRangeIncludesZero(false);
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+            for (int arm = 0; arm < series.getSeriesCount(); arm++) {
+                renderer.setSeriesPaint(arm, PALETTE[arm % PALETTE.length]);
+                renderer.setSeriesStroke(arm, new BasicStroke(1.6f));
+            }
+            // The panels share their series; one legend is enough.
+            renderer.setDefaultSeriesVisibleInLegend(m == 0);
             XYPlot plot = new XYPlot(series, null, axis, renderer);
             plot.setBackgroundPaint(Color.WHITE);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);

@@ -2,12 +2,14 @@ package io.dftune.trainer.metrics;
 
 import static io.dftune.trainer.metrics.TrainerMetrics.*;
 
+import ai.djl.engine.Engine;
 import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
 import io.dftune.proto.v1.Phase;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -30,6 +32,9 @@ public final class RunMeters implements TrainingListener {
     private final AtomicReference<EvalMetrics> latestEval = new AtomicReference<>();
     private final AtomicLong totalSteps = new AtomicLong();
     private final AtomicLong checkpointStep = new AtomicLong();
+    private final AtomicLong gpus = new AtomicLong();
+    /** System.nanoTime() when the run started; 0 before. */
+    private final AtomicLong startNanos = new AtomicLong();
     private final Counter steps;
     private final Counter tokens;
     private final Counter resumes;
@@ -79,6 +84,10 @@ public final class RunMeters implements TrainingListener {
         Gauge.builder(CHECKPOINT_STEP, checkpointStep, AtomicLong::get).tags(tags)
                 .description("Step of the newest checkpoint written by this process").strongReference(true)
                 .register(registry);
+        Gauge.builder(RUN_GPUS, gpus, AtomicLong::get).tags(tags)
+                .description("GPUs the run trains on (0 on CPU)").strongReference(true).register(registry);
+        FunctionCounter.builder(RUN_GPU_SECONDS, this, RunMeters::gpuSeconds).tags(tags)
+                .description("GPUs times seconds since the run started in this process").register(registry);
         for (Phase p : Phase.values()) {
             if (p != Phase.PHASE_UNSPECIFIED && p != Phase.UNRECOGNIZED) {
                 Gauge.builder(RUN_PHASE, phase, current -> current.get() == p ? 1 : 0)
@@ -94,6 +103,11 @@ public final class RunMeters implements TrainingListener {
         return phase.name().substring("PHASE_".length()).toLowerCase(Locale.ROOT);
     }
 
+    private double gpuSeconds() {
+        long start = startNanos.get();
+        return start == 0 ? 0 : gpus.get() * (System.nanoTime() - start) / 1e9;
+    }
+
     private void train(MeterRegistry registry, Tags tags, String name, String help, ToDoubleFunction<StepMetrics> value) {
         Gauge.builder(name, latestStep, ref -> ref.get() == null ? Double.NaN : value.applyAsDouble(ref.get()))
                 .tags(tags).description(help).strongReference(true).register(registry);
@@ -107,6 +121,9 @@ public final class RunMeters implements TrainingListener {
     @Override
     public void onStart(TrainingPlan plan, long resumedFromStep) {
         totalSteps.set(plan.totalSteps());
+        // The engine trains on its default device: the first GPU when there is one.
+        gpus.set(Engine.getInstance().defaultDevice().isGpu() ? 1 : 0);
+        startNanos.compareAndSet(0, System.nanoTime());
         if (resumedFromStep > 0) {
             resumes.increment();
         }

@@ -50,6 +50,10 @@ public final class TrainerMetrics {
     public static final String RUN_PHASE = "dftune.run.phase";
     /** Counter: runs that resumed from a checkpoint instead of the base model. */
     public static final String RUN_RESUMES = "dftune.run.resumes";
+    /** Gauge: GPUs the run trains on (0 on CPU). */
+    public static final String RUN_GPUS = "dftune.run.gpus";
+    /** Counter: GPUs times seconds since the run started in this process (the dashboard's GPU-hours). */
+    public static final String RUN_GPU_SECONDS = "dftune.run.gpu.seconds";
 
     /** The names as Prometheus exposes them (gauges as is; counters with _total; timers with _seconds_count). */
     public static List<String> prometheusNames() {
@@ -64,7 +68,8 @@ public final class TrainerMetrics {
                 prometheus(EVAL_MEAN_TARGET_PROB), prometheus(EVAL_LOW_PROB_TOKEN_RATIO),
                 prometheus(EVAL_TOKEN_ACCURACY), prometheus(EVAL_EXACT_MATCH),
                 prometheus(CHECKPOINT_WRITE) + "_seconds_count", prometheus(CHECKPOINT_STEP),
-                prometheus(RUN_PHASE), prometheus(RUN_RESUMES) + "_total");
+                prometheus(RUN_PHASE), prometheus(RUN_RESUMES) + "_total", prometheus(RUN_GPUS),
+                prometheus(RUN_GPU_SECONDS) + "_total");
     }
 
     public static String prometheus(String name) {

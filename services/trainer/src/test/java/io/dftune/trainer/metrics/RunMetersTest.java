@@ -56,5 +56,7 @@ class RunMetersTest {
     void aFreshRunCountsNoResume() {
         meters.onStart(new TrainingPlan(10, 4, 2, 24), 0);
         assertThat(registry.get(TrainerMetrics.RUN_RESUMES).counter().count()).isZero();
+        assertThat(gauge(TrainerMetrics.RUN_GPUS)).as("the tests train on CPU").isZero();
+        assertThat(registry.get(TrainerMetrics.RUN_GPU_SECONDS).functionCounter().count()).isZero();
     }
 }

@@ -14,11 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A real Prometheus (the {@code prometheus} binary on the PATH; bin/test installs it) on loopback,
- * with its own data folder, scraping one target's /q/metrics every second.
+ * with its own data folder, scraping one target's /q/metrics every second, and evaluating the
+ * given rule files every second.
  */
 public final class PrometheusServer implements AutoCloseable {
     private final Process process;
@@ -28,12 +31,18 @@ public final class PrometheusServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
 
     public PrometheusServer(Path workDir, int targetPort) throws IOException {
+        this(workDir, targetPort, List.of());
+    }
+
+    public PrometheusServer(Path workDir, int targetPort, List<Path> ruleFiles) throws IOException {
         port = freePort();
         Path config = workDir.resolve("prometheus.yml");
+        String rules = ruleFiles.stream().map(f -> "\"" + f.toAbsolutePath() + "\"").collect(Collectors.joining(", "));
         Files.writeString(config, """
                 global:
                   scrape_interval: 1s
                   evaluation_interval: 1s
+                rule_files: [%s]
                 scrape_configs:
                   - job_name: dftune-trainer
                     # The trainer's own job and namespace labels win over Prometheus' target labels.
@@ -41,7 +50,7 @@ public final class PrometheusServer implements AutoCloseable {
                     metrics_path: /q/metrics
                     static_configs:
                       - targets: ["127.0.0.1:%d"]
-                """.formatted(targetPort));
+                """.formatted(rules, targetPort));
         log = workDir.resolve("prometheus.log");
         try {
             process = new ProcessBuilder("prometheus",
@@ -65,17 +74,24 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** The {@code data.result} array of an instant PromQL query; empty while there is no data (or no server yet). */
     public JsonNode query(String promql) throws InterruptedException {
-        URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        return api("query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("result");
+    }
+
+    /**
+     * The {@code data} of a GET on the HTTP API ({@code rules}, {@code query?query=...}); a missing
+     * node while the server does not answer or answers with an error.
+     */
+    public JsonNode api(String pathAndQuery) throws InterruptedException {
+        URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/" + pathAndQuery);
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                return json.createArrayNode();
+                return json.missingNode();
             }
-            return json.readTree(response.body()).path("data").path("result");
+            return json.readTree(response.body()).path("data");
         } catch (IOException e) {
-            return json.createArrayNode();
+            return json.missingNode();
         }
     }
 

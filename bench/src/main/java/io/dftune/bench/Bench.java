@@ -57,6 +57,7 @@ public final class Bench {
         all.put("loss-memory", new LossMemoryBench());
         all.put("startup", new StartupBench());
         all.put("scaling", new ScalingBench());
+        all.put("operator", new OperatorScaleBench());
         Report report = new Report(context);
         for (Map.Entry<String, Benchmark> entry : all.entrySet()) {
             if (!only.isEmpty() && !only.contains(entry.getKey())) {

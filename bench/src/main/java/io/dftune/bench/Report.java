@@ -21,7 +21,7 @@ import java.util.List;
 final class Report {
     static final String BEGIN = "<!-- numbers:begin (written by bench/run; edit outside these markers) -->";
     static final String END = "<!-- numbers:end -->";
-    private static final List<String> ORDER = List.of("speed", "dft", "loss-memory", "startup", "scaling");
+    private static final List<String> ORDER = List.of("speed", "dft", "loss-memory", "startup", "scaling", "operator");
 
     private final Context context;
     private final ObjectNode all;

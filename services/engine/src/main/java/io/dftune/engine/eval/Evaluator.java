@@ -2,7 +2,6 @@ package io.dftune.engine.eval;
 
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.data.TrainingExample;
-import io.dftune.engine.generate.GenerationSettings;
 import io.dftune.engine.generate.Generator;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.objective.SftObjective;
@@ -18,6 +17,9 @@ import java.util.List;
  * and greedy-decoding exact match over the examples that carry a reference answer.
  */
 public final class Evaluator {
+    /** Prompts decoded together in one right-padded batch. */
+    private static final int GENERATION_BATCH = 64;
+
     private final ResponseLoss responseLoss;
     private final ModelTokenizer tokenizer;
     private final int microBatchSize;
@@ -44,19 +46,22 @@ public final class Evaluator {
             List<TrainingExample> chunk = selected.subList(start, Math.min(selected.size(), start + microBatchSize));
             stats.add(responseLoss.score(model, Batch.of(chunk, tokenizer.padId()), nll));
         }
-        Generator generator = new Generator(model, tokenizer.eosId());
-        int answered = 0;
+        // Similar prompt lengths decode together: less padding per batch.
+        List<TrainingExample> answerable = selected.stream().filter(e -> e.answer() != null)
+                .sorted(java.util.Comparator.comparingInt((TrainingExample e) -> promptIds(e).length)).toList();
         int correct = 0;
-        for (TrainingExample example : selected) {
-            if (example.answer() == null) {
-                continue;
-            }
-            answered++;
-            int[] completion = generator.generate(promptIds(example), GenerationSettings.greedy(maxNewTokens));
-            if (answers.matches(tokenizer.decode(completion), example.answer())) {
-                correct++;
+        Generator generator = new Generator(model, tokenizer.eosId());
+        for (int start = 0; start < answerable.size(); start += GENERATION_BATCH) {
+            List<TrainingExample> group = answerable.subList(start, Math.min(answerable.size(), start + GENERATION_BATCH));
+            List<int[]> completions = generator.generateGreedy(
+                    group.stream().map(Evaluator::promptIds).toList(), maxNewTokens);
+            for (int i = 0; i < group.size(); i++) {
+                if (answers.matches(tokenizer.decode(completions.get(i)), group.get(i).answer())) {
+                    correct++;
+                }
             }
         }
+        int answered = answerable.size();
         return new EvalMetrics(step, stats.nll(), stats.dftLoss(), stats.meanTargetProbability(),
                 stats.lowProbabilityRatio(), stats.tokenAccuracy(), stats.tokens(),
                 answered == 0 ? Double.NaN : (double) correct / answered, answered);

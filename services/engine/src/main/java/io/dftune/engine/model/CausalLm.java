@@ -58,17 +58,30 @@ public final class CausalLm implements AutoCloseable {
 
     /** Final-norm hidden states [B, T, H] for token ids [B, T] (right padding is harmless). */
     public NDArray hiddenStates(NDArray inputIds) {
+        int length = (int) inputIds.getShape().get(1);
+        return forward(inputIds, null, causalMask(inputIds.getManager(), length), null);
+    }
+
+    /**
+     * Incremental decoding: final-norm hidden states [B, t, H] of new tokens {@code inputIds} [B, t]
+     * at {@code positions} [B, t] (int64, per row, so rows may be left-padded), attending to the
+     * cached tokens and to themselves as {@code additiveMask} [B, 1, t, S + t] allows (0 to attend,
+     * -1e9 not to; S tokens already cached). Appends the new tokens' keys and values to {@code cache}.
+     * Not for training: the cache keeps no autograd graph.
+     */
+    public NDArray hiddenStates(NDArray inputIds, NDArray positions, NDArray additiveMask, KvCache cache) {
+        return forward(inputIds, positions, additiveMask, cache);
+    }
+
+    private NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache) {
         NDManager scope = inputIds.getManager();
         NDArray eps = Constants.scalar(scope, (float) config.rmsNormEps());
         NDArray attentionScale = Constants.scalar(scope, (float) (1.0 / Math.sqrt(config.headDim())));
-        int length = (int) inputIds.getShape().get(1);
-        NDArray causalMask = causalMask(scope, length);
-
         NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), SparseFormat.DENSE).head();
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
             String prefix = "model.layers." + layer + ".";
             NDArray normed = rmsNorm(x, param(prefix + "input_layernorm.weight"), eps);
-            x = x.add(attention(normed, prefix + "self_attn.", causalMask, attentionScale));
+            x = x.add(attention(normed, layer, mask, attentionScale, positions, cache));
             normed = rmsNorm(x, param(prefix + "post_attention_layernorm.weight"), eps);
             x = x.add(mlp(normed, prefix + "mlp."));
         }
@@ -85,7 +98,8 @@ public final class CausalLm implements AutoCloseable {
         return Linear.linear(hidden, lmHeadWeight()).head();
     }
 
-    private NDArray attention(NDArray x, String prefix, NDArray causalMask, NDArray scale) {
+    private NDArray attention(NDArray x, int layer, NDArray mask, NDArray scale, NDArray positions, KvCache cache) {
+        String prefix = "model.layers." + layer + ".self_attn.";
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
         int heads = config.numAttentionHeads();
@@ -95,14 +109,19 @@ public final class CausalLm implements AutoCloseable {
         NDArray q = splitHeads(linear(x, prefix + "q_proj"), batch, length, heads, headDim);
         NDArray k = splitHeads(linear(x, prefix + "k_proj"), batch, length, kvHeads, headDim);
         NDArray v = splitHeads(linear(x, prefix + "v_proj"), batch, length, kvHeads, headDim);
-        q = rotary.apply(q);
-        k = rotary.apply(k);
+        q = rotary.apply(q, positions);
+        k = rotary.apply(k, positions);
+        if (cache != null) {
+            NDArray[] all = cache.append(layer, k, v);
+            k = all[0];
+            v = all[1];
+        }
         if (kvHeads != heads) {
             int groups = heads / kvHeads;
             k = k.repeat(1, groups);
             v = v.repeat(1, groups);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(causalMask);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
         NDArray context = scores.softmax(-1).matMul(v);
         NDArray merged = context.transpose(0, 2, 1, 3).reshape(batch, length, (long) heads * headDim);
         return linear(merged, prefix + "o_proj");

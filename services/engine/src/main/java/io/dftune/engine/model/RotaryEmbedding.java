@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 
 /**
  * Rotary position embeddings in Hugging Face's rotate-half convention: the two halves of each
@@ -25,18 +27,30 @@ final class RotaryEmbedding {
         this.theta = theta;
     }
 
-    /** Rotates {@code x} of shape [B, heads, T, headDim] by position. */
-    NDArray apply(NDArray x) {
-        int length = (int) x.getShape().get(2);
+    /**
+     * Rotates {@code x} of shape [B, heads, T, headDim] by position: 0..T-1 when {@code positions}
+     * is null, else {@code positions} [B, T] (int64) per row.
+     */
+    NDArray apply(NDArray x, NDArray positions) {
         NDArray c;
         NDArray s;
-        synchronized (this) {
-            ensureCache(length);
-            c = cos.get("0:" + length);
-            s = sin.get("0:" + length);
+        if (positions == null) {
+            int length = (int) x.getShape().get(2);
+            synchronized (this) {
+                ensureCache(length);
+                c = cos.get("0:" + length);
+                s = sin.get("0:" + length);
+            }
+            c.attach(x.getManager());
+            s.attach(x.getManager());
+        } else {
+            int length = (int) positions.max().getLong() + 1;
+            synchronized (this) {
+                ensureCache(length);
+                c = Embedding.embedding(positions, cos, SparseFormat.DENSE).head().expandDims(1);
+                s = Embedding.embedding(positions, sin, SparseFormat.DENSE).head().expandDims(1);
+            }
         }
-        c.attach(x.getManager());
-        s.attach(x.getManager());
         NDList halves = x.split(2, 3);
         NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
         return x.mul(c).add(rotated.mul(s));

@@ -1,9 +1,7 @@
 package io.dftune.engine.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.data.Batcher;
 import io.dftune.engine.data.EpochSampler;
@@ -16,7 +14,6 @@ import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.objective.Objective;
 import io.dftune.engine.optim.AdamW;
 import io.dftune.engine.optim.AdamWSettings;
-import io.dftune.engine.optim.GradientClipping;
 import io.dftune.engine.optim.LearningRateSchedule;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.TrainingSpec;
@@ -83,6 +80,8 @@ public final class FineTuneRun {
         Evaluator evaluator = new Evaluator(responseLoss, resources.tokenizer(), plan.microBatchSize(),
                 training.getEvalMaxNewTokens(), training.getEvalMaxExamples(), spec.getData().getAnswerMarker());
         Path companions = Path.of(spec.getModel().getPath());
+        GradientStep gradientStep = new GradientStep(model, resources.reference().orElse(null), responseLoss, objective,
+                training.getMaxGradNorm());
 
         listener.onStart(plan, startStep);
         try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), startStep)) {
@@ -92,7 +91,7 @@ public final class FineTuneRun {
             long lastCheckpoint = startStep;
             long step = startStep;
             while (step < plan.totalSteps()) {
-                StepMetrics stepMetrics = trainStep(model, optimizer, schedule, sampler, batcher, plan, step);
+                StepMetrics stepMetrics = trainStep(gradientStep, optimizer, schedule, sampler, batcher, plan, step);
                 step++;
                 metrics.append(stepMetrics);
                 listener.onStep(stepMetrics);
@@ -124,27 +123,17 @@ public final class FineTuneRun {
         }
     }
 
-    private StepMetrics trainStep(CausalLm model, AdamW optimizer, LearningRateSchedule schedule,
+    private StepMetrics trainStep(GradientStep gradientStep, AdamW optimizer, LearningRateSchedule schedule,
             EpochSampler sampler, Batcher batcher, TrainingPlan plan, long step) {
         long started = System.nanoTime();
         List<Batch> microBatches = batcher.microBatches(sampler.stepIndices(step, plan.batchSize()));
-        long stepTokens = Batcher.responseTokenCount(microBatches);
         long inputTokens = 0;
         for (Batch batch : microBatches) {
             inputTokens += java.util.Arrays.stream(batch.lengths()).sum();
         }
-        NDManager root = model.manager();
-        GradientClipping.zero(model.trainableParameters(), root);
-        CausalLm reference = resources.reference().orElse(null);
-        TokenStats stats = new TokenStats();
-        double progress = (double) step / plan.totalSteps();
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            for (Batch batch : microBatches) {
-                stats.add(responseLoss.forwardBackward(model, reference, batch, stepTokens, objective, collector,
-                        progress));
-            }
-        }
-        double gradNorm = GradientClipping.clip(model.trainableParameters(), spec.getTraining().getMaxGradNorm(), root);
+        GradientStep.Result gradients = gradientStep.compute(microBatches, (double) step / plan.totalSteps());
+        TokenStats stats = gradients.stats();
+        double gradNorm = gradients.gradNorm();
         if (!Double.isFinite(stats.objectiveLoss()) || !Double.isFinite(gradNorm)) {
             throw new NonFiniteLossException(String.format(
                     "training stopped at step %d: loss %s, gradient norm %s; the weights were not updated with it "

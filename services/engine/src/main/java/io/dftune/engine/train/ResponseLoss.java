@@ -70,20 +70,44 @@ public final class ResponseLoss {
             Side referenceSide = objective.needsReference()
                     ? new Side(reference, flatHidden(reference, batch, scope).stopGradient())
                     : null;
-            NDArray normaliser = Constants.scalar(scope, (float) (1.0 / stepTokens));
-            for (int start = 0; start < targets.count(); start += chunkTokens) {
-                int end = Math.min(targets.count(), start + chunkTokens);
-                try (NDManager chunkScope = scope.newSubManager()) {
-                    NDArray lossSum = scoreChunk(new Side(model, detached), referenceSide, targets, start, end,
-                            objective, progress, chunkScope, stats);
-                    collector.backward(lossSum.mul(normaliser));
-                }
-            }
+            chunkedBackward(new Side(model, detached), referenceSide, targets, stepTokens, objective, collector,
+                    progress, scope, stats);
             NDArray hiddenGradient = detached.getGradient();
             hiddenGradient.attach(scope);
             collector.backward(hidden.mul(hiddenGradient).sum());
         }
         return stats;
+    }
+
+    /**
+     * The loss part of {@link #forwardBackward} alone, from given final hidden states: the LM head
+     * and the objective in chunks, backward into the head's weight and into {@code flatHidden}'s
+     * gradient. For objectives without a reference model.
+     *
+     * @param flatHidden final hidden states [B*T, H] of {@code batch}, flattened; must require a gradient
+     */
+    public TokenStats headForwardBackward(CausalLm model, NDArray flatHidden, Batch batch, long stepTokens,
+            Objective objective, GradientCollector collector, double progress) {
+        requireReference(objective, null);
+        TokenStats stats = new TokenStats();
+        try (NDManager scope = model.manager().newSubManager()) {
+            chunkedBackward(new Side(model, flatHidden), null, ResponseTargets.of(batch), stepTokens, objective,
+                    collector, progress, scope, stats);
+        }
+        return stats;
+    }
+
+    private void chunkedBackward(Side policy, Side reference, ResponseTargets targets, long stepTokens,
+            Objective objective, GradientCollector collector, double progress, NDManager scope, TokenStats stats) {
+        NDArray normaliser = Constants.scalar(scope, (float) (1.0 / stepTokens));
+        for (int start = 0; start < targets.count(); start += chunkTokens) {
+            int end = Math.min(targets.count(), start + chunkTokens);
+            try (NDManager chunkScope = scope.newSubManager()) {
+                NDArray lossSum = scoreChunk(policy, reference, targets, start, end, objective, progress, chunkScope,
+                        stats);
+                collector.backward(lossSum.mul(normaliser));
+            }
+        }
     }
 
     /** Scores one micro-batch without building a graph (evaluation). */

@@ -1,0 +1,197 @@
+package io.dftune.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dftune.engine.data.Batch;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.ModelConfig;
+import io.dftune.engine.objective.DftObjective;
+import io.dftune.engine.optim.AdamW;
+import io.dftune.engine.optim.GradientClipping;
+import io.dftune.engine.train.GradientStep;
+import io.dftune.engine.train.ResponseLoss;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Training speed (engine vs the same step as one TorchScript graph, interleaved in one JVM),
+ * the float32 matmul peak of this CPU through libtorch, and the engine's model FLOP/s over it.
+ */
+final class TrainingSpeedBench implements Benchmark {
+    static final double SPEED_TARGET = 0.97;
+    static final double PEAK_TARGET = 0.70;
+
+    @Override
+    public ObjectNode run(Context context) {
+        return context.child("speed", "6g", List.of(context.root().toString(), Boolean.toString(context.quick())));
+    }
+
+    static ObjectNode child(String[] args) {
+        Path root = Path.of(args[0]);
+        boolean quick = Boolean.parseBoolean(args[1]);
+        Workload work = Workload.headline(quick, 10);
+        ModelConfig config = work.config();
+        int rows = work.rows();
+        int length = work.length();
+        int warmup = work.warmupRounds();
+        int rounds = work.rounds();
+        Batch batch = work.batch(7);
+        long tokens = BenchModels.inputTokens(batch);
+        long params = config.parameterCount();
+        Doc doc = new Doc("Training speed: engine vs one TorchScript graph");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TorchScriptTrainer script = TorchScriptTrainer.build(root, config, manager);
+            CausalLm model = script.engineCopy(config, manager);
+            EngineTrainer engine = new EngineTrainer(model, new DftObjective());
+
+            GradientStep.Result engineCheck = engine.gradients(List.of(batch));
+            double scriptNorm = script.gradients(batch);
+            double engineLoss = engineCheck.stats().objectiveLoss();
+            double scriptLoss = script.lastStats().objectiveLoss();
+            double lossDiff = Math.abs(engineLoss - scriptLoss) / Math.abs(scriptLoss);
+            double normDiff = Math.abs(engineCheck.gradNorm() - scriptNorm) / scriptNorm;
+            Bench.log("same start: loss engine %.7f torchscript %.7f; grad norm %.6f vs %.6f", engineLoss, scriptLoss,
+                    engineCheck.gradNorm(), scriptNorm);
+            if (lossDiff > 1e-4 || normDiff > 1e-3) {
+                throw new IllegalStateException("engine and TorchScript disagree before timing: loss " + engineLoss
+                        + " vs " + scriptLoss + ", grad norm " + engineCheck.gradNorm() + " vs " + scriptNorm);
+            }
+
+            Map<String, DoubleSupplier> variants = new LinkedHashMap<>();
+            variants.put("engine", () -> engine.step(List.of(batch)));
+            variants.put("torchscript", () -> script.step(batch));
+            Interleaved timing = Interleaved.run(warmup, rounds, variants);
+            double speedRatio = timing.ratioOfMedians("torchscript", "engine");
+            Samples roundSpeed = invert(timing.roundRatios("torchscript"));
+
+            Map<String, Samples> breakdown = engineBreakdown(model, batch, quick ? 2 : 5);
+            MatmulPeak peak = MatmulPeak.measure(manager, quick ? new int[] {256} : new int[] {1024, 2048, 3072},
+                    quick ? 2 : 7);
+
+            double engineTokensPerSecond = tokens / timing.seconds("engine").median();
+            double modelFlops = 6.0 * params * engineTokensPerSecond;
+            double attentionFlops = 12.0 * config.numHiddenLayers() * length * config.numAttentionHeads()
+                    * config.headDim() * engineTokensPerSecond;
+            double ofPeak = modelFlops / peak.best();
+
+            doc.line("Model: Llama layout, %,d parameters (vocab %d, hidden %d, intermediate %d, %d layers, %d heads, "
+                            + "%d kv heads, tied embeddings); batch %d x %d = %d tokens, one micro-batch, DFT objective, "
+                            + "AdamW, global-norm clipping at 1.0. Both start from the same weights; before timing, their "
+                            + "loss differed by %.1e (relative) and their gradient norm by %.1e.",
+                    params, config.vocabSize(), config.hiddenSize(), config.intermediateSize(),
+                    config.numHiddenLayers(), config.numAttentionHeads(), config.numKeyValueHeads(), rows, length,
+                    tokens, lossDiff, normDiff);
+            doc.line("Interleaved engine / TorchScript steps in one JVM, %d warm-up rounds discarded, %d measured.%n",
+                    warmup, rounds);
+            doc.table(List.of("variant", "step seconds: median (IQR, range, n)", "tokens/s (median)"), List.of(
+                    List.of("engine", timing.seconds("engine").describe("%.3f"), Doc.f("%,.0f", engineTokensPerSecond)),
+                    List.of("TorchScript graph", timing.seconds("torchscript").describe("%.3f"),
+                            Doc.f("%,.0f", tokens / timing.seconds("torchscript").median()))));
+            doc.line("Engine throughput / TorchScript throughput: **%.3f** (ratio of medians); per round: %s.%n",
+                    speedRatio, roundSpeed.describe("%.3f"));
+            List<List<String>> parts = new ArrayList<>();
+            breakdown.forEach((part, s) -> parts.add(List.of(part, s.describe("%.3f"))));
+            doc.line("Where an engine step's time goes (same computation split at its natural seams, medians of %d "
+                    + "steps):%n", breakdown.values().iterator().next().count());
+            doc.table(List.of("part", "seconds"), parts);
+            doc.line("float32 matmul peak through libtorch (C = A x B, n x n, 2n^3 FLOPs, medians of %d):%n",
+                    peak.repeats());
+            doc.table(List.of("n", "GFLOP/s"), peak.rows());
+            doc.line("Model FLOP/s = 6 x %,d parameters (every tensor; the tied embedding counted once, as the LM head) x "
+                            + "%,.0f tokens/s = %.1f GFLOP/s = **%.1f%%** of the %.1f GFLOP/s peak. Counting attention's "
+                            + "score and context matmuls too (12 x layers x T x heads x head_dim per token) gives %.1f%%.",
+                    params, engineTokensPerSecond, modelFlops / 1e9, 100 * ofPeak, peak.best() / 1e9,
+                    100 * (modelFlops + attentionFlops) / peak.best());
+            doc.summary("training speed (engine / TorchScript tokens/s)", Doc.f("%.3f", speedRatio),
+                    ">= " + SPEED_TARGET, speedRatio >= SPEED_TARGET);
+            doc.summary(Doc.f("model FLOP/s / matmul peak (%s params, T=%d)", compact(params), length),
+                    Doc.f("%.1f%% (%.1f of %.1f GFLOP/s)", 100 * ofPeak, modelFlops / 1e9, peak.best() / 1e9),
+                    ">= 70%", ofPeak >= PEAK_TARGET);
+            ObjectNode data = doc.data();
+            data.set("engine_seconds", timing.seconds("engine").toJson());
+            data.set("torchscript_seconds", timing.seconds("torchscript").toJson());
+            data.put("speed_ratio", speedRatio);
+            data.put("tokens", tokens);
+            data.put("params", params);
+            data.put("peak_flops", peak.best());
+            data.put("model_flops_fraction", ofPeak);
+            ObjectNode breakdownJson = data.putObject("breakdown");
+            breakdown.forEach((part, s) -> breakdownJson.set(part, s.toJson()));
+            script.close();
+        }
+        return doc.finish();
+    }
+
+    static String compact(long params) {
+        return Doc.f("%.1fM", params / 1e6);
+    }
+
+    private static Samples invert(Samples s) {
+        Samples out = new Samples();
+        s.toJson().get("values").forEach(v -> out.add(1 / v.asDouble()));
+        return out;
+    }
+
+    /**
+     * The engine step cut where {@link ResponseLoss} cuts it: transformer forward, chunked loss
+     * (head forward and backward), transformer backward, clipping, AdamW.
+     */
+    private static Map<String, Samples> engineBreakdown(CausalLm model, Batch batch, int steps) {
+        Map<String, Samples> parts = new LinkedHashMap<>();
+        for (String part : List.of("transformer forward", "loss: LM head + DFT, forward and backward",
+                "transformer backward", "zero + clip gradients", "AdamW", "total")) {
+            parts.put(part, new Samples());
+        }
+        ResponseLoss loss = new ResponseLoss(EngineTrainer.LOSS_CHUNK_TOKENS);
+        AdamW optimizer = new AdamW(model.parameters(), model.manager().newSubManager(), EngineTrainer.ADAMW);
+        long stepTokens = batch.responseTokenCount();
+        for (int step = 0; step < steps + 1; step++) {
+            long t0 = System.nanoTime();
+            GradientClipping.zero(model.trainableParameters(), model.manager());
+            long t1 = System.nanoTime();
+            long t2;
+            long t3;
+            long t4;
+            try (NDManager scope = model.manager().newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray ids = scope.create(batch.inputIds());
+                NDArray hidden = model.hiddenStates(ids);
+                Shape shape = hidden.getShape();
+                hidden = hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
+                t2 = System.nanoTime();
+                NDArray detached = hidden.stopGradient();
+                detached.setRequiresGradient(true);
+                loss.headForwardBackward(model, detached, batch, stepTokens, new DftObjective(), collector, 0.5);
+                t3 = System.nanoTime();
+                NDArray gradient = detached.getGradient();
+                gradient.attach(scope);
+                collector.backward(hidden.mul(gradient).sum());
+                t4 = System.nanoTime();
+            }
+            long t5 = System.nanoTime();
+            GradientClipping.clip(model.trainableParameters(), 1.0, model.manager());
+            long t6 = System.nanoTime();
+            optimizer.step(EngineTrainer.LEARNING_RATE);
+            long t7 = System.nanoTime();
+            if (step == 0) {
+                continue; // warm-up
+            }
+            parts.get("transformer forward").add((t2 - t1) / 1e9);
+            parts.get("loss: LM head + DFT, forward and backward").add((t3 - t2) / 1e9);
+            parts.get("transformer backward").add((t4 - t3) / 1e9);
+            parts.get("zero + clip gradients").add(((t1 - t0) + (t6 - t5)) / 1e9);
+            parts.get("AdamW").add((t7 - t6) / 1e9);
+            parts.get("total").add((t7 - t0) / 1e9);
+        }
+        return parts;
+    }
+}

@@ -1,0 +1,52 @@
+package io.dftune.engine.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.training.GradientCollector;
+import io.dftune.engine.data.Batch;
+import io.dftune.engine.data.Batcher;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.objective.Objective;
+import io.dftune.engine.optim.GradientClipping;
+
+import java.util.List;
+
+/**
+ * The gradient half of one optimizer step: zeroes the gradients, runs forward and backward over
+ * every micro-batch with the loss normalised by the step's response-token count, and clips the
+ * global gradient norm. The caller checks the result and applies the optimizer.
+ */
+public final class GradientStep {
+    private final CausalLm model;
+    private final CausalLm reference;
+    private final ResponseLoss loss;
+    private final Objective objective;
+    private final double maxGradNorm;
+
+    /** The step's token statistics and the global gradient norm before clipping. */
+    public record Result(TokenStats stats, double gradNorm) {}
+
+    /**
+     * @param reference the frozen start model for objectives that need one, else null
+     * @param maxGradNorm clip the global norm to this; {@code <= 0} only measures it
+     */
+    public GradientStep(CausalLm model, CausalLm reference, ResponseLoss loss, Objective objective, double maxGradNorm) {
+        this.model = model;
+        this.reference = reference;
+        this.loss = loss;
+        this.objective = objective;
+        this.maxGradNorm = maxGradNorm;
+    }
+
+    public Result compute(List<Batch> microBatches, double progress) {
+        long stepTokens = Batcher.responseTokenCount(microBatches);
+        GradientClipping.zero(model.trainableParameters(), model.manager());
+        TokenStats stats = new TokenStats();
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            for (Batch batch : microBatches) {
+                stats.add(loss.forwardBackward(model, reference, batch, stepTokens, objective, collector, progress));
+            }
+        }
+        double gradNorm = GradientClipping.clip(model.trainableParameters(), maxGradNorm, model.manager());
+        return new Result(stats, gradNorm);
+    }
+}

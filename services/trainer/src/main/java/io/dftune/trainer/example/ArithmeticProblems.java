@@ -65,11 +65,9 @@ public final class ArithmeticProblems {
 
     /** The take-away-first order as an expression. */
     public Problem lossFirstChain() {
-        int a = operand() + operand();
-        int c = 1 + random.nextInt(a);
-        int b = operand();
-        return new Problem("Compute " + a + " - " + c + " + " + b + ".", solutions.lossThenGain(a, c, b),
-                String.valueOf(a - c + b));
+        int[] acb = lossThenGain();
+        return new Problem("Compute " + acb[0] + " - " + acb[1] + " + " + acb[2] + ".",
+                solutions.lossThenGain(acb[0], acb[1], acb[2]), String.valueOf(acb[0] - acb[1] + acb[2]));
     }
 
     /** Three operations as an expression. */
@@ -110,16 +108,15 @@ public final class ArithmeticProblems {
     }
 
     public Problem lossFirstWordProblem() {
-        int a = operand() + operand();
-        int c = 1 + random.nextInt(a);
-        int b = operand();
+        int[] acb = lossThenGain();
         String name = pick(NAMES);
         String thing = pick(THINGS);
-        String story = name + " has " + a + " " + thing + ". "
-                + "First " + name + " " + String.format(pick(LOSS), c) + ", then "
-                + String.format(pick(GAIN), b) + ". "
+        String story = name + " has " + acb[0] + " " + thing + ". "
+                + "First " + name + " " + String.format(pick(LOSS), acb[1]) + ", then "
+                + String.format(pick(GAIN), acb[2]) + ". "
                 + String.format(pick(QUESTIONS), thing, name);
-        return new Problem(story, solutions.lossThenGain(a, c, b), String.valueOf(a - c + b));
+        return new Problem(story, solutions.lossThenGain(acb[0], acb[1], acb[2]),
+                String.valueOf(acb[0] - acb[1] + acb[2]));
     }
 
     /** Three operations (add, take away, add): a longer chain than any family above. */
@@ -142,6 +139,14 @@ public final class ArithmeticProblems {
         int b = operand();
         int c = 1 + random.nextInt(a + b);
         return new int[] {a, b, c};
+    }
+
+    /** a, c, b for a - c + b with c <= a, so no step goes below zero. */
+    private int[] lossThenGain() {
+        int a = operand() + operand();
+        int c = 1 + random.nextInt(a);
+        int b = operand();
+        return new int[] {a, c, b};
     }
 
     private int operand() {

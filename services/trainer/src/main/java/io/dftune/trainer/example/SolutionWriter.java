@@ -42,8 +42,8 @@ final class SolutionWriter {
             int d = a - c;
             return twoSteps(a + " - " + c + " = " + d, d + " + " + b + " = " + r, r);
         }
+        // Half of these take the two-step form, a quarter each the one-line and the sentence form.
         return switch (random.nextInt(4)) {
-            case 0 -> twoSteps(add, subtract, r);
             case 1 -> a + " + " + b + " - " + c + " = " + s + " - " + c + " = " + r + ". #### " + r;
             case 2 -> "Start with " + a + ". Adding " + b + " gives " + s + ". Taking away " + c + " leaves " + r
                     + ". #### " + r;

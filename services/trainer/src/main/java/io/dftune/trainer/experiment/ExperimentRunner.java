@@ -51,10 +51,13 @@ public final class ExperimentRunner {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ExperimentPlan plan;
     private final Progress progress;
+    /** The job template as written, read once, for the settings every run and evaluation shares. */
+    private final FineTuneJobSpec shared;
 
     public ExperimentRunner(ExperimentPlan plan, Progress progress) {
         this.plan = plan;
         this.progress = progress;
+        this.shared = template().getSpec();
     }
 
     public ExperimentResults run() {
@@ -92,7 +95,7 @@ public final class ExperimentRunner {
 
     private RunScores scoreBase() {
         Path dir = plan.output().resolve("base");
-        Path modelDir = Path.of(template().getSpec().getModel().getPath());
+        Path modelDir = Path.of(shared.getModel().getPath());
         Score validation = cached(dir.resolve(VALIDATION), Score.class, () -> {
             progress.message("scoring the base model on the validation set");
             return scoreModel(modelDir, Map.of("validation", plan.validation())).get("validation");
@@ -160,18 +163,18 @@ public final class ExperimentRunner {
         return SpecValidator.validateOrThrow(spec);
     }
 
+    /** A fresh copy of the template, for a run to change. */
     private FineTuneJob template() {
         return FineTuneJobFiles.load(plan.job());
     }
 
     private int maxLength() {
-        return template().getSpec().getTraining().getMaxLength();
+        return shared.getTraining().getMaxLength();
     }
 
     private Evaluator evaluator(ModelTokenizer tokenizer) {
-        FineTuneJobSpec spec = template().getSpec();
-        return new Evaluator(new ResponseLoss(1024), tokenizer, spec.getTraining().getMicroBatchSize(),
-                plan.evalMaxNewTokens(), 0, spec.getData().getAnswerMarker());
+        return new Evaluator(new ResponseLoss(1024), tokenizer, shared.getTraining().getMicroBatchSize(),
+                plan.evalMaxNewTokens(), 0, shared.getData().getAnswerMarker());
     }
 
     private interface Computation<T> {

@@ -58,7 +58,8 @@ public final class Bench {
         all.put("startup", new StartupBench());
         all.put("scaling", new ScalingBench());
         all.put("operator", new OperatorScaleBench());
-        Report report = new Report(context);
+        all.put("status-latency", new StatusLatencyBench());
+        Report report = new Report(context, new ArrayList<>(all.keySet()));
         for (Map.Entry<String, Benchmark> entry : all.entrySet()) {
             if (!only.isEmpty() && !only.contains(entry.getKey())) {
                 continue;

@@ -21,14 +21,16 @@ import java.util.List;
 final class Report {
     static final String BEGIN = "<!-- numbers:begin (written by bench/run; edit outside these markers) -->";
     static final String END = "<!-- numbers:end -->";
-    private static final List<String> ORDER = List.of("speed", "dft", "loss-memory", "startup", "scaling", "operator");
 
     private final Context context;
+    /** The benchmarks' names in the order their sections appear. */
+    private final List<String> order;
     private final ObjectNode all;
     private final String loadBefore;
 
-    Report(Context context) {
+    Report(Context context, List<String> order) {
         this.context = context;
+        this.order = List.copyOf(order);
         this.loadBefore = loadAverage();
         Path latest = latestFile();
         try {
@@ -48,7 +50,7 @@ final class Report {
     void write() {
         StringBuilder numbers = new StringBuilder();
         numbers.append("## Summary\n\n| what | measured | target | holds |\n|---|---|---|---|\n");
-        for (String name : ORDER) {
+        for (String name : order) {
             JsonNode result = all.get(name);
             if (result != null) {
                 for (JsonNode row : result.get("rows")) {
@@ -60,7 +62,7 @@ final class Report {
             }
         }
         numbers.append("\n## Details\n\n");
-        for (String name : ORDER) {
+        for (String name : order) {
             JsonNode result = all.get(name);
             if (result != null) {
                 numbers.append(result.get("markdown").asText());

@@ -2,29 +2,24 @@ package io.dftune.operator.dev;
 
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.FineTuneJobStatus;
-import io.dftune.operator.testing.FakeKubelet;
+import io.dftune.operator.api.Phase;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.io.FileInputStream;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cluster side of {@code bin/dev-operator}: a Fabric8 mock API server (CRUD) with the
- * FineTuneJob CRD, a {@link FakeKubelet} that runs each trainer pod as a local trainer process,
- * the example FineTuneJob applied, and its status printed whenever it changes, until it finishes.
+ * {@code bin/dev-operator}: a {@link MockCluster} whose trainer pods run as local trainer
+ * processes, the packaged operator pointed at it, the FineTuneJob applied, and its status printed
+ * whenever it changes, until it finishes.
  *
- * <p>Arguments: api-port trainer-port work-dir crd-file manifest claim=dir...
+ * <p>Arguments: api-port trainer-port operator-port operator-jar status-interval work-dir crd-file
+ * manifest claim=dir... (an empty dir: an empty claim).
  */
 public final class DevCluster {
     private DevCluster() {
@@ -33,33 +28,40 @@ public final class DevCluster {
     public static void main(String[] args) throws Exception {
         int apiPort = Integer.parseInt(args[0]);
         int trainerPort = Integer.parseInt(args[1]);
-        Path work = Path.of(args[2]);
-        Path crd = Path.of(args[3]);
-        Path manifest = Path.of(args[4]);
+        int operatorPort = Integer.parseInt(args[2]);
+        Path operatorJar = Path.of(args[3]);
+        String statusInterval = args[4];
+        Path work = Path.of(args[5]);
+        Path crd = Path.of(args[6]);
+        Path manifest = Path.of(args[7]);
 
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), apiPort);
-        KubernetesClient client = server.createClient();
-        try (InputStream in = new FileInputStream(crd.toFile())) {
-            client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-        Files.createDirectories(work.resolve("pvc"));
-        for (int i = 5; i < args.length; i++) {
-            String[] claim = args[i].split("=", 2);
-            Path mount = work.resolve("pvc").resolve(claim[0]);
-            if (claim[1].isEmpty()) {
-                Files.createDirectories(mount);
-            } else if (!Files.exists(mount)) {
-                Files.createSymbolicLink(mount, Path.of(claim[1]).toAbsolutePath());
+        // Ctrl-C: no operator or trainer process outlives this one.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
+                .forEach(ProcessHandle::destroy)));
+        Phase finished;
+        try (MockCluster cluster = MockCluster.start(apiPort, work, crd)) {
+            for (int i = 8; i < args.length; i++) {
+                String[] claim = args[i].split("=", 2);
+                cluster.claim(claim[0], claim[1].isEmpty() ? null : Path.of(claim[1]));
+            }
+            cluster.startKubelet(trainerPort);
+            System.out.println("dev-operator: mock API server on " + cluster.url() + "; trainer pods run as local "
+                    + "processes on port " + trainerPort + " (logs in " + work.resolve("pods") + ")");
+            try (OperatorProcess operator = OperatorProcess.start(operatorJar, cluster, "512m", operatorPort,
+                    Map.of("DFTUNE_TRAINER_ADDRESS", "localhost:" + trainerPort, "DFTUNE_STATUS_INTERVAL", statusInterval),
+                    work.resolve("operator.log"))) {
+                System.out.println("dev-operator: operator started (log " + operator.log()
+                        + ", metrics http://localhost:" + operatorPort + "/q/metrics)");
+                finished = follow(cluster.client(), manifest);
             }
         }
-        FakeKubelet kubelet = new FakeKubelet(client, work, trainerPort).start();
-        System.out.println("dev-operator: mock API server on http://localhost:" + apiPort
-                + "; trainer pods run as local processes on port " + trainerPort + " (logs in " + work.resolve("pods") + ")");
+        System.exit(finished == Phase.Succeeded ? 0 : 1);
+    }
 
+    /** Applies the manifest and prints its status whenever it changes, until the job finishes. */
+    private static Phase follow(KubernetesClient client, Path manifest) throws Exception {
         FineTuneJob job;
-        try (InputStream in = new FileInputStream(manifest.toFile())) {
+        try (InputStream in = Files.newInputStream(manifest)) {
             job = client.resource(client.getKubernetesSerialization().unmarshal(in, FineTuneJob.class)).create();
         }
         String ns = job.getMetadata().getNamespace();
@@ -80,9 +82,7 @@ public final class DevCluster {
         }
         System.out.println("dev-operator: final status:");
         System.out.println(client.getKubernetesSerialization().asYaml(status));
-        kubelet.close();
-        server.destroy();
-        System.exit(status.phase == io.dftune.operator.api.Phase.Succeeded ? 0 : 1);
+        return status.phase;
     }
 
     /** Roughly what {@code kubectl get ftj} shows, and a little more. */

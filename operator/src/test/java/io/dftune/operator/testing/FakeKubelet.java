@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -148,7 +147,7 @@ public final class FakeKubelet implements AutoCloseable {
             try {
                 Pod pod = createPod(job);
                 Path dir = Files.createDirectories(root.resolve("pods").resolve(pod.getMetadata().getName()));
-                int port = trainerPort != 0 ? trainerPort : freePort();
+                int port = trainerPort != 0 ? trainerPort : Ports.free();
                 Process process = startTrainer(ns, ftj, dir, port);
                 processes.put(job.getMetadata().getUid(), process);
                 LocalTrainerAddresses.register(ns, ftj, port);
@@ -268,12 +267,6 @@ public final class FakeKubelet implements AutoCloseable {
                     .anyMatch(o -> o.getUid().equals(job.getMetadata().getUid()))) {
                 client.pods().resource(pod).delete();
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

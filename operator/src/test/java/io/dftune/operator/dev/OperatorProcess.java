@@ -1,0 +1,141 @@
+package io.dftune.operator.dev;
+
+import io.dftune.operator.testing.Ports;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged operator ({@code operator/target/quarkus-app/quarkus-run.jar}) as a child process
+ * pointed at a {@link MockCluster}, configured through its environment as in a Deployment.
+ */
+public final class OperatorProcess implements AutoCloseable {
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "(?m)^jvm_memory_used_bytes\\{(?=[^}]*area=\"heap\")[^}]*}\\s+(\\S+)$");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private OperatorProcess(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /**
+     * Starts the operator with heap limit {@code maxHeap} (a -Xmx value), its HTTP endpoints on
+     * {@code httpPort} (0: any free port) and the given operator settings ({@code
+     * DFTUNE_STATUS_INTERVAL} and so on), and waits until it reports ready.
+     */
+    public static OperatorProcess start(Path jar, MockCluster cluster, String maxHeap, int httpPort,
+            Map<String, String> settings, Path log) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no packaged operator at " + jar + " (mvn -pl operator -am package)");
+        }
+        int port = httpPort != 0 ? httpPort : Ports.free();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("KUBERNETES_MASTER", cluster.url());
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("KUBERNETES_NAMESPACE", "default");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.putAll(settings);
+        OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
+        operator.awaitReady(Duration.ofSeconds(60));
+        return operator;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** The operator's Prometheus metrics page. */
+    public String metrics() throws IOException, InterruptedException {
+        return get("/q/metrics").body();
+    }
+
+    /** Heap in use now: the sum of the operator's {@code jvm_memory_used_bytes{area="heap"}} series. */
+    public long heapUsedBytes() throws IOException, InterruptedException {
+        Matcher m = HEAP_USED.matcher(metrics());
+        double sum = 0;
+        int series = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+            series++;
+        }
+        if (series == 0) {
+            throw new IllegalStateException("the operator's metrics have no jvm_memory_used_bytes{area=\"heap\"}");
+        }
+        return (long) sum;
+    }
+
+    /** Heap in use after a full collection (jcmd GC.run): what the operator's objects really hold. */
+    public long liveHeapBytes() throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes());
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd GC.run failed: " + out);
+        }
+        return heapUsedBytes();
+    }
+
+    /** Whether the operator's log reports running out of heap. */
+    public boolean ranOutOfMemory() throws IOException {
+        return Files.readString(log).contains("OutOfMemoryError");
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the operator exited (" + process.exitValue() + "); see " + log);
+            }
+            try {
+                if (get("/q/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IllegalStateException("the operator was not ready after " + timeout + "; see " + log);
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

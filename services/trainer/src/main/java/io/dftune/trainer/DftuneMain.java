@@ -11,6 +11,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class DftuneMain {
     public static void main(String... args) {
+        CpuThreads.configure();
         System.exit(DftuneCli.execute(args));
     }
 }

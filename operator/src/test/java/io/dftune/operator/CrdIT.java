@@ -70,7 +70,7 @@ class CrdIT {
         assertThat(spec.at("/backoffLimit/maximum").asDouble()).isEqualTo(100);
         assertThat(spec.at("/suspend/default").asBoolean()).isFalse();
         assertThat(spec.at("/activeDeadlineSeconds/minimum").asDouble()).isEqualTo(1);
-        assertThat(spec.at("/resources/properties/gpus/maximum").asDouble()).isEqualTo(64);
+        assertThat(spec.at("/resources/properties/gpus/maximum").asDouble()).isEqualTo(1);
         assertThat(spec.at("/resources/properties/memory/pattern").asText()).contains("Gi");
         assertThat(spec.at("/output/properties/path/pattern").asText()).startsWith("^(pvc://");
         assertThat(texts(version.at("/schema/openAPIV3Schema/properties/spec/required"), null))

@@ -12,9 +12,10 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ResourcesSpec {
     @Min(0)
-    @Max(64)
+    @Max(1)
     @Default("0")
-    @JsonPropertyDescription("GPUs for the trainer pod (nvidia.com/gpu); 0 runs on CPU.")
+    @JsonPropertyDescription("GPUs for the trainer pod (nvidia.com/gpu): 0 trains on CPU, 1 on one GPU (the trainer"
+            + " trains on one device).")
     private int gpus = 0;
 
     @Pattern(Quantities.PATTERN)

@@ -131,7 +131,10 @@ public final class SpecValidator {
         }
         if (s.getResources() != null) {
             ResourcesSpec r = s.getResources();
-            v.between("spec.resources.gpus", r.getGpus(), 0, 64);
+            if (r.getGpus() < 0 || r.getGpus() > 1) {
+                v.add("spec.resources.gpus", "must be 0 (CPU) or 1: the trainer trains on one device, so more GPUs would "
+                        + "sit idle (got " + r.getGpus() + ")");
+            }
             v.quantity("spec.resources.cpu", r.getCpu());
             v.quantity("spec.resources.memory", r.getMemory());
         }

@@ -77,10 +77,14 @@ class ClusterFieldsTest {
     }
 
     @Test
-    void gpusAreBounded() {
+    void gpusAreZeroOrOneBecauseTheTrainerUsesOneDevice() {
         spec.setResources(new ResourcesSpec());
         spec.getResources().setGpus(-1);
-        assertOnlyViolation("spec.resources.gpus", "between 0 and 64");
+        assertOnlyViolation("spec.resources.gpus", "must be 0 (CPU) or 1");
+        spec.getResources().setGpus(2);
+        assertOnlyViolation("spec.resources.gpus", "trains on one device");
+        spec.getResources().setGpus(1);
+        assertThat(violations()).isEmpty();
     }
 
     @Test

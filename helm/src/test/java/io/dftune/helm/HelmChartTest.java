@@ -222,6 +222,26 @@ class HelmChartTest {
         assertThat(annotations.path("example.com/owner").asText()).as("podAnnotations kept").isEqualTo("ml-platform");
     }
 
+    @Test
+    void everyDftuneVariableOfTheOperatorIsOneOfItsSettingsAndTrainerScrapeAnnotationsFollowTheToggle() {
+        assertThat(OperatorContract.settingVariables()).as("sanity: read from the operator's config mapping")
+                .contains("DFTUNE_STATUS_INTERVAL", "DFTUNE_TRAINER_STOP_GRACE_PERIOD");
+        for (Chart chart : List.of(Chart.defaults(), Chart.render(Chart.FULL_VALUES))) {
+            operatorEnv(chart).keySet().stream().filter(name -> name.startsWith("DFTUNE_"))
+                    .forEach(name -> assertThat(OperatorContract.settingVariables()).as(name).contains(name));
+        }
+        assertThat(operatorEnv(Chart.defaults())).containsEntry("DFTUNE_TRAINER_SCRAPE_ANNOTATIONS", "true");
+        assertThat(operatorEnv(Chart.render(List.of(), "--set", "metrics.annotations.enabled=false")))
+                .containsEntry("DFTUNE_TRAINER_SCRAPE_ANNOTATIONS", "false");
+    }
+
+    private static Map<String, String> operatorEnv(Chart chart) {
+        Map<String, String> env = new HashMap<>();
+        chart.one("Deployment").path("spec").path("template").path("spec").path("containers").get(0).path("env")
+                .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        return env;
+    }
+
     private static Map<String, String> labels(JsonNode node) {
         Map<String, String> labels = new HashMap<>();
         node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));

@@ -34,5 +34,12 @@ public interface OperatorConfig {
          */
         @WithDefault("120s")
         Duration stopGracePeriod();
+
+        /**
+         * Whether trainer pods carry {@code prometheus.io/scrape}, {@code /port} and {@code /path}
+         * annotations, for a Prometheus that discovers pods by annotation.
+         */
+        @WithDefault("false")
+        boolean scrapeAnnotations();
     }
 }

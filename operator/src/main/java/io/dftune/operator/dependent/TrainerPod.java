@@ -44,6 +44,7 @@ public final class TrainerPod {
     public static final String TOKEN_FILE = AUTH_DIR + "/" + AuthSecretDependent.TOKEN_KEY;
     public static final String DJL_CACHE = "/opt/djl";
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    public static final String METRICS_PATH = "/q/metrics";
     /** Beyond the trainer's own stop grace period: JVM exit and a slow kubelet. */
     static final long GRACE_MARGIN_SECONDS = 30;
 
@@ -98,7 +99,7 @@ public final class TrainerPod {
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
                 .withLabels(ResourceNames.labels(name))
-                .withAnnotations(Map.of(ResourceNames.ANNOTATION_ATTEMPT, String.valueOf(attempt)))
+                .withAnnotations(annotations(config, attempt))
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
@@ -119,6 +120,17 @@ public final class TrainerPod {
                 .withVolumes(volumes)
                 .endSpec()
                 .build();
+    }
+
+    private static Map<String, String> annotations(OperatorConfig config, int attempt) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(ResourceNames.ANNOTATION_ATTEMPT, String.valueOf(attempt));
+        if (config.trainer().scrapeAnnotations()) {
+            annotations.put("prometheus.io/scrape", "true");
+            annotations.put("prometheus.io/port", String.valueOf(PORT));
+            annotations.put("prometheus.io/path", METRICS_PATH);
+        }
+        return annotations;
     }
 
     private static Probe probe(String path, int failureThreshold) {

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.FineTuneJobStatus;
 import io.dftune.operator.api.Phase;
+import io.dftune.operator.rbac.TestClient;
 import io.dftune.operator.status.Conditions;
 import io.dftune.operator.status.Lifecycle;
+import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
 import io.dftune.spec.ObjectiveSpec;
 import io.dftune.spec.ResourcesSpec;
@@ -33,9 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * field and create nothing. (The CRD's own rules are checked in {@link CrdIT}.)
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = FineTuneJobResources.class)
 class InvalidSpecTest {
     @Inject
+    @TestClient
     KubernetesClient client;
 
     static Stream<Arguments> rules() {

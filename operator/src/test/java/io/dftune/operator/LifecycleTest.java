@@ -9,9 +9,11 @@ import io.dftune.operator.api.Phase;
 import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.dependent.AuthSecretDependent;
 import io.dftune.operator.metrics.OperatorMetrics;
+import io.dftune.operator.rbac.TestClient;
 import io.dftune.operator.status.Conditions;
 import io.dftune.operator.status.Lifecycle;
 import io.dftune.operator.testing.FakeKubelet;
+import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
 import io.dftune.operator.watch.RunWatchers;
 import io.dftune.spec.FineTuneJobFiles;
@@ -53,13 +55,14 @@ import org.junit.jupiter.api.Test;
  * running each trainer pod as a real trainer process on the tiny model.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = FineTuneJobResources.class)
 class LifecycleTest {
     private static final Duration RUN = Duration.ofSeconds(120);
     private static FakeKubelet kubelet;
     private static Path root;
 
     @Inject
+    @TestClient
     KubernetesClient client;
 
     @Inject

@@ -1,6 +1,8 @@
 package io.dftune.operator;
 
 import io.dftune.operator.api.ResourceNames;
+import io.dftune.operator.rbac.TestClient;
+import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,9 +29,10 @@ import org.junit.jupiter.api.Test;
  * objects together) into {@code bench.out} as JSON.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = FineTuneJobResources.class)
 class OperatorScaleBenchmark {
     @Inject
+    @TestClient
     KubernetesClient client;
 
     @Test

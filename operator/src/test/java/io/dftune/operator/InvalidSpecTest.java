@@ -132,6 +132,22 @@ class InvalidSpecTest {
         assertThat(Conditions.find(jobs.status("fixed").conditions, Conditions.SPEC_VALID).getStatus()).isEqualTo("True");
     }
 
+    @Test
+    void aSpecThatTurnsInvalidLosesItsObjects() {
+        TestJobs jobs = new TestJobs(client);
+        jobs.create(jobs.parse(TestJobs.manifest("turned", 10, 0)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.trainerJob("turned").isPresent()
+                && jobs.configMap("turned") != null && jobs.secret("turned") != null && jobs.service("turned") != null);
+
+        // The API server accepts this edit (the CRD cannot check map keys); the operator does not.
+        client.resources(FineTuneJob.class).inNamespace(TestJobs.NAMESPACE).withName("turned").edit(j -> {
+            j.getSpec().setNodeSelector(Map.of("bad key", "x"));
+            return j;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> Lifecycle.INVALID_SPEC.equals(jobs.status("turned").reason));
+        await().atMost(Duration.ofSeconds(30)).until(() -> nothingOwned(jobs, "turned"));
+    }
+
     private static boolean nothingOwned(TestJobs jobs, String name) {
         return jobs.trainerJob(name).isEmpty() && jobs.configMap(name) == null && jobs.secret(name) == null
                 && jobs.service(name) == null;

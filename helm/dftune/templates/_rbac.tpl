@@ -1,24 +1,28 @@
 {{/*
 What the operator does in the namespaces it watches: the rules its build generates
-(operator/target/kubernetes/kubernetes.yml, from its controller, dependents and @RBACRule
-annotations). RbacTest fails when these and the generated ones differ.
+(operator/target/kubernetes/kubernetes.yml, declared in operator/src/main/resources/application.properties;
+the operator's tests check them against the API requests it makes). RbacTest fails when these and
+the generated ones differ.
 */}}
 {{- define "dftune.operatorRules" -}}
 - apiGroups: [dftune.io]
-  resources: [finetunejobs, finetunejobs/status, finetunejobs/finalizers]
-  verbs: [get, list, watch, patch, update, create, delete]
+  resources: [finetunejobs]
+  verbs: [get, list, watch, patch, delete]
+- apiGroups: [dftune.io]
+  resources: [finetunejobs/status]
+  verbs: [update]
 - apiGroups: [""]
   resources: [configmaps, services]
-  verbs: [create, delete, get, list, patch, update, watch]
-- apiGroups: [batch]
-  resources: [jobs]
-  verbs: [create, delete, get, list, patch, watch]
+  verbs: [list, watch, create, update, delete]
 - apiGroups: [""]
   resources: [secrets]
-  verbs: [create, delete, get, list, watch]
+  verbs: [list, watch, create, delete]
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [list, watch, create, delete]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 - apiGroups: [""]
   resources: [events]
   verbs: [create]

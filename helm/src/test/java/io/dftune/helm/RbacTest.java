@@ -15,10 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * The chart grants the operator exactly what the operator's own build says it uses: the rules of
- * the Roles and ClusterRoles that the Quarkus operator SDK generates into
- * operator/target/kubernetes/kubernetes.yml from its controllers, dependents and @RBACRule
- * annotations. Nothing more (no wildcards, no built-in roles), nothing less; cluster-wide by
- * default, only in the watched namespaces otherwise.
+ * the Roles and ClusterRoles generated into operator/target/kubernetes/kubernetes.yml (which the
+ * operator's RbacIT checks against the API requests the operator makes in its tests). Nothing more
+ * (no wildcards, no built-in roles), nothing less; cluster-wide by default, only in the watched
+ * namespaces otherwise.
  */
 class RbacTest {
     private static final Path GENERATED = Tools.OPERATOR.resolve("target/kubernetes/kubernetes.yml");

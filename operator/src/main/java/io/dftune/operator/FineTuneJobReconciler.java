@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -56,10 +55,6 @@ import java.util.stream.Stream;
                 dependsOn = {"spec", "auth"})
 })
 @ControllerConfiguration(name = FineTuneJobReconciler.NAME)
-// Beyond what the dependents imply: the trainer pods are watched (their exit codes), and
-// transitions are recorded as Events.
-@RBACRule(apiGroups = "", resources = "pods", verbs = {"get", "list", "watch"})
-@RBACRule(apiGroups = "", resources = "events", verbs = {"create"})
 public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<FineTuneJob> {
     public static final String NAME = "finetunejob";
     /** A little past a deadline, so the clock has passed it when the reconciliation runs. */

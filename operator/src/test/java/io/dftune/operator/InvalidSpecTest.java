@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.FineTuneJobStatus;
 import io.dftune.operator.api.Phase;
+import io.dftune.operator.rbac.TestClient;
 import io.dftune.operator.status.Conditions;
 import io.dftune.operator.status.Lifecycle;
+import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
 import io.dftune.spec.ObjectiveSpec;
 import io.dftune.spec.ResourcesSpec;
@@ -33,9 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * field and create nothing. (The CRD's own rules are checked in {@link CrdIT}.)
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = FineTuneJobResources.class)
 class InvalidSpecTest {
     @Inject
+    @TestClient
     KubernetesClient client;
 
     static Stream<Arguments> rules() {
@@ -127,6 +130,22 @@ class InvalidSpecTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.trainerJob("fixed").isPresent());
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.status("fixed").phase == Phase.Pending);
         assertThat(Conditions.find(jobs.status("fixed").conditions, Conditions.SPEC_VALID).getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void aSpecThatTurnsInvalidLosesItsObjects() {
+        TestJobs jobs = new TestJobs(client);
+        jobs.create(jobs.parse(TestJobs.manifest("turned", 10, 0)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.trainerJob("turned").isPresent()
+                && jobs.configMap("turned") != null && jobs.secret("turned") != null && jobs.service("turned") != null);
+
+        // The API server accepts this edit (the CRD cannot check map keys); the operator does not.
+        client.resources(FineTuneJob.class).inNamespace(TestJobs.NAMESPACE).withName("turned").edit(j -> {
+            j.getSpec().setNodeSelector(Map.of("bad key", "x"));
+            return j;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> Lifecycle.INVALID_SPEC.equals(jobs.status("turned").reason));
+        await().atMost(Duration.ofSeconds(30)).until(() -> nothingOwned(jobs, "turned"));
     }
 
     private static boolean nothingOwned(TestJobs jobs, String name) {

@@ -9,20 +9,24 @@ import io.dftune.operator.api.Phase;
 import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.dependent.AuthSecretDependent;
 import io.dftune.operator.metrics.OperatorMetrics;
+import io.dftune.operator.rbac.TestClient;
 import io.dftune.operator.status.Conditions;
 import io.dftune.operator.status.Lifecycle;
 import io.dftune.operator.testing.FakeKubelet;
+import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
 import io.dftune.operator.watch.RunWatchers;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.ResourcesSpec;
 import io.dftune.spec.TolerationSpec;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -53,13 +57,14 @@ import org.junit.jupiter.api.Test;
  * running each trainer pod as a real trainer process on the tiny model.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = FineTuneJobResources.class)
 class LifecycleTest {
     private static final Duration RUN = Duration.ofSeconds(120);
     private static FakeKubelet kubelet;
     private static Path root;
 
     @Inject
+    @TestClient
     KubernetesClient client;
 
     @Inject
@@ -133,6 +138,8 @@ class LifecycleTest {
             OwnerReference owner = owned.getMetadata().getOwnerReferences().get(0);
             assertThat(owner.getUid()).as(owned.getKind()).isEqualTo(created.getMetadata().getUid());
             assertThat(owner.getKind()).isEqualTo("FineTuneJob");
+            // Blocking the owner's deletion would need update on finetunejobs/finalizers.
+            assertThat(owner.getBlockOwnerDeletion()).as("blockOwnerDeletion").isNotEqualTo(Boolean.TRUE);
             assertThat(owned.getMetadata().getLabels()).containsAllEntriesOf(ResourceNames.labels("objects"));
         }
 
@@ -202,6 +209,27 @@ class LifecycleTest {
         assertThat(condition(status, Conditions.RUNNING).getStatus()).isEqualTo("False");
         await().atMost(RUN).untilAsserted(() -> assertThat(jobs.events("objects"))
                 .anySatisfy(e -> assertThat(e.getReason()).isEqualTo(Lifecycle.QUEUED)));
+    }
+
+    @Test
+    void aSpecConfigMapOrServiceChangedByHandIsPutBack() {
+        FineTuneJob ftj = jobs.parse(TestJobs.manifest("drift", 10, 0));
+        // Queued: the trainer Job stays suspended, so no trainer runs.
+        ftj.getSpec().setQueueName("team-a");
+        jobs.create(ftj);
+        await().atMost(RUN).until(() -> jobs.configMap("drift") != null && jobs.service("drift") != null);
+        Map<String, String> data = jobs.configMap("drift").getData();
+        Map<String, String> selector = jobs.service("drift").getSpec().getSelector();
+
+        client.configMaps().inNamespace(TestJobs.NAMESPACE).withName(ResourceNames.specConfigMap("drift"))
+                .edit(c -> new ConfigMapBuilder(c).withData(Map.of("job.yaml", "edited")).build());
+        client.services().inNamespace(TestJobs.NAMESPACE).withName(ResourceNames.trainer("drift"))
+                .edit(s -> new ServiceBuilder(s).editSpec().withSelector(Map.of("app", "other")).endSpec().build());
+
+        await().atMost(RUN).untilAsserted(() -> {
+            assertThat(jobs.configMap("drift").getData()).isEqualTo(data);
+            assertThat(jobs.service("drift").getSpec().getSelector()).isEqualTo(selector);
+        });
     }
 
     @Test

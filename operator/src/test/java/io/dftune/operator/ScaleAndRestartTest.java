@@ -8,6 +8,8 @@ import io.dftune.operator.api.Phase;
 import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.dependent.AuthSecretDependent;
 import io.dftune.operator.metrics.OperatorMetrics;
+import io.dftune.operator.rbac.TestClient;
+import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
 import io.dftune.operator.watch.ConfiguredTrainerAddresses;
 import io.dftune.operator.watch.RunWatchers;
@@ -40,12 +42,17 @@ import org.junit.jupiter.api.Test;
  * object of any kind, a new token or a restart.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = FineTuneJobResources.class)
 class ScaleAndRestartTest {
     private static final int JOBS = 200;
 
     @Inject
+    @TestClient
     KubernetesClient client;
+
+    /** The operator's own client, for the restarted operator. */
+    @Inject
+    KubernetesClient operatorClient;
 
     @Inject
     Operator operator;
@@ -92,7 +99,7 @@ class ScaleAndRestartTest {
 
         operator.stop();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Operator restarted = new Operator(o -> o.withKubernetesClient(client)
+        Operator restarted = new Operator(o -> o.withKubernetesClient(operatorClient)
                 .withCloseClientOnStop(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withUseSSAToPatchPrimaryResource(false));

@@ -46,6 +46,9 @@ public final class JsonlDataset {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    /** Records encoded together; a bound on what a large file holds in memory at once. */
+    private static final int CHUNK_LINES = 4096;
+
     private final Path file;
     private final ModelTokenizer tok;
     private final int maxLength;
@@ -59,6 +62,14 @@ public final class JsonlDataset {
     private int skipped;
     private int truncated;
     private final List<TrainingExample> examples = new ArrayList<>();
+
+    private record Line(int number, String text) {
+    }
+
+    /** A record's example, or the failure it stopped at ({@code format} is null if the record could not be read). */
+    private record Encoded(int line, DataFormat format, TrainingExample example, boolean truncated,
+            RuntimeException failure) {
+    }
 
     private JsonlDataset(Path file, ModelTokenizer tok, int maxLength) {
         this.file = file;
@@ -82,6 +93,7 @@ public final class JsonlDataset {
         if (Files.isDirectory(file)) {
             throw new DatasetException("dataset path " + file + " is a directory, expected a JSONL file");
         }
+        List<Line> chunk = new ArrayList<>(CHUNK_LINES);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int lineNo = 0;
@@ -91,16 +103,18 @@ public final class JsonlDataset {
                     line = line.substring(1);
                 }
                 if (!line.isBlank()) {
-                    readRecord(line, lineNo);
+                    chunk.add(new Line(lineNo, line));
+                }
+                if (chunk.size() == CHUNK_LINES) {
+                    addAll(chunk);
+                    chunk.clear();
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new DatasetException("dataset file not found: " + file, e);
-        } catch (CharacterCodingException e) {
-            throw new DatasetException(file + " is not valid UTF-8 text", e);
         } catch (IOException e) {
-            throw new DatasetException("cannot read dataset file " + file + ": " + e, e);
+            addAll(chunk); // a bad record before the unreadable part is reported first
+            throw readFailure(e);
         }
+        addAll(chunk);
         if (records == 0) {
             throw new DatasetException(file + " contains no records (the file is empty or blank)");
         }
@@ -111,28 +125,67 @@ public final class JsonlDataset {
         return new LoadedDataset(examples, format, skipped, truncated, file);
     }
 
-    private void readRecord(String line, int lineNo) {
+    private DatasetException readFailure(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new DatasetException("dataset file not found: " + file, e);
+        }
+        if (e instanceof CharacterCodingException) {
+            return new DatasetException(file + " is not valid UTF-8 text", e);
+        }
+        return new DatasetException("cannot read dataset file " + file + ": " + e, e);
+    }
+
+    /**
+     * Encodes the records in parallel (the chat template and the tokenizer are the slow part), then takes the
+     * results in file order, so that order, counts and the first error are those of reading one by one.
+     */
+    private void addAll(List<Line> chunk) {
+        chunk.parallelStream().map(this::encode).toList().forEach(this::add);
+    }
+
+    /** The line's record encoded in its own format; a failure is kept for {@link #add} to report in order. */
+    private Encoded encode(Line line) {
+        JsonNode record;
+        DataFormat f;
         try {
-            JsonNode record = parse(line);
-            DataFormat f = DataFormat.detect(record);
+            record = parse(line.text());
+            f = DataFormat.detect(record);
+        } catch (RuntimeException e) {
+            return new Encoded(line.number(), null, null, false, e);
+        }
+        try {
+            TokenSequence seq = encode(f, record);
+            TrainingExample ex = seq.toExample(maxLength, promptOf(f, record), RecordFields.optionalText(record, "answer"));
+            return new Encoded(line.number(), f, ex, seq.truncatedBy(maxLength), null);
+        } catch (RuntimeException e) {
+            return new Encoded(line.number(), f, null, false, e);
+        }
+    }
+
+    private void add(Encoded encoded) {
+        try {
+            if (encoded.format() == null) {
+                throw encoded.failure();
+            }
             if (format == null) {
-                format = f;
-                formatLine = lineNo;
-            } else if (f != format) {
-                throw new RecordException("record is in " + f + " format but the file's first record (line "
-                        + formatLine + ") is " + format + "; use one format per file");
+                format = encoded.format();
+                formatLine = encoded.line();
+            } else if (encoded.format() != format) {
+                throw new RecordException("record is in " + encoded.format() + " format but the file's first record "
+                        + "(line " + formatLine + ") is " + format + "; use one format per file");
             }
             records++;
-            TokenSequence seq = encode(record);
-            TrainingExample ex = seq.toExample(maxLength, promptOf(record), RecordFields.optionalText(record, "answer"));
-            if (ex.responseTokenCount() == 0) {
+            if (encoded.failure() != null) {
+                throw encoded.failure();
+            }
+            if (encoded.example().responseTokenCount() == 0) {
                 skipped++;
             } else {
-                truncated += seq.truncatedBy(maxLength) ? 1 : 0;
-                examples.add(ex);
+                truncated += encoded.truncated() ? 1 : 0;
+                examples.add(encoded.example());
             }
         } catch (RecordException | ChatTemplateException e) {
-            throw new DatasetException(file + " line " + lineNo + ": " + e.getMessage(), e);
+            throw new DatasetException(file + " line " + encoded.line() + ": " + e.getMessage(), e);
         }
     }
 
@@ -157,8 +210,8 @@ public final class JsonlDataset {
         return n;
     }
 
-    private TokenSequence encode(JsonNode record) {
-        return switch (format) {
+    private TokenSequence encode(DataFormat f, JsonNode record) {
+        return switch (f) {
             case PROMPT_RESPONSE -> promptResponseEncoder().encode(
                     RecordFields.requiredString(record, "prompt"), RecordFields.requiredString(record, "response"));
             case MESSAGES -> messagesEncoder().encode(RecordFields.messages(record));
@@ -167,8 +220,8 @@ public final class JsonlDataset {
     }
 
     /** The prompt as given: the prompt field, or the last user message before the first assistant turn. */
-    private String promptOf(JsonNode record) {
-        return switch (format) {
+    private static String promptOf(DataFormat f, JsonNode record) {
+        return switch (f) {
             case PROMPT_RESPONSE -> record.get("prompt").asText();
             case MESSAGES -> {
                 String prompt = null;
@@ -184,21 +237,21 @@ public final class JsonlDataset {
         };
     }
 
-    private PromptResponseEncoder promptResponseEncoder() {
+    private synchronized PromptResponseEncoder promptResponseEncoder() {
         if (promptResponse == null) {
             promptResponse = new PromptResponseEncoder(tok);
         }
         return promptResponse;
     }
 
-    private MessagesEncoder messagesEncoder() {
+    private synchronized MessagesEncoder messagesEncoder() {
         if (messages == null) {
             messages = new MessagesEncoder(tok);
         }
         return messages;
     }
 
-    private PretokenizedEncoder pretokenizedEncoder() {
+    private synchronized PretokenizedEncoder pretokenizedEncoder() {
         if (pretokenized == null) {
             pretokenized = new PretokenizedEncoder(tok.vocabSize());
         }

@@ -3,7 +3,6 @@ package io.dftune.engine.tokenizer;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
-import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import java.lang.reflect.Method;
@@ -39,7 +38,7 @@ public final class ChatTemplate {
 
     private final String source;
     private final Map<String, String> specialTokens;
-    private final Jinjava jinjava;
+    private final ParsedTemplate template;
 
     /**
      * @param source the Jinja template text
@@ -49,7 +48,7 @@ public final class ChatTemplate {
     public ChatTemplate(String source, Map<String, String> specialTokens) {
         this.source = prepare(source);
         this.specialTokens = Map.copyOf(specialTokens);
-        this.jinjava = newEngine();
+        this.template = new ParsedTemplate(newEngine(), this.source);
     }
 
     private static String prepare(String source) {
@@ -94,7 +93,7 @@ public final class ChatTemplate {
     }
 
     /**
-     * Renders the conversation.
+     * Renders the conversation. Safe to call from several threads at once.
      *
      * @throws ChatTemplateException on a template error or a {@code raise_exception} call (its message is kept)
      */
@@ -109,13 +108,13 @@ public final class ChatTemplate {
         Map<String, Object> vars = new HashMap<>(specialTokens);
         vars.put("messages", msgs);
         vars.put("add_generation_prompt", addGenerationPrompt);
-        RenderResult result = jinjava.renderForResult(source, vars);
-        for (TemplateError e : result.getErrors()) {
+        ParsedTemplate.Result result = template.render(vars);
+        for (TemplateError e : result.errors()) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw failure(e);
             }
         }
-        return result.getOutput();
+        return result.output();
     }
 
     private static ChatTemplateException failure(TemplateError e) {

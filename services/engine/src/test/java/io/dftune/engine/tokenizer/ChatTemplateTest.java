@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ChatTemplateTest {
@@ -131,6 +132,25 @@ class ChatTemplateTest {
                 .isInstanceOf(ChatTemplateException.class).hasMessageStartingWith("chat template failed");
         assertThatThrownBy(() -> render("{% for m in messages %}x"))
                 .isInstanceOf(ChatTemplateException.class).hasMessageContaining("endfor");
+    }
+
+    @Test
+    void aRenderSeesNothingAnEarlierRenderSet() {
+        ChatTemplate t = new ChatTemplate("{% if seen is defined or m is defined %}LEAK{% endif %}{% set seen = 1 %}"
+                + "{% macro m() %}x{% endmacro %}{{ messages|length }}", TOKENS);
+        assertThat(t.render(CHAT, false)).isEqualTo("4");
+        assertThat(t.render(CHAT.subList(0, 1), false)).isEqualTo("1");
+    }
+
+    @Test
+    void rendersFromManyThreadsAsFromOne() {
+        ChatTemplate t = new ChatTemplate(TokenizerFixtures.LLAMA2_STYLE_TEMPLATE, TOKENS);
+        List<List<ChatMessage>> chats = IntStream.range(0, 1000).mapToObj(i -> List.of(ChatMessage.system("s" + i),
+                ChatMessage.user("q" + i), ChatMessage.assistant("a" + i), ChatMessage.user("r" + i))).toList();
+        List<String> one = chats.stream().map(c -> t.render(c, true)).toList();
+        List<String> many = chats.parallelStream().map(c -> t.render(c, true)).toList();
+        assertThat(many).isEqualTo(one);
+        assertThat(one.get(7)).isEqualTo("<s>[INST] <<SYS>>\ns7\n<</SYS>>\n\nq7 [/INST] a7 </s><s>[INST] r7 [/INST]");
     }
 
     @Test

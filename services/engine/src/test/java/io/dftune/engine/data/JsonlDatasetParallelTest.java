@@ -1,0 +1,110 @@
+package io.dftune.engine.data;
+
+import static io.dftune.engine.data.DataTestSupport.jsonl;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dftune.engine.tokenizer.ModelTokenizer;
+import io.dftune.engine.tokenizer.TokenizerFixtures;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Records are encoded in parallel, in chunks: the result must be that of reading the file one record at a time. */
+class JsonlDatasetParallelTest {
+
+    private static final int RECORDS = 4_400; // more than one chunk
+    private static final int MAX_LENGTH = 40;
+    private static final String GOOD = "{\"prompt\": \"p\", \"response\": \"r\"}";
+
+    @TempDir
+    Path dir;
+
+    private ModelTokenizer chatml() {
+        TokenizerFixtures.chatml(dir.resolve("model"));
+        return ModelTokenizer.load(dir.resolve("model"));
+    }
+
+    /** Record i: its prompt names i; some are cut at the max length, some have no response token left. */
+    private static String prompt(int i) {
+        return i % 97 == 0 ? "a long prompt that fills the whole window " + i : "question " + i;
+    }
+
+    private static String response(int i) {
+        return i % 13 == 0 ? "an answer far too long to fit in the window " + i : "answer " + i;
+    }
+
+    @Test
+    void examplesKeepFileOrderAndEqualOneByOneEncoding() {
+        try (ModelTokenizer tok = chatml()) {
+            assertLoadsAsOneByOne(tok);
+        }
+    }
+
+    private void assertLoadsAsOneByOne(ModelTokenizer tok) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+            lines.add("{\"prompt\": \"" + prompt(i) + "\", \"response\": \"" + response(i) + "\", \"answer\": " + i + "}");
+            if (i % 1000 == 0) {
+                lines.add("");
+            }
+        }
+        LoadedDataset ds = JsonlDataset.load(jsonl(dir, "train.jsonl", lines.toArray(String[]::new)), tok, MAX_LENGTH);
+
+        PromptResponseEncoder encoder = new PromptResponseEncoder(tok);
+        List<TrainingExample> expected = new ArrayList<>();
+        int skipped = 0;
+        int truncated = 0;
+        for (int i = 0; i < RECORDS; i++) {
+            TokenSequence seq = encoder.encode(prompt(i), response(i));
+            TrainingExample ex = seq.toExample(MAX_LENGTH, prompt(i), Integer.toString(i));
+            if (ex.responseTokenCount() == 0) {
+                skipped++;
+            } else {
+                truncated += seq.truncatedBy(MAX_LENGTH) ? 1 : 0;
+                expected.add(ex);
+            }
+        }
+        assertThat(skipped).isPositive();
+        assertThat(truncated).isPositive();
+        assertThat(ds.skippedCount()).isEqualTo(skipped);
+        assertThat(ds.truncatedCount()).isEqualTo(truncated);
+        assertThat(ds.size()).isEqualTo(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            TrainingExample got = ds.examples().get(i);
+            assertThat(got.answer()).isEqualTo(expected.get(i).answer());
+            assertThat(got.prompt()).isEqualTo(expected.get(i).prompt());
+            assertThat(got.inputIds()).containsExactly(expected.get(i).inputIds());
+            assertThat(got.completionMask()).containsExactly(expected.get(i).completionMask());
+        }
+    }
+
+    @Test
+    void theFirstBadRecordInTheFileIsReportedWhateverFailsAfterIt() {
+        String otherFormat = "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}";
+        try (ModelTokenizer tok = chatml()) {
+            assertFirstFailure(tok, " line 4101: missing required key \"response\"",
+                    4100, "{\"prompt\": \"p\"}", otherFormat, "not json");
+            assertFirstFailure(tok, " line 2001: record is in MESSAGES format but the file's first record (line 1) is "
+                    + "PROMPT_RESPONSE; use one format per file", 2000, otherFormat, "{\"prompt\": \"p\"}", "not json");
+            assertFirstFailure(tok, " line 2: invalid JSON", 1, "{", otherFormat, "{\"prompt\": \"p\"}");
+        }
+    }
+
+    /** A file of good records but for {@code bad} from index {@code at} on (then more good records). */
+    private void assertFirstFailure(ModelTokenizer tok, String message, int at, String... bad) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+            lines.add(GOOD);
+        }
+        for (int i = 0; i < bad.length; i++) {
+            lines.set(at + 100 * i, bad[i]);
+        }
+        Path f = jsonl(dir, "bad" + at + ".jsonl", lines.toArray(String[]::new));
+        assertThatThrownBy(() -> JsonlDataset.load(f, tok, 64))
+                .isInstanceOf(DatasetException.class)
+                .hasMessageStartingWith(f + message);
+    }
+}

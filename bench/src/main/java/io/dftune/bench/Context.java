@@ -38,15 +38,25 @@ record Context(Path root, String classpath, int threads, boolean quick) {
         command.addAll(libtorchOptions());
         command.addAll(List.of(Bench.class.getName(), "child", task, out.toString()));
         command.addAll(args);
+        return runForJson(command, out, "child " + task + " " + args);
+    }
+
+    /** Runs {@code command} to its end and returns the JSON it wrote to {@code out}; fails on a non-zero exit. */
+    ObjectNode runForJson(List<String> command, Path out, String what) {
         int exit = runToEnd(command);
         if (exit != 0) {
-            throw new IllegalStateException("child " + task + " " + args + " exited with " + exit);
+            throw new IllegalStateException(what + " exited with " + exit);
         }
         try {
             return (ObjectNode) Bench.JSON.readTree(out.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The packaged trainer (bench/run builds it). */
+    Path trainerJar() {
+        return root.resolve("services/trainer/target/quarkus-app/quarkus-run.jar");
     }
 
     /** Runs a process with the harness's environment and output; returns its exit code. */

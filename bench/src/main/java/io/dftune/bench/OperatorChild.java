@@ -34,20 +34,13 @@ final class OperatorChild {
         Context.requireFile(operatorJar(context), "build it with bin/dev-operator --build-only (bench/run does)");
         Path out = Bench.tempDir("operator").resolve(program + ".json");
         List<String> command = new ArrayList<>(List.of(Context.javaBinary(), "-Xmx2g",
-                "-Dtrainer.jar=" + context.root().resolve("services/trainer/target/quarkus-app/quarkus-run.jar"),
+                "-Dtrainer.jar=" + context.trainerJar(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.util.logging.config.file=/dev/null",
                 "-cp", operator.resolve("target/test-classes") + ":" + operator.resolve("target/classes") + ":"
                         + readString(classpathFile).strip(),
                 "io.dftune.operator.dev." + program, out.toString()));
         command.addAll(args);
-        if (context.runToEnd(command) != 0) {
-            throw new IllegalStateException(program + " failed");
-        }
-        try {
-            return (ObjectNode) Bench.JSON.readTree(out.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return context.runForJson(command, out, program);
     }
 
     private static String readString(Path file) {

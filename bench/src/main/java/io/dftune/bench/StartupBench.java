@@ -31,7 +31,7 @@ final class StartupBench implements Benchmark {
 
     @Override
     public ObjectNode run(Context context) {
-        Path jar = context.root().resolve("services/trainer/target/quarkus-app/quarkus-run.jar");
+        Path jar = context.trainerJar();
         Context.requireFile(jar, "build the trainer (bench/run does: mvn -pl services/trainer -am package)");
         int repeats = context.quick() ? 1 : 5;
         Map<String, Map<String, Samples>> variants = new LinkedHashMap<>();

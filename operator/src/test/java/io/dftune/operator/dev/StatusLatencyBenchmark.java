@@ -8,6 +8,7 @@ import io.dftune.operator.api.FineTuneJobStatus;
 import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.dependent.AuthSecretDependent;
 import io.dftune.operator.testing.Ports;
+import io.dftune.operator.watch.BearerToken;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.RunEvent;
 import io.dftune.proto.v1.TrainerGrpc;
@@ -19,9 +20,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,11 +117,9 @@ public final class StatusLatencyBenchmark {
     /** Subscribes to the trainer's events (replayed from the start), reconnecting until the run ends. */
     private static void followTrainer(KubernetesClient client, int port, List<StatusLatencies.StepEvent> events) {
         String token = AuthSecretDependent.token(awaitSecret(client));
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
         TrainerGrpc.TrainerBlockingStub trainer = TrainerGrpc.newBlockingStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+                .withInterceptors(BearerToken.of(token));
         String streamId = "";
         long sequence = 0;
         boolean finished = false;

@@ -9,7 +9,9 @@ import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.ResponseLoss;
 import io.dftune.engine.train.TokenStats;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,8 +19,13 @@ import java.util.List;
  * and greedy-decoding exact match over the examples that carry a reference answer.
  */
 public final class Evaluator {
-    /** Prompts decoded together in one right-padded batch. */
-    private static final int GENERATION_BATCH = 64;
+    /**
+     * Prompts are decoded together while rows x (longest prompt + max new tokens) stays within this
+     * many tokens. It bounds the key/value cache (e.g. 3.7 GB for a 7B model with 4 key/value
+     * heads) while small models decode a whole eval set in one batch: each decoding step costs
+     * about the same number of operations however many rows it has.
+     */
+    static final int GENERATION_TOKEN_BUDGET = 32_768;
 
     private final ResponseLoss responseLoss;
     private final ModelTokenizer tokenizer;
@@ -48,11 +55,10 @@ public final class Evaluator {
         }
         // Similar prompt lengths decode together: less padding per batch.
         List<TrainingExample> answerable = selected.stream().filter(e -> e.answer() != null)
-                .sorted(java.util.Comparator.comparingInt((TrainingExample e) -> promptIds(e).length)).toList();
+                .sorted(Comparator.comparingInt((TrainingExample e) -> promptIds(e).length)).toList();
         int correct = 0;
         Generator generator = new Generator(model, tokenizer.eosId());
-        for (int start = 0; start < answerable.size(); start += GENERATION_BATCH) {
-            List<TrainingExample> group = answerable.subList(start, Math.min(answerable.size(), start + GENERATION_BATCH));
+        for (List<TrainingExample> group : generationBatches(answerable, maxNewTokens)) {
             List<int[]> completions = generator.generateGreedy(
                     group.stream().map(Evaluator::promptIds).toList(), maxNewTokens);
             for (int i = 0; i < group.size(); i++) {
@@ -65,6 +71,26 @@ public final class Evaluator {
         return new EvalMetrics(step, stats.nll(), stats.dftLoss(), stats.meanTargetProbability(),
                 stats.lowProbabilityRatio(), stats.tokenAccuracy(), stats.tokens(),
                 answered == 0 ? Double.NaN : (double) correct / answered, answered);
+    }
+
+    /**
+     * Consecutive groups of {@code byPromptLength} (sorted by prompt length, shortest first) that
+     * each fit {@link #GENERATION_TOKEN_BUDGET}; a prompt too long for it alone is a group of one.
+     */
+    static List<List<TrainingExample>> generationBatches(List<TrainingExample> byPromptLength, int maxNewTokens) {
+        List<List<TrainingExample>> batches = new ArrayList<>();
+        int start = 0;
+        for (int end = 1; end <= byPromptLength.size(); end++) {
+            long rowTokens = promptIds(byPromptLength.get(end - 1)).length + (long) maxNewTokens;
+            if (end - start > 1 && (end - start) * rowTokens > GENERATION_TOKEN_BUDGET) {
+                batches.add(byPromptLength.subList(start, end - 1));
+                start = end - 1;
+            }
+        }
+        if (start < byPromptLength.size()) {
+            batches.add(byPromptLength.subList(start, byPromptLength.size()));
+        }
+        return batches;
     }
 
     /** The tokens before the first response token: what the model is prompted with. */

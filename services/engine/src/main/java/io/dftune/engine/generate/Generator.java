@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Autoregressive decoding from a prompt until EOS or the token limit. Each step recomputes the
- * whole prefix (no key/value cache): simple and exact, and fast enough for the small models and
- * short answers it is used for in evaluation.
+ * Autoregressive decoding from a prompt until EOS or the token limit: {@link #generate} samples
+ * one prompt and recomputes the whole prefix at each step (simple and exact, for {@code dftune
+ * generate}); {@link #generateGreedy} decodes many prompts at once with a key/value cache (for
+ * evaluation).
  */
 public final class Generator {
     private static final float MASKED = -1e9f;
@@ -69,7 +70,7 @@ public final class Generator {
         boolean[] done = new boolean[rows];
         int remaining = maxNewTokens > 0 ? rows : 0;
         try (NDManager decoding = model.manager().newSubManager();
-                KvCache cache = new KvCache(decoding, model.config().numHiddenLayers())) {
+                KvCache cache = new KvCache(decoding, model.config().numHiddenLayers(), width + maxNewTokens)) {
             long[] next = prefill(prompts, width, padding, cache);
             for (int step = 0; remaining > 0; step++) {
                 for (int r = 0; r < rows; r++) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,8 +124,10 @@ public final class SafetensorsReader {
 
   private static void convertToFloats(FileChannel channel, long position, TensorInfo t, ByteBuffer out)
       throws IOException {
-    int elementBytes = t.dtype().bytes();
-    ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
+    ElementCodec codec = new ElementCodec(t.dtype(), CHUNK_BYTES / t.dtype().bytes());
+    float[] floats = new float[CHUNK_BYTES / t.dtype().bytes()];
+    FloatBuffer target = out.asFloatBuffer();
     long remaining = t.end() - t.begin();
     long pos = position;
     while (remaining > 0) {
@@ -134,16 +137,9 @@ public final class SafetensorsReader {
       chunk.flip();
       pos += chunk.limit();
       remaining -= chunk.limit();
-      int count = chunk.limit() / elementBytes;
-      for (int i = 0; i < count; i++) {
-        out.putFloat(switch (t.dtype()) {
-          case F32 -> chunk.getFloat();
-          case BF16 -> HalfFloats.bf16ToFloat(chunk.getShort());
-          case F16 -> HalfFloats.halfToFloat(chunk.getShort());
-          case F64 -> (float) chunk.getDouble();
-        });
-      }
+      target.put(floats, 0, codec.decode(chunk, floats));
     }
+    out.position(target.position() * Float.BYTES);
   }
 
   private static Path resolve(Path fileOrDir) throws IOException {

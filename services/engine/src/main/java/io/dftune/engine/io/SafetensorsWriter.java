@@ -106,19 +106,13 @@ public final class SafetensorsWriter {
 
   private static void writeData(FileChannel channel, ByteBuffer chunk, float[] values, SafetensorsDType dtype)
       throws IOException {
-    chunk.clear();
-    for (float v : values) {
-      if (chunk.remaining() < dtype.bytes()) {
-        FileChannels.writeFully(channel, chunk.flip());
-        chunk.clear();
-      }
-      switch (dtype) {
-        case F32 -> chunk.putFloat(v);
-        case BF16 -> chunk.putShort(HalfFloats.floatToBf16(v));
-        case F16 -> chunk.putShort(HalfFloats.floatToHalf(v));
-        case F64 -> chunk.putDouble(v);
-      }
+    int perChunk = chunk.capacity() / dtype.bytes();
+    ElementCodec codec = new ElementCodec(dtype, perChunk);
+    for (int offset = 0; offset < values.length; offset += perChunk) {
+      int count = Math.min(perChunk, values.length - offset);
+      chunk.clear();
+      codec.encode(values, offset, count, chunk);
+      FileChannels.writeFully(channel, chunk.flip());
     }
-    FileChannels.writeFully(channel, chunk.flip());
   }
 }

@@ -75,17 +75,19 @@ public final class CausalLm implements AutoCloseable {
 
     private NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache) {
         NDManager scope = inputIds.getManager();
-        NDArray eps = Constants.scalar(scope, (float) config.rmsNormEps());
-        NDArray attentionScale = Constants.scalar(scope, (float) (1.0 / Math.sqrt(config.headDim())));
+        RmsNorm norm = new RmsNorm(scope, config.rmsNormEps());
+        NDArray queryScale = Constants.scalar(scope, (float) (1.0 / Math.sqrt(config.headDim())));
+        RotaryEmbedding.Angles angles =
+                rotary.angles(scope, (int) inputIds.getShape().get(1), positions, queryScale);
         NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), SparseFormat.DENSE).head();
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
             String prefix = "model.layers." + layer + ".";
-            NDArray normed = rmsNorm(x, param(prefix + "input_layernorm.weight"), eps);
-            x = x.add(attention(normed, layer, mask, attentionScale, positions, cache));
-            normed = rmsNorm(x, param(prefix + "post_attention_layernorm.weight"), eps);
+            NDArray normed = norm.apply(x, param(prefix + "input_layernorm.weight"));
+            x = x.add(attention(normed, layer, mask, angles, cache));
+            normed = norm.apply(x, param(prefix + "post_attention_layernorm.weight"));
             x = x.add(mlp(normed, prefix + "mlp."));
         }
-        return rmsNorm(x, param("model.norm.weight"), eps);
+        return norm.apply(x, param("model.norm.weight"));
     }
 
     /** The LM head's weight [V, H] (the embedding matrix when tied). */
@@ -98,32 +100,37 @@ public final class CausalLm implements AutoCloseable {
         return Linear.linear(hidden, lmHeadWeight()).head();
     }
 
-    private NDArray attention(NDArray x, int layer, NDArray mask, NDArray scale, NDArray positions, KvCache cache) {
+    /**
+     * Grouped-query attention without copying keys and values per query head: the query heads that
+     * share a key/value head are stacked along the time axis ([B, kvHeads, groups * T, headDim]),
+     * so one batched matmul per key/value head computes all their scores.
+     */
+    private NDArray attention(NDArray x, int layer, NDArray mask, RotaryEmbedding.Angles angles, KvCache cache) {
         String prefix = "model.layers." + layer + ".self_attn.";
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
         int heads = config.numAttentionHeads();
         int kvHeads = config.numKeyValueHeads();
+        int groups = heads / kvHeads;
         int headDim = config.headDim();
 
-        NDArray q = splitHeads(linear(x, prefix + "q_proj"), batch, length, heads, headDim);
-        NDArray k = splitHeads(linear(x, prefix + "k_proj"), batch, length, kvHeads, headDim);
-        NDArray v = splitHeads(linear(x, prefix + "v_proj"), batch, length, kvHeads, headDim);
-        q = rotary.apply(q, positions);
-        k = rotary.apply(k, positions);
+        NDArray q = angles.rotateQueries(linear(x, prefix + "q_proj").reshape(batch, length, heads, headDim));
+        NDArray k = angles.rotateKeys(linear(x, prefix + "k_proj").reshape(batch, length, kvHeads, headDim))
+                .transpose(0, 2, 1, 3);
+        NDArray v = linear(x, prefix + "v_proj").reshape(batch, length, kvHeads, headDim).transpose(0, 2, 1, 3);
         if (cache != null) {
             NDArray[] all = cache.append(layer, k, v);
             k = all[0];
             v = all[1];
         }
-        if (kvHeads != heads) {
-            int groups = heads / kvHeads;
-            k = k.repeat(1, groups);
-            v = v.repeat(1, groups);
-        }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
-        NDArray context = scores.softmax(-1).matMul(v);
-        NDArray merged = context.transpose(0, 2, 1, 3).reshape(batch, length, (long) heads * headDim);
+        long keys = k.getShape().get(2);
+        NDArray stacked = q.reshape(batch, length, kvHeads, groups, headDim).transpose(0, 2, 3, 1, 4)
+                .reshape(batch, kvHeads, groups * length, headDim);
+        NDArray scores = stacked.matMul(k.transpose(0, 1, 3, 2)).reshape(batch, kvHeads, groups, length, keys)
+                .add(mask.expandDims(2));
+        NDArray context = scores.softmax(-1).reshape(batch, kvHeads, groups * length, keys).matMul(v);
+        NDArray merged = context.reshape(batch, heads, length, headDim).transpose(0, 2, 1, 3)
+                .reshape(batch, length, (long) heads * headDim);
         return linear(merged, prefix + "o_proj");
     }
 
@@ -143,9 +150,19 @@ public final class CausalLm implements AutoCloseable {
         return x.reshape(batch, length, heads, headDim).transpose(0, 2, 1, 3);
     }
 
-    private static NDArray rmsNorm(NDArray x, NDArray weight, NDArray eps) {
-        NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-        return x.div(meanSquare.add(eps).sqrt()).mul(weight);
+    /**
+     * RMSNorm with its constants for one forward pass. It multiplies by the inverse root rather
+     * than dividing by the root, whose backward pass takes several more passes over x.
+     */
+    private record RmsNorm(NDArray eps, NDArray minusHalf) {
+        RmsNorm(NDManager scope, double eps) {
+            this(Constants.scalar(scope, (float) eps), Constants.scalar(scope, -0.5f));
+        }
+
+        NDArray apply(NDArray x, NDArray weight) {
+            NDArray inverseRoot = x.square().mean(new int[] {-1}, true).add(eps).pow(minusHalf);
+            return x.mul(inverseRoot).mul(weight);
+        }
     }
 
     private static NDArray causalMask(NDManager scope, int length) {

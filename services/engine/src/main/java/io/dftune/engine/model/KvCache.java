@@ -2,42 +2,61 @@ package io.dftune.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * The keys and values (after rotary embedding, before grouped-query repetition) of every layer
- * for the tokens seen so far, so that incremental decoding runs the model on new tokens only.
- * Each array is [B, kvHeads, S, headDim] and belongs to the cache's own manager.
+ * The keys and values (after rotary embedding) of every layer for the tokens seen so far, so that
+ * incremental decoding runs the model on new tokens only. Each layer's keys and values live in
+ * one buffer [B, kvHeads, capacity, headDim] allocated on first use; a step writes its tokens in
+ * place and attention reads a view of the filled part, so no step copies what is already cached.
  */
 public final class KvCache implements AutoCloseable {
     private final NDManager manager;
+    private final int capacity;
     private final NDArray[] keys;
     private final NDArray[] values;
+    private final long[] lengths;
 
-    public KvCache(NDManager parent, int layers) {
+    /** A cache for {@code layers} layers of at most {@code capacity} tokens per row. */
+    public KvCache(NDManager parent, int layers, int capacity) {
         this.manager = parent.newSubManager();
+        this.capacity = capacity;
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
+        this.lengths = new long[layers];
     }
 
-    /** Appends this step's keys and values [B, kvHeads, t, headDim]; returns all keys and values so far. */
+    /**
+     * Appends this step's keys and values [B, kvHeads, t, headDim]; returns views of all keys and
+     * values so far, owned by the new keys' manager.
+     *
+     * @throws IllegalStateException when the cache would hold more than its capacity
+     */
     NDArray[] append(int layer, NDArray newKeys, NDArray newValues) {
-        keys[layer] = extend(keys[layer], newKeys);
-        values[layer] = extend(values[layer], newValues);
-        return new NDArray[] {keys[layer], values[layer]};
-    }
-
-    /** Tokens cached so far (0 before the first step). */
-    public long length() {
-        return keys[0] == null ? 0 : keys[0].getShape().get(2);
-    }
-
-    private NDArray extend(NDArray cached, NDArray added) {
-        NDArray all = cached == null ? added.duplicate() : cached.concat(added, 2);
-        all.attach(manager);
-        if (cached != null) {
-            cached.close();
+        long start = lengths[layer];
+        long end = start + newKeys.getShape().get(2);
+        if (end > capacity) {
+            throw new IllegalStateException("key/value cache holds " + capacity + " tokens, " + end + " needed");
         }
-        return all;
+        if (keys[layer] == null) {
+            keys[layer] = buffer(newKeys.getShape());
+            values[layer] = buffer(newValues.getShape());
+        }
+        NDIndex added = new NDIndex(":, :, {}:{}", start, end);
+        keys[layer].set(added, newKeys);
+        values[layer].set(added, newValues);
+        lengths[layer] = end;
+        NDIndex filled = new NDIndex(":, :, 0:{}", end);
+        NDArray keyView = keys[layer].get(filled);
+        NDArray valueView = values[layer].get(filled);
+        keyView.attach(newKeys.getManager());
+        valueView.attach(newKeys.getManager());
+        return new NDArray[] {keyView, valueView};
+    }
+
+    private NDArray buffer(Shape stepShape) {
+        return manager.zeros(new Shape(stepShape.get(0), stepShape.get(1), capacity, stepShape.get(3)));
     }
 
     @Override

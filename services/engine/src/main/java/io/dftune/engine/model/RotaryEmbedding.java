@@ -12,13 +12,16 @@ import ai.djl.nn.core.Embedding;
  * Rotary position embeddings in Hugging Face's rotate-half convention: the two halves of each
  * head vector form the (real, imaginary) pairs, and {@code cos}/{@code sin} repeat the
  * frequencies twice.
+ *
+ * <p>The sign of rotate-half ({@code [-x2, x1]}) is folded into the sine table, so a rotation is
+ * {@code x * cos + [x2, x1] * signedSin}: one concatenation and no negation per call.
  */
 final class RotaryEmbedding {
     private final int headDim;
     private final double theta;
     private final NDManager manager;
     private NDArray cos;
-    private NDArray sin;
+    private NDArray signedSin;
     private int cachedLength;
 
     RotaryEmbedding(NDManager manager, int headDim, double theta) {
@@ -28,32 +31,53 @@ final class RotaryEmbedding {
     }
 
     /**
-     * Rotates {@code x} of shape [B, heads, T, headDim] by position: 0..T-1 when {@code positions}
-     * is null, else {@code positions} [B, T] (int64) per row.
+     * The angles of one forward pass, in {@code scope}: positions 0..length-1 when
+     * {@code positions} is null, else {@code positions} [B, T] (int64) per row. The query angles
+     * are multiplied by {@code queryScale}, which folds attention's 1/sqrt(headDim) into the
+     * rotation instead of a pass over the [T, T] scores.
      */
-    NDArray apply(NDArray x, NDArray positions) {
+    Angles angles(NDManager scope, int length, NDArray positions, NDArray queryScale) {
         NDArray c;
         NDArray s;
         if (positions == null) {
-            int length = (int) x.getShape().get(2);
             synchronized (this) {
                 ensureCache(length);
                 c = cos.get("0:" + length);
-                s = sin.get("0:" + length);
+                s = signedSin.get("0:" + length);
             }
-            c.attach(x.getManager());
-            s.attach(x.getManager());
+            c.attach(scope);
+            s.attach(scope);
+            c = c.reshape(1, length, 1, headDim);
+            s = s.reshape(1, length, 1, headDim);
         } else {
-            int length = (int) positions.max().getLong() + 1;
+            int maxPosition = (int) positions.max().getLong();
             synchronized (this) {
-                ensureCache(length);
-                c = Embedding.embedding(positions, cos, SparseFormat.DENSE).head().expandDims(1);
-                s = Embedding.embedding(positions, sin, SparseFormat.DENSE).head().expandDims(1);
+                ensureCache(maxPosition + 1);
+                c = Embedding.embedding(positions, cos, SparseFormat.DENSE).head().expandDims(2);
+                s = Embedding.embedding(positions, signedSin, SparseFormat.DENSE).head().expandDims(2);
             }
         }
-        NDList halves = x.split(2, 3);
-        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), 3);
-        return x.mul(c).add(rotated.mul(s));
+        return new Angles(c, s, c.mul(queryScale), s.mul(queryScale));
+    }
+
+    /** Angles [1 or B, T, 1, headDim] for keys, and the same scaled for queries. */
+    record Angles(NDArray cos, NDArray sin, NDArray queryCos, NDArray querySin) {
+
+        /** Rotates keys [B, T, heads, headDim]. */
+        NDArray rotateKeys(NDArray x) {
+            return rotate(x, cos, sin);
+        }
+
+        /** Rotates queries [B, T, heads, headDim] and scales them by the query scale. */
+        NDArray rotateQueries(NDArray x) {
+            return rotate(x, queryCos, querySin);
+        }
+
+        private static NDArray rotate(NDArray x, NDArray c, NDArray s) {
+            NDList halves = x.split(2, 3);
+            NDArray swapped = NDArrays.concat(new NDList(halves.get(1), halves.get(0)), 3);
+            return x.mul(c).add(swapped.mul(s));
+        }
     }
 
     private void ensureCache(int length) {
@@ -72,16 +96,16 @@ final class RotaryEmbedding {
                 float s = (float) Math.sin(angle);
                 cosValues[pos * headDim + i] = c;
                 cosValues[pos * headDim + i + half] = c;
-                sinValues[pos * headDim + i] = s;
+                sinValues[pos * headDim + i] = -s;
                 sinValues[pos * headDim + i + half] = s;
             }
         }
         if (cos != null) {
             cos.close();
-            sin.close();
+            signedSin.close();
         }
         cos = manager.create(cosValues, new Shape(capacity, headDim));
-        sin = manager.create(sinValues, new Shape(capacity, headDim));
+        signedSin = manager.create(sinValues, new Shape(capacity, headDim));
         cachedLength = capacity;
     }
 }

@@ -76,6 +76,24 @@ class ImagesTest {
     }
 
     @Test
+    void trainerImagesRunTheJvmAsTheLauncherDoes() throws IOException {
+        String runtime = Files.readString(Tools.REPO.resolve("bin/lib/runtime.sh"));
+        Matcher wanted = Pattern.compile("\\$1 == \"(libtcmalloc[^\"]+)\"").matcher(runtime);
+        assertThat(wanted.find()).as("the library bin/lib/runtime.sh preloads").isTrue();
+        Matcher options = Pattern.compile("(?m)^DFTUNE_JVM_OPTIONS=\"([^\"]+)\"").matcher(runtime);
+        assertThat(options.find()).as("the JVM options of bin/lib/runtime.sh").isTrue();
+        for (Dockerfile image : List.of(TRAINER, TRAINER_CUDA)) {
+            Dockerfile.Stage last = image.last();
+            assertThat(last.env().get("JAVA_TOOL_OPTIONS").split(" ")).as(image.file.toString())
+                    .contains(options.group(1).split(" "));
+            assertThat(last.env().get("LD_PRELOAD")).as(image.file.toString())
+                    .isEqualTo("/usr/lib/x86_64-linux-gnu/" + wanted.group(1));
+            assertThat(String.join("\n", last.all("RUN"))).as(image.file.toString())
+                    .containsPattern("apt-get install [^&]*\\blibtcmalloc-minimal4\\b");
+        }
+    }
+
+    @Test
     void everyCopiedSourceIsInTheRepositoryOrAModulesBuildOutput() {
         for (Dockerfile image : List.of(TRAINER, TRAINER_CUDA, OPERATOR)) {
             for (Dockerfile.Stage stage : image.stages) {

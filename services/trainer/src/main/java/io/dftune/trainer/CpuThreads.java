@@ -1,6 +1,5 @@
 package io.dftune.trainer;
 
-import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +17,11 @@ final class CpuThreads {
     private CpuThreads() {
     }
 
-    /** Starts the PyTorch engine and caps its threads at the processors this JVM may use. */
+    /** Caps the started PyTorch engine's threads at the processors this JVM may use. */
     static void configure() {
         if (userChose(System.getProperty(PROPERTY), System.getenv())) {
             return;
         }
-        Engine.getEngine("PyTorch");
         cap(JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors()).ifPresent(JniUtils::setNumThreads);
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "dftune",
         mixinStandardHelpOptions = true,
-        version = "dftune 0.1.0",
+        versionProvider = ComputeSetup.class,
         description = "Fine-tune language models with Dynamic Fine-Tuning (DFT).",
         subcommands = {RunCommand.class, ServeCommand.class, EvalCommand.class, GenerateCommand.class,
                 MakeExampleCommand.class, CompareCommand.class})

@@ -11,6 +11,7 @@ import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.ResponseLoss;
+import io.dftune.trainer.EngineStartup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(model);
                 CausalLm lm = ModelDirectory.load(model, root)) {
             LoadedDataset dataset = JsonlDataset.load(data, tokenizer, maxLength);

@@ -7,6 +7,7 @@ import io.dftune.engine.generate.Generator;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
+import io.dftune.trainer.EngineStartup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,7 +39,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GenerationSettings settings = new GenerationSettings(maxNewTokens, temperature, topP, seed);
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(model);
                 CausalLm lm = ModelDirectory.load(model, root)) {
             int[] completion = new Generator(lm, tokenizer.eosId())

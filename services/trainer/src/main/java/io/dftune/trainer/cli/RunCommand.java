@@ -9,6 +9,7 @@ import io.dftune.engine.train.TrainingResources;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.SpecValidator;
+import io.dftune.trainer.EngineStartup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,8 +36,9 @@ final class RunCommand implements Callable<Integer> {
         FineTuneJob job = FineTuneJobFiles.load(jobFile);
         SpecValidator.validateOrThrow(job.getSpec());
         Objective objective = Objectives.create(job.getSpec().getObjective(), job.getSpec().getTraining());
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = EngineStartup.newBaseManager();
                 TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
+            System.out.println(ComputeSetup.describe());
             FineTuneRun run = new FineTuneRun(job.getSpec(), resources, objective, lossChunkTokens);
             RunResult result;
             try (GracefulStop stop = new GracefulStop(run, graceSeconds)) {

@@ -16,6 +16,7 @@ import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingResources;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
+import io.dftune.trainer.EngineStartup;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,7 +119,7 @@ public final class ExampleBuilder {
                 .maxPositionEmbeddings(512)
                 .eosTokenIds(List.of(tokenizer.specialTokenIds().get("<|im_end|>")))
                 .build();
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = EngineStartup.newBaseManager();
                 CausalLm model = ModelInitializer.initialize(config, root, seed, 0.02)) {
             ModelDirectory.save(model, initial, initial);
         }
@@ -157,7 +158,7 @@ public final class ExampleBuilder {
                 "  output: {path: " + work.relativize(output) + "}",
                 "");
         FineTuneJob job = FineTuneJobFiles.parse(yaml, work);
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = EngineStartup.newBaseManager();
                 TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
             FineTuneRun run = new FineTuneRun(job.getSpec(), resources,
                     Objectives.create(job.getSpec().getObjective(), job.getSpec().getTraining()), 1024);

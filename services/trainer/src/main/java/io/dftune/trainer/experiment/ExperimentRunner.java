@@ -21,6 +21,7 @@ import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.SpecValidator;
+import io.dftune.trainer.EngineStartup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,7 +113,7 @@ public final class ExperimentRunner {
         Score validation = cached(dir.resolve(VALIDATION), Score.class, () -> {
             FineTuneJobSpec spec = runSpec(arm, key, dir);
             deleteQuietly(dir);
-            try (NDManager root = NDManager.newBaseManager();
+            try (NDManager root = EngineStartup.newBaseManager();
                     TrainingResources resources = TrainingResources.open(spec, root)) {
                 FineTuneRun run = new FineTuneRun(spec, resources,
                         Objectives.create(spec.getObjective(), spec.getTraining()), 1024);
@@ -138,7 +139,7 @@ public final class ExperimentRunner {
 
     private Map<String, Score> scoreModel(Path modelDir, Map<String, Path> sets) {
         Map<String, Score> scores = new LinkedHashMap<>();
-        try (NDManager root = NDManager.newBaseManager();
+        try (NDManager root = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(modelDir);
                 CausalLm model = ModelDirectory.load(modelDir, root)) {
             Evaluator evaluator = evaluator(tokenizer);

@@ -6,6 +6,7 @@ import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.CheckpointStore;
+import io.dftune.trainer.EngineStartup;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class CheckpointCompletions {
                         + (all.isEmpty() ? "none" : all.stream().map(c -> c.directory().getFileName().toString())
                                 .collect(Collectors.joining(", ")))));
         Path dir = checkpoint.directory();
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(dir);
                 CausalLm model = ModelDirectory.load(dir, manager)) {
             return Completion.of(model, tokenizer, checkpoint.state().step(), prompt, settings);

@@ -12,6 +12,7 @@ import io.dftune.engine.train.TrainingResources;
 import io.dftune.proto.v1.RunStatus;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobSpec;
+import io.dftune.trainer.EngineStartup;
 import io.dftune.trainer.cli.DftuneCli;
 import io.dftune.trainer.cli.ExitCodes;
 import io.dftune.trainer.metrics.RunMeters;
@@ -125,7 +126,7 @@ public class TrainingSession {
 
     private void train(FineTuneJobSpec spec, Objective objective, TrainingListener listener) {
         try {
-            NDManager manager = NDManager.newBaseManager();
+            NDManager manager = EngineStartup.newBaseManager();
             synchronized (this) {
                 root = manager;
             }

@@ -12,29 +12,34 @@ import java.util.Map;
 
 /**
  * Where and how benchmarks run: the repository root, the harness's classpath, the libtorch
- * thread count every child uses, and whether this is a quick smoke run (tiny sizes, few repeats).
+ * thread count every child uses, the JVM options the trainer runs with, and whether this is a
+ * quick smoke run (tiny sizes, few repeats).
  *
  * @param threads libtorch intra-op threads ({@code BENCH_THREADS}, default: all cores)
+ * @param trainerJvmOptions what bin/dftune gives the trainer's JVM (bin/lib/runtime.sh, passed by bench/run)
  */
-record Context(Path root, String classpath, int threads, boolean quick) {
+record Context(Path root, String classpath, int threads, List<String> trainerJvmOptions, boolean quick) {
 
     static Context fromEnvironment(boolean quick) {
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
         String threads = System.getenv().getOrDefault("BENCH_THREADS",
                 Integer.toString(Runtime.getRuntime().availableProcessors()));
-        return new Context(root, System.getProperty("java.class.path"), Integer.parseInt(threads), quick);
+        String jvmOptions = System.getProperty("bench.trainer-jvm-options", "").strip();
+        return new Context(root, System.getProperty("java.class.path"), Integer.parseInt(threads),
+                jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")), quick);
     }
 
-    /** JVM options every libtorch process of the harness gets (trainer processes included). */
+    /** The libtorch thread settings every libtorch process of the harness gets (trainer processes included). */
     List<String> libtorchOptions() {
         return List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads,
                 "-Dai.djl.pytorch.num_interop_threads=1");
     }
 
-    /** Runs {@code Bench child task} in a fresh JVM and returns what it wrote. */
+    /** Runs {@code Bench child task} in a fresh JVM, as the trainer's JVM runs, and returns what it wrote. */
     ObjectNode child(String task, String heap, List<String> args) {
         Path out = Bench.tempDir("child").resolve("result.json");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + heap, "-cp", classpath));
+        command.addAll(trainerJvmOptions);
         command.addAll(libtorchOptions());
         command.addAll(List.of(Bench.class.getName(), "child", task, out.toString()));
         command.addAll(args);

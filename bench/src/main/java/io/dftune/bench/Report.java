@@ -3,6 +3,7 @@ package io.dftune.bench;
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dftune.engine.nd.MemoryAllocator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,12 +99,16 @@ final class Report {
         return context.root().resolve("bench/results/latest.json");
     }
 
-    /** CPU, cores, memory, Java, DJL, libtorch, threads, date and load: never a host name or path. */
+    /**
+     * CPU, cores, memory, Java, DJL, libtorch, threads, memory allocator (every child inherits the
+     * harness's), date and load: never a host name or path.
+     */
     private String machine(String libtorch, int threads) {
-        return Doc.f("%s, %d cores, %.0f GiB RAM; Java %s; DJL %s, libtorch %s (CPU); %d libtorch threads; %s UTC; "
-                        + "load average before/after: %s / %s", cpuModel(), Runtime.getRuntime().availableProcessors(),
+        return Doc.f("%s, %d cores, %.0f GiB RAM; Java %s; DJL %s, libtorch %s (CPU); %d libtorch threads; memory "
+                        + "allocator %s; %s UTC; load average before/after: %s / %s", cpuModel(),
+                Runtime.getRuntime().availableProcessors(),
                 LossMemoryBench.meminfo("/proc/meminfo", "MemTotal:") / (1024.0 * 1024 * 1024),
-                System.getProperty("java.version"), Engine.getDjlVersion(), libtorch, threads,
+                System.getProperty("java.version"), Engine.getDjlVersion(), libtorch, threads, MemoryAllocator.inUse(),
                 Instant.now().truncatedTo(ChronoUnit.MINUTES), loadBefore, loadAverage());
     }
 

@@ -45,6 +45,13 @@ final class Samples {
         return sorted.get(low) + (sorted.get(high) - sorted.get(low)) * (index - low);
     }
 
+    /** Every value multiplied by {@code factor}. */
+    Samples scaled(double factor) {
+        Samples scaled = new Samples();
+        values.forEach(v -> scaled.add(v * factor));
+        return scaled;
+    }
+
     /** "median (IQR q1..q3, min..max, n)" with {@code format} applied to each number. */
     String describe(String format) {
         return String.format(Locale.ROOT, format + " (IQR " + format + "-" + format + ", range " + format + "-" + format

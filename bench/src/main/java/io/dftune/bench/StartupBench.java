@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Start-up: from starting {@code dftune run examples/arithmetic/job.yaml} (the trainer's jar, as
- * {@code bin/dftune} starts it) to the first optimizer step's line in {@code metrics.jsonl}, with
- * the native libraries already unpacked. The process is killed after its first step.
+ * Start-up: from starting {@code bin/dftune run examples/arithmetic/job.yaml} (the launcher users
+ * run, with its JVM options and memory allocator) to the first optimizer step's line in
+ * {@code metrics.jsonl}, with the native libraries already unpacked and the trainer built. The
+ * process is killed after its first step.
  */
 final class StartupBench implements Benchmark {
     private static final double TARGET_SECONDS = 3.0;
@@ -31,8 +32,8 @@ final class StartupBench implements Benchmark {
 
     @Override
     public ObjectNode run(Context context) {
-        Path jar = context.trainerJar();
-        Context.requireFile(jar, "build the trainer (bench/run does: mvn -pl services/trainer -am package)");
+        Context.requireFile(context.trainerJar(), "build the trainer (bench/run does: mvn -pl services/trainer -am package)");
+        Path launcher = context.root().resolve("bin/dftune");
         int repeats = context.quick() ? 1 : 5;
         Map<String, Map<String, Samples>> variants = new LinkedHashMap<>();
         for (String variant : VARIANTS) {
@@ -42,14 +43,14 @@ final class StartupBench implements Benchmark {
         }
         for (int i = 0; i < repeats; i++) {
             for (String variant : VARIANTS) {
-                Map<String, Double> run = once(context, jar, variant.equals(AS_SHIPPED));
+                Map<String, Double> run = once(context, launcher, variant.equals(AS_SHIPPED));
                 Bench.log("start-up %s, run %d: %s", variant, i + 1, run);
                 run.forEach((mark, seconds) -> variants.get(variant).get(mark).add(seconds));
             }
         }
         Doc doc = new Doc("Start-up: process start to first optimizer step");
-        doc.line("`dftune run examples/arithmetic/job.yaml` (the trainer's jar with bin/dftune's JVM options and %d "
-                + "libtorch threads), native libraries already unpacked, each run in a fresh copy of the example, the "
+        doc.line("`bin/dftune run examples/arithmetic/job.yaml` (the launcher, its JVM options and memory allocator, "
+                + "%d libtorch threads), native libraries already unpacked, each run in a fresh copy of the example, the "
                 + "two variants alternating, %d runs each. The example evaluates the base model before its first step "
                 + "(token metrics and greedy decoding of its %s); the second variant is the same job with "
                 + "`spec.data.eval` removed, i.e. the start-up cost alone. Seconds from process start to:%n",
@@ -76,17 +77,17 @@ final class StartupBench implements Benchmark {
         return result;
     }
 
-    private static Map<String, Double> once(Context context, Path jar, boolean withEval) {
+    private static Map<String, Double> once(Context context, Path launcher, boolean withEval) {
         Path dir = copyExample(context.root().resolve("examples/arithmetic"), withEval);
-        List<String> command = new ArrayList<>(List.of(Context.javaBinary(), "-Xmx8g"));
-        command.addAll(context.libtorchOptions());
-        command.addAll(List.of("-jar", jar.toString(), "run", dir.resolve("job.yaml").toString()));
+        List<String> command = List.of(launcher.toString(), "run", dir.resolve("job.yaml").toString());
+        ProcessBuilder builder = context.processBuilder(command);
+        builder.environment().put("DFTUNE_JAVA_OPTS", String.join(" ", context.libtorchOptions()));
         Map<String, Double> seen = new ConcurrentHashMap<>();
         Path metrics = dir.resolve("output/metrics.jsonl");
         long started = System.nanoTime();
         Process process;
         try {
-            process = context.processBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
+            process = builder.redirectError(dir.resolve("stderr.txt").toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -81,11 +81,18 @@ public final class CausalLm implements AutoCloseable {
                 rotary.angles(scope, (int) inputIds.getShape().get(1), positions, queryScale);
         NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), SparseFormat.DENSE).head();
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
-            String prefix = "model.layers." + layer + ".";
-            NDArray normed = norm.apply(x, param(prefix + "input_layernorm.weight"));
-            x = x.add(attention(normed, layer, mask, angles, cache));
-            normed = norm.apply(x, param(prefix + "post_attention_layernorm.weight"));
-            x = x.add(mlp(normed, prefix + "mlp."));
+            // A layer's intermediate arrays are released when it ends, not when the caller's scope
+            // does: autograd keeps what backward needs (libtorch counts references), and the rest
+            // is memory that the next layer can reuse.
+            try (NDManager layerScope = scope.newSubManager()) {
+                x.attach(layerScope);
+                String prefix = "model.layers." + layer + ".";
+                NDArray normed = norm.apply(x, param(prefix + "input_layernorm.weight"));
+                NDArray attended = x.add(attention(normed, layer, mask, angles, cache));
+                normed = norm.apply(attended, param(prefix + "post_attention_layernorm.weight"));
+                x = attended.add(mlp(normed, prefix + "mlp."));
+                x.attach(scope);
+            }
         }
         return norm.apply(x, param("model.norm.weight"));
     }

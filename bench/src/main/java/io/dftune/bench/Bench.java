@@ -33,7 +33,8 @@ public final class Bench {
         if (args.length >= 1 && args[0].equals("run")) {
             System.exit(orchestrate(Arrays.copyOfRange(args, 1, args.length)));
         }
-        System.err.println("usage: bench/run [--quick] [--only speed,dft,scaling,loss-memory,startup]");
+        System.err.println("usage: bench/run [--quick] [--only speed,dft,loss-memory,startup,runtime,scaling,operator,"
+                + "status-latency]");
         System.exit(2);
     }
 
@@ -56,6 +57,7 @@ public final class Bench {
         all.put("dft", new DftCostBench());
         all.put("loss-memory", new LossMemoryBench());
         all.put("startup", new StartupBench());
+        all.put("runtime", new RuntimeBench());
         all.put("scaling", new ScalingBench());
         all.put("operator", new OperatorScaleBench());
         all.put("status-latency", new StatusLatencyBench());

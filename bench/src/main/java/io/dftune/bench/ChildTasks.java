@@ -18,6 +18,7 @@ final class ChildTasks {
             case "dft" -> DftCostBench.child(args);
             case "scaling" -> ScalingBench.child(args);
             case "loss-variant" -> LossMemoryBench.child(args);
+            case "runtime-steps" -> RuntimeBench.child(args);
             default -> throw new IllegalArgumentException("unknown child task " + task);
         };
         result.put("libtorch", Engine.getInstance().getVersion());

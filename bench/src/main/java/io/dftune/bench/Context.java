@@ -37,18 +37,35 @@ record Context(Path root, String classpath, int threads, List<String> trainerJvm
 
     /** Runs {@code Bench child task} in a fresh JVM, as the trainer's JVM runs, and returns what it wrote. */
     ObjectNode child(String task, String heap, List<String> args) {
+        return child(task, heap, args, List.of(), Map.of());
+    }
+
+    /**
+     * As {@link #child(String, String, List)}, with JVM options after the trainer's (so they win)
+     * and environment changes (a null value removes the variable).
+     */
+    ObjectNode child(String task, String heap, List<String> args, List<String> jvmOptions, Map<String, String> env) {
         Path out = Bench.tempDir("child").resolve("result.json");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx" + heap, "-cp", classpath));
         command.addAll(trainerJvmOptions);
+        command.addAll(jvmOptions);
         command.addAll(libtorchOptions());
         command.addAll(List.of(Bench.class.getName(), "child", task, out.toString()));
         command.addAll(args);
-        return runForJson(command, out, "child " + task + " " + args);
+        return readJson(start(processBuilder(command, env).inheritIO()), out, "child " + task + " " + args);
     }
 
     /** Runs {@code command} to its end and returns the JSON it wrote to {@code out}; fails on a non-zero exit. */
     ObjectNode runForJson(List<String> command, Path out, String what) {
-        int exit = runToEnd(command);
+        return runForJson(command, Map.of(), out, what);
+    }
+
+    /** As {@link #runForJson(List, Path, String)}, with environment changes (a null value removes the variable). */
+    ObjectNode runForJson(List<String> command, Map<String, String> env, Path out, String what) {
+        return readJson(start(processBuilder(command, env).inheritIO()), out, what);
+    }
+
+    private static ObjectNode readJson(int exit, Path out, String what) {
         if (exit != 0) {
             throw new IllegalStateException(what + " exited with " + exit);
         }
@@ -66,8 +83,13 @@ record Context(Path root, String classpath, int threads, List<String> trainerJvm
 
     /** Runs a process with the harness's environment and output; returns its exit code. */
     int runToEnd(List<String> command) {
+        return start(processBuilder(command).inheritIO());
+    }
+
+    /** Starts {@code builder}'s process and waits for its exit code. */
+    private static int start(ProcessBuilder builder) {
         try {
-            return processBuilder(command).inheritIO().start().waitFor();
+            return builder.start().waitFor();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -77,9 +99,21 @@ record Context(Path root, String classpath, int threads, List<String> trainerJvm
     }
 
     ProcessBuilder processBuilder(List<String> command) {
+        return processBuilder(command, Map.of());
+    }
+
+    /** A process in the repository root with the harness's environment, changed by {@code env} (null removes). */
+    ProcessBuilder processBuilder(List<String> command, Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("DJL_OFFLINE", "true");
+        Map<String, String> environment = builder.environment();
+        environment.put("DJL_OFFLINE", "true");
+        env.forEach((name, value) -> {
+            if (value == null) {
+                environment.remove(name);
+            } else {
+                environment.put(name, value);
+            }
+        });
         return builder;
     }
 

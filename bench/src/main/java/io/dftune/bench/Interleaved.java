@@ -1,12 +1,17 @@
 package io.dftune.bench;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
- * Runs variants in rounds (A B A B ...), so drift in machine load hits every variant alike.
- * Each variant times itself (its supplier returns seconds) and the first rounds are discarded.
+ * Runs variants in rounds (A B, B A, A B ...), so drift in machine load hits every variant alike
+ * and no variant always runs right after another. Each variant times itself (its supplier returns
+ * seconds) and the first rounds are discarded.
  */
 final class Interleaved {
     private final Map<String, Samples> seconds = new LinkedHashMap<>();
@@ -19,10 +24,16 @@ final class Interleaved {
         variants.keySet().forEach(name -> result.seconds.put(name, new Samples()));
         String first = variants.keySet().iterator().next();
         for (int round = 0; round < warmupRounds + rounds; round++) {
-            Map<String, Double> times = new LinkedHashMap<>();
-            for (Map.Entry<String, DoubleSupplier> variant : variants.entrySet()) {
-                times.put(variant.getKey(), variant.getValue().getAsDouble());
+            List<String> order = new ArrayList<>(variants.keySet());
+            if (round % 2 == 1) {
+                Collections.reverse(order);
             }
+            Map<String, Double> measured = new HashMap<>();
+            for (String name : order) {
+                measured.put(name, variants.get(name).getAsDouble());
+            }
+            Map<String, Double> times = new LinkedHashMap<>();
+            variants.keySet().forEach(name -> times.put(name, measured.get(name)));
             boolean warm = round >= warmupRounds;
             Bench.log("round %d%s: %s", round + 1, warm ? "" : " (warm-up)", times);
             if (!warm) {

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one of the operator module's benchmark programs ({@code io.dftune.operator.dev}: a mock
@@ -18,6 +20,8 @@ final class OperatorChild {
     private OperatorChild() {
     }
 
+    static final String ALLOCATOR = "system";
+
     static Path operatorJar(Context context) {
         return context.root().resolve("operator/target/quarkus-app/quarkus-run.jar");
     }
@@ -26,7 +30,10 @@ final class OperatorChild {
         return context.root().resolve("operator/target/kubernetes/finetunejobs.dftune.io-v1.yml");
     }
 
-    /** Runs {@code io.dftune.operator.dev.<program> out.json args...}. */
+    /**
+     * Runs {@code io.dftune.operator.dev.<program> out.json args...} with the C library's malloc: the
+     * operator's image preloads no allocator (only the trainer's does). Results say so in {@link #ALLOCATOR}.
+     */
     static ObjectNode run(Context context, String program, List<String> args) {
         Path operator = context.root().resolve("operator");
         Path classpathFile = operator.resolve("target/dev-classpath.txt");
@@ -40,7 +47,9 @@ final class OperatorChild {
                         + readString(classpathFile).strip(),
                 "io.dftune.operator.dev." + program, out.toString()));
         command.addAll(args);
-        return context.runForJson(command, out, program);
+        Map<String, String> env = new HashMap<>();
+        env.put("LD_PRELOAD", null);
+        return context.runForJson(command, env, out, program);
     }
 
     private static String readString(Path file) {

@@ -43,6 +43,7 @@ final class OperatorScaleBench implements Benchmark {
                         healthy ? "yes" : "no"), "<= 256 MiB", complete && healthy);
         doc.data().setAll(r);
         ObjectNode result = doc.finish();
+        result.put("allocator", OperatorChild.ALLOCATOR);
         result.put("libtorch", "not used");
         return result;
     }

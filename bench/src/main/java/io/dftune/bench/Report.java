@@ -44,7 +44,7 @@ final class Report {
 
     void add(String name, ObjectNode result) {
         result.put("machine", machine(result.path("libtorch").asText("?"), result.path("torch_threads").asInt(
-                context.threads())));
+                context.threads()), result.path("allocator").asText(MemoryAllocator.inUse())));
         all.set(name, result);
     }
 
@@ -100,15 +100,15 @@ final class Report {
     }
 
     /**
-     * CPU, cores, memory, Java, DJL, libtorch, threads, memory allocator (every child inherits the
-     * harness's), date and load: never a host name or path.
+     * CPU, cores, memory, Java, DJL, libtorch, threads, memory allocator (the harness's, which its
+     * children inherit, unless the result names its own), date and load: never a host name or path.
      */
-    private String machine(String libtorch, int threads) {
+    private String machine(String libtorch, int threads, String allocator) {
         return Doc.f("%s, %d cores, %.0f GiB RAM; Java %s; DJL %s, libtorch %s (CPU); %d libtorch threads; memory "
                         + "allocator %s; %s UTC; load average before/after: %s / %s", cpuModel(),
                 Runtime.getRuntime().availableProcessors(),
                 LossMemoryBench.meminfo("/proc/meminfo", "MemTotal:") / (1024.0 * 1024 * 1024),
-                System.getProperty("java.version"), Engine.getDjlVersion(), libtorch, threads, MemoryAllocator.inUse(),
+                System.getProperty("java.version"), Engine.getDjlVersion(), libtorch, threads, allocator,
                 Instant.now().truncatedTo(ChronoUnit.MINUTES), loadBefore, loadAverage());
     }
 

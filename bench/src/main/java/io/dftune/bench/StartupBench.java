@@ -2,50 +2,44 @@ package io.dftune.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
+import java.util.function.UnaryOperator;
 
 /**
  * Start-up: from starting {@code bin/dftune run examples/arithmetic/job.yaml} (the launcher users
  * run, with its JVM options and memory allocator) to the first optimizer step's line in
- * {@code metrics.jsonl}, with the native libraries already unpacked and the trainer built. The
- * process is killed after its first step.
+ * {@code metrics.jsonl}, with the native libraries already unpacked and the trainer built.
  */
 final class StartupBench implements Benchmark {
     private static final double TARGET_SECONDS = 3.0;
-    private static final long TIMEOUT_NANOS = 300_000_000_000L;
-    private static final String FIRST_STEP = "first step done";
-    private static final List<String> MARKS = List.of("model and data loaded", "eval before training done", FIRST_STEP);
+    private static final List<String> MARKS = List.of(ExampleRun.LOADED, ExampleRun.EVALUATED, ExampleRun.FIRST_STEP);
     private static final String AS_SHIPPED = "bundled example as shipped";
-    private static final List<String> VARIANTS = List.of(AS_SHIPPED, "same job without its eval set");
+    private static final Map<String, UnaryOperator<List<String>>> VARIANTS = new LinkedHashMap<>();
+
+    static {
+        VARIANTS.put(AS_SHIPPED, UnaryOperator.identity());
+        VARIANTS.put("same job without its eval set",
+                lines -> lines.stream().filter(l -> !l.strip().startsWith("eval:")).toList());
+    }
 
     @Override
     public ObjectNode run(Context context) {
         Context.requireFile(context.trainerJar(), "build the trainer (bench/run does: mvn -pl services/trainer -am package)");
-        Path launcher = context.root().resolve("bin/dftune");
         int repeats = context.quick() ? 1 : 5;
         Map<String, Map<String, Samples>> variants = new LinkedHashMap<>();
-        for (String variant : VARIANTS) {
+        for (String variant : VARIANTS.keySet()) {
             Map<String, Samples> marks = new LinkedHashMap<>();
             MARKS.forEach(m -> marks.put(m, new Samples()));
             variants.put(variant, marks);
         }
         for (int i = 0; i < repeats; i++) {
-            for (String variant : VARIANTS) {
-                Map<String, Double> run = once(context, launcher, variant.equals(AS_SHIPPED));
-                Bench.log("start-up %s, run %d: %s", variant, i + 1, run);
-                run.forEach((mark, seconds) -> variants.get(variant).get(mark).add(seconds));
+            for (Map.Entry<String, UnaryOperator<List<String>>> variant : VARIANTS.entrySet()) {
+                ExampleRun run = ExampleRun.run(context, variant.getValue(), List.of(), Map.of(), 1);
+                Bench.log("start-up %s, run %d: %s", variant.getKey(), i + 1, run.marks());
+                run.marks().forEach((mark, seconds) -> variants.get(variant.getKey()).get(mark).add(seconds));
             }
         }
         Doc doc = new Doc("Start-up: process start to first optimizer step");
@@ -63,10 +57,10 @@ final class StartupBench implements Benchmark {
             rows.add(row);
         }
         List<String> header = new ArrayList<>(List.of("mark"));
-        header.addAll(VARIANTS);
+        header.addAll(VARIANTS.keySet());
         doc.table(header, rows);
-        for (String variant : VARIANTS) {
-            double first = variants.get(variant).get(FIRST_STEP).median();
+        for (String variant : VARIANTS.keySet()) {
+            double first = variants.get(variant).get(ExampleRun.FIRST_STEP).median();
             doc.summary("start-up to first optimizer step, " + variant, Doc.f("%.2f s", first), "< 3 s",
                     first < TARGET_SECONDS);
             ObjectNode json = doc.data().putObject(variant);
@@ -75,95 +69,5 @@ final class StartupBench implements Benchmark {
         ObjectNode result = doc.finish();
         result.put("libtorch", "the trainer's");
         return result;
-    }
-
-    private static Map<String, Double> once(Context context, Path launcher, boolean withEval) {
-        Path dir = copyExample(context.root().resolve("examples/arithmetic"), withEval);
-        List<String> command = List.of(launcher.toString(), "run", dir.resolve("job.yaml").toString());
-        ProcessBuilder builder = context.processBuilder(command);
-        builder.environment().put("DFTUNE_JAVA_OPTS", String.join(" ", context.libtorchOptions()));
-        Map<String, Double> seen = new ConcurrentHashMap<>();
-        Path metrics = dir.resolve("output/metrics.jsonl");
-        long started = System.nanoTime();
-        Process process;
-        try {
-            process = builder.redirectError(dir.resolve("stderr.txt").toFile()).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Thread reader = new Thread(() -> watchOutput(process, started, seen));
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            while (!seen.containsKey(FIRST_STEP)) {
-                if (System.nanoTime() - started > TIMEOUT_NANOS || !process.isAlive()) {
-                    throw new IllegalStateException("no first step (exit " + (process.isAlive() ? "-" : process.exitValue())
-                            + "); see " + dir.resolve("stderr.txt"));
-                }
-                if (Files.exists(metrics) && Files.readString(metrics).contains("\"type\":\"train\"")) {
-                    seen.put(FIRST_STEP, (System.nanoTime() - started) / 1e9);
-                }
-                Thread.sleep(2);
-            }
-            process.destroyForcibly().waitFor();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        deleteTree(dir);
-        return seen;
-    }
-
-    private static void watchOutput(Process process, long started, Map<String, Double> seen) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                double at = (System.nanoTime() - started) / 1e9;
-                if (line.startsWith("training ")) {
-                    seen.putIfAbsent("model and data loaded", at);
-                } else if (line.startsWith("eval before training")) {
-                    seen.putIfAbsent("eval before training done", at);
-                }
-            }
-        } catch (IOException e) {
-            // the process was killed
-        }
-    }
-
-    private static Path copyExample(Path example, boolean withEval) {
-        Path dir = Bench.tempDir("startup");
-        try (Stream<Path> files = Files.walk(example)) {
-            for (Path source : files.toList()) {
-                Path relative = example.relativize(source);
-                if (relative.startsWith("output")) {
-                    continue;
-                }
-                Path target = dir.resolve(relative.toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-            if (!withEval) {
-                Path job = dir.resolve("job.yaml");
-                Files.write(job, Files.readAllLines(job).stream().filter(l -> !l.strip().startsWith("eval:")).toList());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return dir;
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

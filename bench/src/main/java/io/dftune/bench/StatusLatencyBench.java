@@ -47,6 +47,7 @@ final class StatusLatencyBench implements Benchmark {
         doc.table(List.of("status interval", "job", "step events", "status updates seen", "p50", "p90", "p99", "max"),
                 rows);
         ObjectNode result = doc.finish();
+        result.put("allocator", OperatorChild.ALLOCATOR);
         result.put("libtorch", "the trainer's");
         result.put("torch_threads", 1);
         return result;

@@ -75,9 +75,10 @@ final class TrainingSpeedBench implements Benchmark {
             variants.put("torchscript", () -> script.step(batch));
             variants.put(PROBE, MatmulPeak.probe(manager, probeSize, 5));
             Interleaved timing = Interleaved.run(warmup, rounds, variants);
-            double speedRatio = timing.ratioOfMedians("torchscript", "engine");
             // TorchScript's time over the engine's in the same round: the engine's throughput over TorchScript's.
+            // Paired per round, so that drift in machine speed cancels.
             Samples roundSpeed = timing.roundRatios("torchscript");
+            double speedRatio = roundSpeed.median();
 
             Map<String, Samples> breakdown = engineBreakdown(model, batch, quick ? 2 : 5);
             MatmulPeak peak = MatmulPeak.measure(manager, quick ? new int[] {256} : new int[] {1024, 2048, 3072},
@@ -101,7 +102,8 @@ final class TrainingSpeedBench implements Benchmark {
                     config.numHiddenLayers(), config.numAttentionHeads(), config.numKeyValueHeads(), rows, length,
                     tokens, lossDiff, normDiff);
             doc.line("Rounds of an engine step, a TorchScript step and a matmul peak probe (the fastest of 5 "
-                    + "%d x %d products) in one JVM, %d warm-up rounds discarded, %d measured.%n",
+                    + "%d x %d products) in one JVM, every other round in reverse order, %d warm-up rounds discarded, "
+                    + "%d measured.%n",
                     probeSize, probeSize, warmup, rounds);
             doc.table(List.of("variant", "seconds: median (IQR, range, n)", "rate (median)"), List.of(
                     List.of("engine step", timing.seconds("engine").describe("%.3f"),
@@ -110,8 +112,9 @@ final class TrainingSpeedBench implements Benchmark {
                             Doc.f("%,.0f tokens/s", tokens / timing.seconds("torchscript").median())),
                     List.of("matmul peak probe", timing.seconds(PROBE).describe("%.4f"),
                             Doc.f("%.1f GFLOP/s", probePeak / 1e9))));
-            doc.line("Engine throughput / TorchScript throughput: **%.3f** (ratio of medians); per round: %s.%n",
-                    speedRatio, roundSpeed.describe("%.3f"));
+            doc.line("Engine throughput / TorchScript throughput: **%.3f** (median of the rounds' ratios: %s); ratio "
+                    + "of medians %.3f.%n", speedRatio, roundSpeed.describe("%.3f"),
+                    timing.ratioOfMedians("torchscript", "engine"));
             List<List<String>> parts = new ArrayList<>();
             breakdown.forEach((part, s) -> parts.add(List.of(part, s.describe("%.3f"))));
             doc.line("Where an engine step's time goes (same computation split at its natural seams, medians of %d "

@@ -2,6 +2,7 @@ package io.dftune.trainer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -40,7 +41,8 @@ public final class EngineStartup {
 
     /**
      * A new root manager of the PyTorch engine, once the engine has started (starting it now if
-     * {@link #begin} was not called, as in tests).
+     * {@link #begin} was not called, as in tests). The calling thread computes without autograd
+     * until a gradient collector opens, as the thread that starts DJL's engine does.
      */
     public static NDManager newBaseManager() {
         begin();
@@ -49,6 +51,7 @@ public final class EngineStartup {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
+        JniUtils.setGradMode(false);
         return NDManager.newBaseManager();
     }
 }

@@ -39,7 +39,7 @@ final class TrainingSpeedBench implements Benchmark {
     static ObjectNode child(String[] args) {
         Path root = Path.of(args[0]);
         boolean quick = Boolean.parseBoolean(args[1]);
-        Workload work = Workload.headline(quick, 10);
+        Workload work = Workload.headline(quick, 20);
         ModelConfig config = work.config();
         int rows = work.rows();
         int length = work.length();

@@ -79,6 +79,8 @@ public final class CausalLm implements AutoCloseable {
         NDArray queryScale = Constants.scalar(scope, (float) (1.0 / Math.sqrt(config.headDim())));
         RotaryEmbedding.Angles angles =
                 rotary.angles(scope, (int) inputIds.getShape().get(1), positions, queryScale);
+        // One mask for all query heads of a key/value group: [B or 1, 1, 1, T, S + T].
+        NDArray groupMask = mask.expandDims(2);
         NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), SparseFormat.DENSE).head();
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
             // A layer's intermediate arrays are released when it ends, not when the caller's scope
@@ -88,7 +90,7 @@ public final class CausalLm implements AutoCloseable {
                 x.attach(layerScope);
                 String prefix = "model.layers." + layer + ".";
                 NDArray normed = norm.apply(x, param(prefix + "input_layernorm.weight"));
-                NDArray attended = x.add(attention(normed, layer, mask, angles, cache));
+                NDArray attended = x.add(attention(normed, layer, groupMask, angles, cache));
                 normed = norm.apply(attended, param(prefix + "post_attention_layernorm.weight"));
                 x = attended.add(mlp(normed, prefix + "mlp."));
                 x.attach(scope);
@@ -112,7 +114,7 @@ public final class CausalLm implements AutoCloseable {
      * share a key/value head are stacked along the time axis ([B, kvHeads, groups * T, headDim]),
      * so one batched matmul per key/value head computes all their scores.
      */
-    private NDArray attention(NDArray x, int layer, NDArray mask, RotaryEmbedding.Angles angles, KvCache cache) {
+    private NDArray attention(NDArray x, int layer, NDArray groupMask, RotaryEmbedding.Angles angles, KvCache cache) {
         String prefix = "model.layers." + layer + ".self_attn.";
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
@@ -134,7 +136,7 @@ public final class CausalLm implements AutoCloseable {
         NDArray stacked = q.reshape(batch, length, kvHeads, groups, headDim).transpose(0, 2, 3, 1, 4)
                 .reshape(batch, kvHeads, groups * length, headDim);
         NDArray scores = stacked.matMul(k.transpose(0, 1, 3, 2)).reshape(batch, kvHeads, groups, length, keys)
-                .add(mask.expandDims(2));
+                .add(groupMask);
         NDArray context = scores.softmax(-1).reshape(batch, kvHeads, groups * length, keys).matMul(v);
         NDArray merged = context.reshape(batch, heads, length, headDim).transpose(0, 2, 1, 3)
                 .reshape(batch, length, (long) heads * headDim);
@@ -151,10 +153,6 @@ public final class CausalLm implements AutoCloseable {
     private NDArray linear(NDArray x, String name) {
         NDArray bias = parameters.get(name + ".bias");
         return Linear.linear(x, param(name + ".weight"), bias).head();
-    }
-
-    private static NDArray splitHeads(NDArray x, long batch, long length, int heads, int headDim) {
-        return x.reshape(batch, length, heads, headDim).transpose(0, 2, 1, 3);
     }
 
     /**

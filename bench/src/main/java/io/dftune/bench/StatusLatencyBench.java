@@ -22,7 +22,8 @@ final class StatusLatencyBench implements Benchmark {
         Doc doc = new Doc("Status latency: trainer step event to FineTuneJob status");
         doc.line("The bundled example (%d steps) as a FineTuneJob on Fabric8's mock API server: its pod runs as a real "
                 + "trainer process (1 libtorch thread), followed over gRPC by the packaged operator in its own JVM "
-                + "(-Xmx256m), which writes progress into the status at most once per `DFTUNE_STATUS_INTERVAL`. A third "
+                + "(-Xmx256m and the chart's JVM options), which writes progress into the status at most once per "
+                + "`DFTUNE_STATUS_INTERVAL`. A third "
                 + "process subscribes to the same trainer's `WatchRun` stream and watches the FineTuneJob; for every "
                 + "step event it takes the time from the event's timestamp to the first status with that step or a "
                 + "later one (the rate limit skips steps; the user then sees a newer one). One run per interval, all "

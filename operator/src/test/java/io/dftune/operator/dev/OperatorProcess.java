@@ -1,5 +1,7 @@
 package io.dftune.operator.dev;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dftune.operator.testing.Ports;
 import java.io.IOException;
 import java.net.URI;
@@ -18,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged operator ({@code operator/target/quarkus-app/quarkus-run.jar}) as a child process
- * pointed at a {@link MockCluster}, configured through its environment as in a Deployment.
+ * pointed at a {@link MockCluster}, configured through its environment as in a Deployment, with
+ * the chart's default JVM options.
  */
 public final class OperatorProcess implements AutoCloseable {
     private static final Pattern HEAP_USED = Pattern.compile(
@@ -46,6 +49,7 @@ public final class OperatorProcess implements AutoCloseable {
             throw new IllegalStateException("no packaged operator at " + jar + " (mvn -pl operator -am package)");
         }
         int port = httpPort != 0 ? httpPort : Ports.free();
+        String chartJvmOptions = chartJavaToolOptions(jar);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -54,6 +58,7 @@ public final class OperatorProcess implements AutoCloseable {
         env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
         env.put("KUBERNETES_NAMESPACE", "default");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("JAVA_TOOL_OPTIONS", chartJvmOptions);
         env.putAll(settings);
         OperatorProcess operator = new OperatorProcess(builder.start(), port, log);
         operator.awaitReady(Duration.ofSeconds(60));
@@ -62,6 +67,30 @@ public final class OperatorProcess implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /**
+     * The chart's default {@code operator.javaToolOptions}, so that the operator runs here as it
+     * does when installed; the -Xmx given to {@link #start} takes the place of its heap percentage.
+     */
+    static String chartJavaToolOptions(Path jar) throws IOException {
+        for (Path dir = jar.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+            Path values = dir.resolve("helm/dftune/values.yaml");
+            if (Files.isRegularFile(values)) {
+                JsonNode options = new YAMLMapper().readTree(values.toFile()).path("operator").path("javaToolOptions");
+                if (!options.isTextual()) {
+                    throw new IllegalStateException(values + " has no operator.javaToolOptions");
+                }
+                return options.asText();
+            }
+        }
+        throw new IllegalStateException("no helm/dftune/values.yaml above " + jar);
+    }
+
+    /** CPU time the operator's process has used so far (every thread, user and system). */
+    public Duration cpuTime() {
+        return process.info().totalCpuDuration().orElseThrow(
+                () -> new IllegalStateException("the system does not report the operator's CPU time"));
     }
 
     public boolean isAlive() {

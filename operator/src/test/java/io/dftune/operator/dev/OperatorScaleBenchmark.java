@@ -2,11 +2,14 @@ package io.dftune.operator.dev;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.testing.TestJobs;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads), times until every one has its trainer Job, samples the operator's heap meanwhile and
  * reads its live heap after a full collection at the end.
  *
- * <p>Arguments: out.json operator-jar crd-file jobs max-heap
+ * <p>Arguments: out.json operator-jar crd-file jobs max-heap [JAVA_TOOL_OPTIONS, default: the chart's]
  */
 public final class OperatorScaleBenchmark {
     private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
@@ -36,12 +39,14 @@ public final class OperatorScaleBenchmark {
         Path crd = Path.of(args[2]);
         int count = Integer.parseInt(args[3]);
         String maxHeap = args[4];
+        String jvmOptions = args.length > 5 ? args[5] : OperatorProcess.chartJavaToolOptions(operatorJar);
 
         Path work = Files.createTempDirectory("dftune-operator-scale");
         ObjectMapper json = new ObjectMapper();
         ObjectNode r = json.createObjectNode();
         try (MockCluster cluster = MockCluster.start(0, work, crd);
-                OperatorProcess operator = OperatorProcess.start(operatorJar, cluster, maxHeap, 0, Map.of(),
+                OperatorProcess operator = OperatorProcess.start(operatorJar, cluster, maxHeap, 0,
+                        Map.of("JAVA_TOOL_OPTIONS", jvmOptions),
                         work.resolve("operator.log"))) {
             KubernetesClient client = cluster.client();
             TestJobs jobs = new TestJobs(client);
@@ -51,6 +56,8 @@ public final class OperatorScaleBenchmark {
             sampler.setDaemon(true);
             sampler.start();
 
+            Duration operatorCpuBefore = operator.cpuTime();
+            long thisCpuBefore = processCpuNanos();
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
@@ -76,12 +83,16 @@ public final class OperatorScaleBenchmark {
                 TimeUnit.MILLISECONDS.sleep(250);
             }
             double allJobsSeconds = (System.nanoTime() - start) / 1e9;
+            // Where the time went: the mock API server (and the 8 clients) run in this JVM.
+            r.put("operator_cpu_seconds", operator.cpuTime().minus(operatorCpuBefore).toNanos() / 1e9);
+            r.put("mock_server_and_clients_cpu_seconds", (processCpuNanos() - thisCpuBefore) / 1e9);
             sampler.interrupt();
             r.put("jobs", count);
             r.put("with_job", withJob);
             r.put("created_seconds", createdSeconds);
             r.put("all_jobs_seconds", allJobsSeconds);
             r.put("max_heap", maxHeap);
+            r.put("java_tool_options", jvmOptions);
             r.put("operator_alive", operator.isAlive());
             r.put("out_of_memory", operator.ranOutOfMemory());
             r.put("heap_peak_sampled_bytes", peak.get());
@@ -90,6 +101,10 @@ public final class OperatorScaleBenchmark {
         Files.createDirectories(out.toAbsolutePath().getParent());
         json.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), r);
         System.exit(0);
+    }
+
+    private static long processCpuNanos() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The highest heap use seen, every 200 ms, until interrupted. */

@@ -35,7 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Status latency, run by {@code bench/run}: the packaged operator (its own process, -Xmx256m)
+ * Status latency, run by {@code bench/run}: the packaged operator (its own process, -Xmx256m, the chart's JVM options)
  * follows a real trainer process running the bundled example on a {@link MockCluster}; this
  * process subscribes to the same trainer's event stream and watches the FineTuneJob, and measures
  * for every step event the time until a status showing that step (or a later one) arrives.

@@ -6,7 +6,6 @@ import io.dftune.engine.model.Architecture;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -11,16 +11,18 @@ final class ChildTasks {
     static ObjectNode run(String task, String[] args) {
         Engine.getInstance(); // start libtorch before anything is timed
         JniUtils.setGradMode(false); // as FineTuneRun: the optimizer updates in place outside autograd
-        Bench.log("child %s: libtorch %s, %d intra-op threads", task, Engine.getInstance().getVersion(),
-                JniUtils.getNumThreads());
-        ObjectNode result = switch (task) {
-            case "speed" -> TrainingSpeedBench.child(args);
-            case "dft" -> DftCostBench.child(args);
-            case "scaling" -> ScalingBench.child(args);
-            case "loss-variant" -> LossMemoryBench.child(args);
-            case "runtime-steps" -> RuntimeBench.child(args);
-            default -> throw new IllegalArgumentException("unknown child task " + task);
-        };
+        Bench.log(
+                "child %s: libtorch %s, %d intra-op threads",
+                task, Engine.getInstance().getVersion(), JniUtils.getNumThreads());
+        ObjectNode result =
+                switch (task) {
+                    case "speed" -> TrainingSpeedBench.child(args);
+                    case "dft" -> DftCostBench.child(args);
+                    case "scaling" -> ScalingBench.child(args);
+                    case "loss-variant" -> LossMemoryBench.child(args);
+                    case "runtime-steps" -> RuntimeBench.child(args);
+                    default -> throw new IllegalArgumentException("unknown child task " + task);
+                };
         result.put("libtorch", Engine.getInstance().getVersion());
         result.put("torch_threads", JniUtils.getNumThreads());
         return result;

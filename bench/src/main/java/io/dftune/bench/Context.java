@@ -1,7 +1,6 @@
 package io.dftune.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,17 +20,25 @@ import java.util.Map;
 record Context(Path root, String classpath, int threads, List<String> trainerJvmOptions, boolean quick) {
 
     static Context fromEnvironment(boolean quick) {
-        Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
-        String threads = System.getenv().getOrDefault("BENCH_THREADS",
-                Integer.toString(Runtime.getRuntime().availableProcessors()));
+        Path root =
+                Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+        String threads = System.getenv()
+                .getOrDefault(
+                        "BENCH_THREADS", Integer.toString(Runtime.getRuntime().availableProcessors()));
         String jvmOptions = System.getProperty("bench.trainer-jvm-options", "").strip();
-        return new Context(root, System.getProperty("java.class.path"), Integer.parseInt(threads),
-                jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")), quick);
+        return new Context(
+                root,
+                System.getProperty("java.class.path"),
+                Integer.parseInt(threads),
+                jvmOptions.isEmpty() ? List.of() : List.of(jvmOptions.split("\\s+")),
+                quick);
     }
 
     /** The libtorch thread settings every libtorch process of the harness gets (trainer processes included). */
     List<String> libtorchOptions() {
-        return List.of("-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=" + threads,
+        return List.of(
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=" + threads,
                 "-Dai.djl.pytorch.num_interop_threads=1");
     }
 

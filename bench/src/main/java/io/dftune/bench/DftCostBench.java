@@ -6,7 +6,6 @@ import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.objective.DftObjective;
 import io.dftune.engine.objective.SftObjective;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +35,19 @@ final class DftCostBench implements Benchmark {
             Interleaved timing = Interleaved.run(work.warmupRounds(), work.rounds(), variants);
             // Paired: each round's DFT step over its SFT step, so that drift in machine speed cancels.
             double ratio = timing.roundRatios("dft").median();
-            doc.line("Model %s, every token after the first trained, one micro-batch; "
+            doc.line(
+                    "Model %s, every token after the first trained, one micro-batch; "
                             + "full engine steps (forward, chunked loss, backward, clipping, AdamW) alternating SFT and DFT "
                             + "(each round in the other order) on the same model, %d warm-up rounds discarded, %d measured.%n",
                     work.describe(), work.warmupRounds(), work.rounds());
-            doc.table(List.of("objective", "step seconds: median (IQR, range, n)"), List.of(
-                    List.of("SFT", timing.seconds("sft").describe("%.3f")),
-                    List.of("DFT", timing.seconds("dft").describe("%.3f"))));
-            doc.line("DFT / SFT: **%.3f** (median of the rounds' ratios: %s); ratio of medians %.3f.", ratio,
-                    timing.roundRatios("dft").describe("%.3f"), timing.ratioOfMedians("dft", "sft"));
+            doc.table(
+                    List.of("objective", "step seconds: median (IQR, range, n)"),
+                    List.of(
+                            List.of("SFT", timing.seconds("sft").describe("%.3f")),
+                            List.of("DFT", timing.seconds("dft").describe("%.3f"))));
+            doc.line(
+                    "DFT / SFT: **%.3f** (median of the rounds' ratios: %s); ratio of medians %.3f.",
+                    ratio, timing.roundRatios("dft").describe("%.3f"), timing.ratioOfMedians("dft", "sft"));
             doc.summary("DFT step / SFT step", Doc.f("%.3f", ratio), "<= " + TARGET, ratio <= TARGET);
             doc.data().set("sft_seconds", timing.seconds("sft").toJson());
             doc.data().set("dft_seconds", timing.seconds("dft").toJson());

@@ -8,7 +8,6 @@ import io.dftune.engine.optim.AdamWSettings;
 import io.dftune.engine.train.GradientStep;
 import io.dftune.engine.train.ResponseLoss;
 import io.dftune.engine.train.TokenStats;
-
 import java.util.List;
 
 /**

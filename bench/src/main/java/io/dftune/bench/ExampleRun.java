@@ -38,11 +38,19 @@ final class ExampleRun {
      * @param jvmOptions added after the launcher's own JVM options (so they win)
      * @param env environment changes for the launcher: a null value removes the variable
      */
-    static ExampleRun run(Context context, UnaryOperator<List<String>> editJob, List<String> jvmOptions,
-            Map<String, String> env, int steps) {
+    static ExampleRun run(
+            Context context,
+            UnaryOperator<List<String>> editJob,
+            List<String> jvmOptions,
+            Map<String, String> env,
+            int steps) {
         Path dir = copyExample(context.root().resolve("examples/arithmetic"), editJob);
         ProcessBuilder builder = context.processBuilder(
-                List.of(context.root().resolve("bin/dftune").toString(), "run", dir.resolve("job.yaml").toString()), env);
+                List.of(
+                        context.root().resolve("bin/dftune").toString(),
+                        "run",
+                        dir.resolve("job.yaml").toString()),
+                env);
         List<String> options = new ArrayList<>(context.libtorchOptions());
         options.addAll(jvmOptions);
         builder.environment().put("DFTUNE_JAVA_OPTS", String.join(" ", options));
@@ -64,8 +72,11 @@ final class ExampleRun {
                     throw new IllegalStateException("no step " + steps + " (exit "
                             + (process.isAlive() ? "-" : process.exitValue()) + "); see " + dir.resolve("stderr.txt"));
                 }
-                List<String> trained = Files.exists(metrics) ? Files.readAllLines(metrics).stream()
-                        .filter(l -> l.contains("\"type\":\"train\"")).toList() : List.of();
+                List<String> trained = Files.exists(metrics)
+                        ? Files.readAllLines(metrics).stream()
+                                .filter(l -> l.contains("\"type\":\"train\""))
+                                .toList()
+                        : List.of();
                 if (!trained.isEmpty()) {
                     marks.putIfAbsent(FIRST_STEP, (System.nanoTime() - started) / 1e9);
                 }
@@ -107,8 +118,8 @@ final class ExampleRun {
     }
 
     private static void watchOutput(Process process, long started, Map<String, Double> marks) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 double at = (System.nanoTime() - started) / 1e9;
                 if (line.startsWith("training ")) {
@@ -147,7 +158,8 @@ final class ExampleRun {
 
     static void deleteTree(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path p :
+                    files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {

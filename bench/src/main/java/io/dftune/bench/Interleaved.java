@@ -40,7 +40,8 @@ final class Interleaved {
                 continue;
             }
             times.forEach((name, s) -> result.seconds.get(name).add(s));
-            times.forEach((name, s) -> result.ratios.computeIfAbsent(name, k -> new Samples()).add(s / times.get(first)));
+            times.forEach((name, s) ->
+                    result.ratios.computeIfAbsent(name, k -> new Samples()).add(s / times.get(first)));
         }
         return result;
     }

@@ -14,7 +14,6 @@ import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
 import io.dftune.engine.objective.DftObjective;
 import io.dftune.engine.train.ResponseLoss;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,16 +55,26 @@ final class LossMemoryBench implements Benchmark {
                     double estimate = naiveEstimate(tokens, vocab, hidden);
                     if (variant.equals("naive") && estimate > 0.8 * availableBytes()) {
                         if (repeat == 0) {
-                            skipped.add(Doc.f("naive at %d tokens (needs about %.1f GiB, %.1f GiB available)", tokens,
-                                    estimate / GIB, availableBytes() / GIB));
+                            skipped.add(Doc.f(
+                                    "naive at %d tokens (needs about %.1f GiB, %.1f GiB available)",
+                                    tokens, estimate / GIB, availableBytes() / GIB));
                         }
                         continue;
                     }
-                    ObjectNode result = context.child("loss-variant", "2g",
-                            List.of(variant, Integer.toString(tokens), Integer.toString(vocab), Integer.toString(hidden)));
-                    Bench.log("loss %s: peak +%.2f GiB", key, result.get("peak_bytes").asDouble() / GIB);
+                    ObjectNode result = context.child(
+                            "loss-variant",
+                            "2g",
+                            List.of(
+                                    variant,
+                                    Integer.toString(tokens),
+                                    Integer.toString(vocab),
+                                    Integer.toString(hidden)));
+                    Bench.log(
+                            "loss %s: peak +%.2f GiB",
+                            key, result.get("peak_bytes").asDouble() / GIB);
                     raw.add(result);
-                    peaks.computeIfAbsent(key, k -> new Samples()).add(result.get("peak_bytes").asDouble());
+                    peaks.computeIfAbsent(key, k -> new Samples())
+                            .add(result.get("peak_bytes").asDouble());
                     last.put(key, result);
                 }
             }
@@ -73,13 +82,21 @@ final class LossMemoryBench implements Benchmark {
         return report(vocab, hidden, sizes, repeats, peaks, last, skipped, raw);
     }
 
-    private static ObjectNode report(int vocab, int hidden, int[] sizes, int repeats, Map<String, Samples> peaks,
-            Map<String, ObjectNode> last, List<String> skipped, ArrayNode raw) {
+    private static ObjectNode report(
+            int vocab,
+            int hidden,
+            int[] sizes,
+            int repeats,
+            Map<String, Samples> peaks,
+            Map<String, ObjectNode> last,
+            List<String> skipped,
+            ArrayNode raw) {
         Doc doc = new Doc("Loss memory: chunked vs all logits");
-        doc.line("Vocabulary %,d, hidden size %d (Qwen2-0.5B), tied head; rows of %d trained tokens; DFT objective; "
+        doc.line(
+                "Vocabulary %,d, hidden size %d (Qwen2-0.5B), tied head; rows of %d trained tokens; DFT objective; "
                         + "engine chunk %d tokens. Peak RSS above the start of the loss step, fresh JVM per measurement, "
-                        + "%d repeat(s), chunked and naive alternating.%n", vocab, hidden, ROW_TOKENS,
-                EngineTrainer.LOSS_CHUNK_TOKENS, repeats);
+                        + "%d repeat(s), chunked and naive alternating.%n",
+                vocab, hidden, ROW_TOKENS, EngineTrainer.LOSS_CHUNK_TOKENS, repeats);
         List<List<String>> rows = new ArrayList<>();
         List<double[]> naivePoints = new ArrayList<>();
         boolean same = true;
@@ -93,10 +110,15 @@ final class LossMemoryBench implements Benchmark {
                 same &= difference.startsWith("same");
                 agreement = difference;
             }
-            rows.add(List.of(Integer.toString(tokens), gib(chunked), naive == null ? "not run" : gib(naive),
-                    naive == null ? "-" : Doc.f("%.1f%%", 100 * chunked.median() / naive.median()), agreement));
+            rows.add(List.of(
+                    Integer.toString(tokens),
+                    gib(chunked),
+                    naive == null ? "not run" : gib(naive),
+                    naive == null ? "-" : Doc.f("%.1f%%", 100 * chunked.median() / naive.median()),
+                    agreement));
         }
-        doc.table(List.of("tokens", "chunked peak GiB", "naive peak GiB", "chunked / naive", "values and gradients"),
+        doc.table(
+                List.of("tokens", "chunked peak GiB", "naive peak GiB", "chunked / naive", "values and gradients"),
                 rows);
         double chunkedTarget = peaks.get("chunked " + sizes[sizes.length - 1]).median();
         Samples naiveAtTarget = peaks.get("naive " + sizes[sizes.length - 1]);
@@ -108,21 +130,34 @@ final class LossMemoryBench implements Benchmark {
         } else {
             double[] fit = line(naivePoints);
             naiveTarget = fit[0] + fit[1] * sizes[sizes.length - 1];
-            naiveHow = Doc.f("extrapolated on the line through the measured naive peaks (%.3f GiB + %.1f MiB per token)",
+            naiveHow = Doc.f(
+                    "extrapolated on the line through the measured naive peaks (%.3f GiB + %.1f MiB per token)",
                     fit[0] / GIB, fit[1] / 1024 / 1024);
         }
         if (!skipped.isEmpty()) {
             doc.line("Not run, too big for this machine's free memory: %s.%n", String.join("; ", skipped));
         }
         double ratio = chunkedTarget / naiveTarget;
-        doc.line("At %d tokens: chunked %.2f GiB, naive %.2f GiB (%s): **%.1f%%**. Values and gradients (loss, L2 norm and "
+        doc.line(
+                "At %d tokens: chunked %.2f GiB, naive %.2f GiB (%s): **%.1f%%**. Values and gradients (loss, L2 norm and "
                         + "a fixed random projection of the hidden-state and head-weight gradients) agree wherever both "
-                        + "ran: %s.", sizes[sizes.length - 1], chunkedTarget / GIB, naiveTarget / GIB, naiveHow,
-                100 * ratio, same ? "yes" : "NO");
-        doc.summary(Doc.f("loss peak memory, chunked / naive (V=%,d, %d tokens)", vocab, sizes[sizes.length - 1]),
-                Doc.f("%.1f%% (%.2f vs %.2f GiB%s)", 100 * ratio, chunkedTarget / GIB, naiveTarget / GIB,
+                        + "ran: %s.",
+                sizes[sizes.length - 1],
+                chunkedTarget / GIB,
+                naiveTarget / GIB,
+                naiveHow,
+                100 * ratio,
+                same ? "yes" : "NO");
+        doc.summary(
+                Doc.f("loss peak memory, chunked / naive (V=%,d, %d tokens)", vocab, sizes[sizes.length - 1]),
+                Doc.f(
+                        "%.1f%% (%.2f vs %.2f GiB%s)",
+                        100 * ratio,
+                        chunkedTarget / GIB,
+                        naiveTarget / GIB,
                         naiveAtTarget == null ? ", naive extrapolated" : ""),
-                "<= 25%, same values and gradients", ratio <= TARGET && same);
+                "<= 25%, same values and gradients",
+                ratio <= TARGET && same);
         doc.data().set("runs", raw);
         ObjectNode result = doc.finish();
         result.set("libtorch", raw.get(0).get("libtorch"));
@@ -153,8 +188,8 @@ final class LossMemoryBench implements Benchmark {
 
     private static String compare(ObjectNode a, ObjectNode b) {
         double worst = 0;
-        for (String field : List.of("loss", "hidden_grad_l2", "head_grad_l2", "hidden_grad_projection",
-                "head_grad_projection")) {
+        for (String field :
+                List.of("loss", "hidden_grad_l2", "head_grad_l2", "hidden_grad_projection", "head_grad_projection")) {
             double x = a.get(field).asDouble();
             double y = b.get(field).asDouble();
             worst = Math.max(worst, Math.abs(x - y) / Math.max(Math.abs(y), 1e-12));
@@ -177,7 +212,9 @@ final class LossMemoryBench implements Benchmark {
         try {
             for (String line : Files.readAllLines(Path.of(file))) {
                 if (line.startsWith(field)) {
-                    return Double.parseDouble(line.substring(field.length()).trim().split("\\s+")[0]) * 1024;
+                    return Double.parseDouble(
+                                    line.substring(field.length()).trim().split("\\s+")[0])
+                            * 1024;
                 }
             }
             throw new IllegalStateException(field + " not in " + file);
@@ -193,8 +230,11 @@ final class LossMemoryBench implements Benchmark {
         int vocab = Integer.parseInt(args[2]);
         int hidden = Integer.parseInt(args[3]);
         int rows = tokens / ROW_TOKENS;
-        ModelConfig config = ModelConfig.builder(Architecture.QWEN2).sizes(vocab, hidden, 8, 1, 1, 1).headDim(8)
-                .tieWordEmbeddings(true).build();
+        ModelConfig config = ModelConfig.builder(Architecture.QWEN2)
+                .sizes(vocab, hidden, 8, 1, 1, 1)
+                .headDim(8)
+                .tieWordEmbeddings(true)
+                .build();
         Batch batch = BenchModels.syntheticBatch(rows, ROW_TOKENS + 1, vocab, 17);
         ObjectNode result = Bench.JSON.createObjectNode();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -211,11 +251,19 @@ final class LossMemoryBench implements Benchmark {
             double loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 if (variant.equals("chunked")) {
-                    loss = new ResponseLoss(EngineTrainer.LOSS_CHUNK_TOKENS).headForwardBackward(model, flatHidden,
-                            batch, batch.responseTokenCount(), new DftObjective(), collector, 1.0).objectiveLoss();
+                    loss = new ResponseLoss(EngineTrainer.LOSS_CHUNK_TOKENS)
+                            .headForwardBackward(
+                                    model,
+                                    flatHidden,
+                                    batch,
+                                    batch.responseTokenCount(),
+                                    new DftObjective(),
+                                    collector,
+                                    1.0)
+                            .objectiveLoss();
                 } else {
-                    loss = NaiveLoss.forwardBackward(model, flatHidden, batch, batch.responseTokenCount(),
-                            new DftObjective(), collector, scope);
+                    loss = NaiveLoss.forwardBackward(
+                            model, flatHidden, batch, batch.responseTokenCount(), new DftObjective(), collector, scope);
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;

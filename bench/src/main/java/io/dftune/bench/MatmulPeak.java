@@ -3,7 +3,6 @@ package io.dftune.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleSupplier;
@@ -29,8 +28,9 @@ record MatmulPeak(List<List<String>> rows, double best, int repeats) {
                     }
                 }
                 best = Math.max(best, flops.median());
-                rows.add(List.of(Integer.toString(n), Doc.f("%.1f (range %.1f-%.1f)", flops.median() / 1e9,
-                        flops.min() / 1e9, flops.max() / 1e9)));
+                rows.add(List.of(
+                        Integer.toString(n),
+                        Doc.f("%.1f (range %.1f-%.1f)", flops.median() / 1e9, flops.min() / 1e9, flops.max() / 1e9)));
             }
         }
         return new MatmulPeak(rows, best, repeats);

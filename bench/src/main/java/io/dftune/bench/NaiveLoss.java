@@ -18,8 +18,14 @@ final class NaiveLoss {
     private NaiveLoss() {}
 
     /** Forward and backward from flattened hidden states [B*T, H]; returns the loss value. */
-    static double forwardBackward(CausalLm model, NDArray flatHidden, Batch batch, long stepTokens, Objective objective,
-            GradientCollector collector, NDManager scope) {
+    static double forwardBackward(
+            CausalLm model,
+            NDArray flatHidden,
+            Batch batch,
+            long stepTokens,
+            Objective objective,
+            GradientCollector collector,
+            NDManager scope) {
         int width = batch.width();
         int positions = batch.size() * width;
         long[] targetIds = new long[positions];
@@ -33,7 +39,8 @@ final class NaiveLoss {
             }
         }
         NDArray logProbs = model.logits(flatHidden).logSoftmax(-1);
-        NDArray targetLogProbs = logProbs.gather(scope.create(targetIds).reshape(positions, 1), 1).reshape(positions);
+        NDArray targetLogProbs = logProbs.gather(scope.create(targetIds).reshape(positions, 1), 1)
+                .reshape(positions);
         NDArray perToken = objective.tokenLoss(new TokenScores(targetLogProbs, logProbs, 1.0));
         NDArray loss = perToken.mul(scope.create(mask)).sum().mul(Constants.scalar(scope, (float) (1.0 / stepTokens)));
         collector.backward(loss);

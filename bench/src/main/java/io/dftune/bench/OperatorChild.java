@@ -1,7 +1,6 @@
 package io.dftune.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,8 +16,7 @@ import java.util.Map;
  * {@code bench/run} builds them first with {@code bin/dev-operator --build-only}.
  */
 final class OperatorChild {
-    private OperatorChild() {
-    }
+    private OperatorChild() {}
 
     static final String ALLOCATOR = "system";
 
@@ -40,12 +38,17 @@ final class OperatorChild {
         Context.requireFile(classpathFile, "build it with bin/dev-operator --build-only (bench/run does)");
         Context.requireFile(operatorJar(context), "build it with bin/dev-operator --build-only (bench/run does)");
         Path out = Bench.tempDir("operator").resolve(program + ".json");
-        List<String> command = new ArrayList<>(List.of(Context.javaBinary(), "-Xmx2g",
+        List<String> command = new ArrayList<>(List.of(
+                Context.javaBinary(),
+                "-Xmx2g",
                 "-Dtrainer.jar=" + context.trainerJar(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Djava.util.logging.config.file=/dev/null",
-                "-cp", operator.resolve("target/test-classes") + ":" + operator.resolve("target/classes") + ":"
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Djava.util.logging.config.file=/dev/null",
+                "-cp",
+                operator.resolve("target/test-classes") + ":" + operator.resolve("target/classes") + ":"
                         + readString(classpathFile).strip(),
-                "io.dftune.operator.dev." + program, out.toString()));
+                "io.dftune.operator.dev." + program,
+                out.toString()));
         command.addAll(args);
         Map<String, String> env = new HashMap<>();
         env.put("LD_PRELOAD", null);

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dftune.engine.nd.MemoryAllocator;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,6 +25,7 @@ final class Report {
     private final Context context;
     /** The benchmarks' names in the order their sections appear. */
     private final List<String> order;
+
     private final ObjectNode all;
     private final String loadBefore;
 
@@ -35,7 +35,8 @@ final class Report {
         this.loadBefore = loadAverage();
         Path latest = latestFile();
         try {
-            all = !context.quick() && Files.exists(latest) ? (ObjectNode) Bench.JSON.readTree(latest.toFile())
+            all = !context.quick() && Files.exists(latest)
+                    ? (ObjectNode) Bench.JSON.readTree(latest.toFile())
                     : Bench.JSON.createObjectNode();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -43,8 +44,12 @@ final class Report {
     }
 
     void add(String name, ObjectNode result) {
-        result.put("machine", machine(result.path("libtorch").asText("?"), result.path("torch_threads").asInt(
-                context.threads()), result.path("allocator").asText(MemoryAllocator.inUse())));
+        result.put(
+                "machine",
+                machine(
+                        result.path("libtorch").asText("?"),
+                        result.path("torch_threads").asInt(context.threads()),
+                        result.path("allocator").asText(MemoryAllocator.inUse())));
         all.set(name, result);
     }
 
@@ -56,9 +61,15 @@ final class Report {
             if (result != null) {
                 for (JsonNode row : result.get("rows")) {
                     JsonNode holds = row.get("holds");
-                    numbers.append("| ").append(row.get("what").asText()).append(" | ").append(row.get("measured").asText())
-                            .append(" | ").append(row.get("target").asText()).append(" | ")
-                            .append(holds.isNull() ? "-" : holds.asBoolean() ? "yes" : "**no**").append(" |\n");
+                    numbers.append("| ")
+                            .append(row.get("what").asText())
+                            .append(" | ")
+                            .append(row.get("measured").asText())
+                            .append(" | ")
+                            .append(row.get("target").asText())
+                            .append(" | ")
+                            .append(holds.isNull() ? "-" : holds.asBoolean() ? "yes" : "**no**")
+                            .append(" |\n");
                 }
             }
         }
@@ -67,7 +78,9 @@ final class Report {
             JsonNode result = all.get(name);
             if (result != null) {
                 numbers.append(result.get("markdown").asText());
-                numbers.append("_Machine: ").append(result.get("machine").asText()).append("_\n\n");
+                numbers.append("_Machine: ")
+                        .append(result.get("machine").asText())
+                        .append("_\n\n");
             }
         }
         try {
@@ -87,8 +100,8 @@ final class Report {
             if (begin < 0 || end < begin) {
                 throw new IllegalStateException(results + " lacks the numbers markers");
             }
-            Files.writeString(results, text.substring(0, begin + BEGIN.length()) + "\n\n" + numbers
-                    + text.substring(end));
+            Files.writeString(
+                    results, text.substring(0, begin + BEGIN.length()) + "\n\n" + numbers + text.substring(end));
             Bench.log("wrote %s and %s", results, latestFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -104,18 +117,29 @@ final class Report {
      * children inherit, unless the result names its own), date and load: never a host name or path.
      */
     private String machine(String libtorch, int threads, String allocator) {
-        return Doc.f("%s, %d cores, %.0f GiB RAM; Java %s; DJL %s, libtorch %s (CPU); %d libtorch threads; memory "
-                        + "allocator %s; %s UTC; load average before/after: %s / %s", cpuModel(),
+        return Doc.f(
+                "%s, %d cores, %.0f GiB RAM; Java %s; DJL %s, libtorch %s (CPU); %d libtorch threads; memory "
+                        + "allocator %s; %s UTC; load average before/after: %s / %s",
+                cpuModel(),
                 Runtime.getRuntime().availableProcessors(),
                 LossMemoryBench.meminfo("/proc/meminfo", "MemTotal:") / (1024.0 * 1024 * 1024),
-                System.getProperty("java.version"), Engine.getDjlVersion(), libtorch, threads, allocator,
-                Instant.now().truncatedTo(ChronoUnit.MINUTES), loadBefore, loadAverage());
+                System.getProperty("java.version"),
+                Engine.getDjlVersion(),
+                libtorch,
+                threads,
+                allocator,
+                Instant.now().truncatedTo(ChronoUnit.MINUTES),
+                loadBefore,
+                loadAverage());
     }
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("unknown CPU");
         } catch (IOException e) {
             return "unknown CPU";
         }

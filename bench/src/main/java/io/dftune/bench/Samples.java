@@ -2,7 +2,6 @@ package io.dftune.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -54,8 +53,15 @@ final class Samples {
 
     /** "median (IQR q1..q3, min..max, n)" with {@code format} applied to each number. */
     String describe(String format) {
-        return String.format(Locale.ROOT, format + " (IQR " + format + "-" + format + ", range " + format + "-" + format
-                + ", n=%d)", median(), quantile(0.25), quantile(0.75), min(), max(), count());
+        return String.format(
+                Locale.ROOT,
+                format + " (IQR " + format + "-" + format + ", range " + format + "-" + format + ", n=%d)",
+                median(),
+                quantile(0.25),
+                quantile(0.75),
+                min(),
+                max(),
+                count());
     }
 
     ObjectNode toJson() {

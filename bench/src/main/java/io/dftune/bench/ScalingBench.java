@@ -7,7 +7,6 @@ import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.objective.DftObjective;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,12 +43,20 @@ final class ScalingBench implements Benchmark {
             for (ModelConfig config : new LinkedHashMap<>(ladder).values()) {
                 bySize.add(point(manager, config, sizeRows, sizeLength, steps, points));
             }
-            List<String> header = List.of("params", "batch x T", "step seconds: median (IQR, range, n)", "tokens/s",
-                    "ms per 1k tokens", "model GFLOP/s (6N + attention)");
-            doc.line("Full engine DFT steps (one micro-batch), 1 warm-up step discarded, %d measured per point; FLOPs "
-                    + "as in the training-speed section (6 x params x tokens, plus 12 x layers x T x heads x head_dim "
-                    + "per token for attention).%n", steps);
-            doc.line("Sequence length, %s-parameter model, %d tokens per step:%n",
+            List<String> header = List.of(
+                    "params",
+                    "batch x T",
+                    "step seconds: median (IQR, range, n)",
+                    "tokens/s",
+                    "ms per 1k tokens",
+                    "model GFLOP/s (6N + attention)");
+            doc.line(
+                    "Full engine DFT steps (one micro-batch), 1 warm-up step discarded, %d measured per point; FLOPs "
+                            + "as in the training-speed section (6 x params x tokens, plus 12 x layers x T x heads x head_dim "
+                            + "per token for attention).%n",
+                    steps);
+            doc.line(
+                    "Sequence length, %s-parameter model, %d tokens per step:%n",
                     TrainingSpeedBench.compact(headline.parameterCount()), quick ? 64 : TOKENS_PER_STEP);
             doc.table(header, byLength);
             doc.line("Model size, batch %d x %d:%n", sizeRows, sizeLength);
@@ -58,8 +65,8 @@ final class ScalingBench implements Benchmark {
         return doc.finish();
     }
 
-    private static List<String> point(NDManager parent, ModelConfig config, int rows, int length, int steps,
-            ArrayNode points) {
+    private static List<String> point(
+            NDManager parent, ModelConfig config, int rows, int length, int steps, ArrayNode points) {
         Batch batch = BenchModels.syntheticBatch(rows, length, config.vocabSize(), 13);
         Samples seconds = new Samples();
         try (NDManager manager = parent.newSubManager()) {
@@ -75,8 +82,8 @@ final class ScalingBench implements Benchmark {
         long tokens = BenchModels.inputTokens(batch);
         long params = config.parameterCount();
         double tokensPerSecond = tokens / seconds.median();
-        double flopsPerToken = 6.0 * params + 12.0 * config.numHiddenLayers() * length * config.numAttentionHeads()
-                * config.headDim();
+        double flopsPerToken =
+                6.0 * params + 12.0 * config.numHiddenLayers() * length * config.numAttentionHeads() * config.headDim();
         Bench.log("%s params, %d x %d: %.3f s", TrainingSpeedBench.compact(params), rows, length, seconds.median());
         ObjectNode point = points.addObject();
         point.put("params", params);
@@ -84,8 +91,12 @@ final class ScalingBench implements Benchmark {
         point.put("length", length);
         point.set("seconds", seconds.toJson());
         point.put("tokens_per_second", tokensPerSecond);
-        return List.of(Doc.f("%,d", params), rows + " x " + length, seconds.describe("%.3f"),
-                Doc.f("%,.0f", tokensPerSecond), Doc.f("%.1f", 1000 * seconds.median() / (tokens / 1000.0)),
+        return List.of(
+                Doc.f("%,d", params),
+                rows + " x " + length,
+                seconds.describe("%.3f"),
+                Doc.f("%,.0f", tokensPerSecond),
+                Doc.f("%.1f", 1000 * seconds.median() / (tokens / 1000.0)),
                 Doc.f("%.1f", flopsPerToken * tokensPerSecond / 1e9));
     }
 }

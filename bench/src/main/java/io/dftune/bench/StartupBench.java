@@ -1,7 +1,6 @@
 package io.dftune.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,13 +20,15 @@ final class StartupBench implements Benchmark {
 
     static {
         VARIANTS.put(AS_SHIPPED, UnaryOperator.identity());
-        VARIANTS.put("same job without its eval set",
-                lines -> lines.stream().filter(l -> !l.strip().startsWith("eval:")).toList());
+        VARIANTS.put("same job without its eval set", lines -> lines.stream()
+                .filter(l -> !l.strip().startsWith("eval:"))
+                .toList());
     }
 
     @Override
     public ObjectNode run(Context context) {
-        Context.requireFile(context.trainerJar(), "build the trainer (bench/run does: mvn -pl services/trainer -am package)");
+        Context.requireFile(
+                context.trainerJar(), "build the trainer (bench/run does: mvn -pl services/trainer -am package)");
         int repeats = context.quick() ? 1 : 5;
         Map<String, Map<String, Samples>> variants = new LinkedHashMap<>();
         for (String variant : VARIANTS.keySet()) {
@@ -39,21 +40,25 @@ final class StartupBench implements Benchmark {
             for (Map.Entry<String, UnaryOperator<List<String>>> variant : VARIANTS.entrySet()) {
                 ExampleRun run = ExampleRun.run(context, variant.getValue(), List.of(), Map.of(), 1);
                 Bench.log("start-up %s, run %d: %s", variant.getKey(), i + 1, run.marks());
-                run.marks().forEach((mark, seconds) -> variants.get(variant.getKey()).get(mark).add(seconds));
+                run.marks()
+                        .forEach((mark, seconds) ->
+                                variants.get(variant.getKey()).get(mark).add(seconds));
             }
         }
         Doc doc = new Doc("Start-up: process start to first optimizer step");
-        doc.line("`bin/dftune run examples/arithmetic/job.yaml` (the launcher, its JVM options and memory allocator, "
-                + "%d libtorch threads), native libraries already unpacked, each run in a fresh copy of the example, the "
-                + "two variants alternating, %d runs each. The example evaluates the base model before its first step "
-                + "(token metrics and greedy decoding of its %s); the second variant is the same job with "
-                + "`spec.data.eval` removed, i.e. the start-up cost alone. Seconds from process start to:%n",
+        doc.line(
+                "`bin/dftune run examples/arithmetic/job.yaml` (the launcher, its JVM options and memory allocator, "
+                        + "%d libtorch threads), native libraries already unpacked, each run in a fresh copy of the example, the "
+                        + "two variants alternating, %d runs each. The example evaluates the base model before its first step "
+                        + "(token metrics and greedy decoding of its %s); the second variant is the same job with "
+                        + "`spec.data.eval` removed, i.e. the start-up cost alone. Seconds from process start to:%n",
                 context.threads(), repeats, "200 eval prompts");
         List<List<String>> rows = new ArrayList<>();
         for (String mark : MARKS) {
             List<String> row = new ArrayList<>(List.of(mark));
-            variants.values().forEach(marks -> row.add(marks.get(mark).count() == 0 ? "-"
-                    : marks.get(mark).describe("%.2f")));
+            variants.values()
+                    .forEach(marks -> row.add(
+                            marks.get(mark).count() == 0 ? "-" : marks.get(mark).describe("%.2f")));
             rows.add(row);
         }
         List<String> header = new ArrayList<>(List.of("mark"));
@@ -61,7 +66,10 @@ final class StartupBench implements Benchmark {
         doc.table(header, rows);
         for (String variant : VARIANTS.keySet()) {
             double first = variants.get(variant).get(ExampleRun.FIRST_STEP).median();
-            doc.summary("start-up to first optimizer step, " + variant, Doc.f("%.2f s", first), "< 3 s",
+            doc.summary(
+                    "start-up to first optimizer step, " + variant,
+                    Doc.f("%.2f s", first),
+                    "< 3 s",
                     first < TARGET_SECONDS);
             ObjectNode json = doc.data().putObject(variant);
             variants.get(variant).forEach((mark, samples) -> json.set(mark, samples.toJson()));

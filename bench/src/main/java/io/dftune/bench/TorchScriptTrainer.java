@@ -1,7 +1,7 @@
 package io.dftune.bench;
 
-import ai.djl.Model;
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -17,7 +17,6 @@ import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.optim.AdamW;
 import io.dftune.engine.optim.GradientClipping;
 import io.dftune.engine.train.TokenStats;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -51,10 +50,15 @@ final class TorchScriptTrainer implements AutoCloseable {
         Path dir = Bench.tempDir("torchscript");
         try {
             config.write(dir);
-            Process python = new ProcessBuilder("/usr/bin/python3",
-                    root.resolve("bench/src/main/python/torchscript_step.py").toString(),
-                    dir.resolve(ModelConfig.FILE_NAME).toString(), dir.resolve("step.pt").toString(),
-                    Long.toString(BenchModels.SEED)).inheritIO().start();
+            Process python = new ProcessBuilder(
+                            "/usr/bin/python3",
+                            root.resolve("bench/src/main/python/torchscript_step.py")
+                                    .toString(),
+                            dir.resolve(ModelConfig.FILE_NAME).toString(),
+                            dir.resolve("step.pt").toString(),
+                            Long.toString(BenchModels.SEED))
+                    .inheritIO()
+                    .start();
             if (python.waitFor() != 0) {
                 throw new IllegalStateException("torchscript_step.py failed");
             }
@@ -78,7 +82,8 @@ final class TorchScriptTrainer implements AutoCloseable {
         for (String name : config.parameterShapes().keySet()) {
             NDArray source = parameters.get(name);
             if (source == null) {
-                throw new IllegalStateException("TorchScript module has no parameter " + name + ": " + parameters.keySet());
+                throw new IllegalStateException(
+                        "TorchScript module has no parameter " + name + ": " + parameters.keySet());
             }
             copies.put(name, copyManager.create(source.toFloatArray(), source.getShape()));
         }
@@ -111,8 +116,11 @@ final class TorchScriptTrainer implements AutoCloseable {
                     ids[r * width + t] = batch.inputIds()[r][t];
                 }
             }
-            NDList inputs = new NDList(scope.create(ids, new Shape(rows, width)), scope.create(targets[0]),
-                    scope.create(targets[1]), scope.create(1f / targets[0].length));
+            NDList inputs = new NDList(
+                    scope.create(ids, new Shape(rows, width)),
+                    scope.create(targets[0]),
+                    scope.create(targets[1]),
+                    scope.create(1f / targets[0].length));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDList out = model.getBlock().forward(new ParameterStore(scope, false), inputs, true);
                 collector.backward(out.get(0));

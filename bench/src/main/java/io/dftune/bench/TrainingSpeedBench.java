@@ -14,7 +14,6 @@ import io.dftune.engine.optim.AdamW;
 import io.dftune.engine.optim.GradientClipping;
 import io.dftune.engine.train.GradientStep;
 import io.dftune.engine.train.ResponseLoss;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,8 +59,9 @@ final class TrainingSpeedBench implements Benchmark {
             double scriptLoss = script.lastStats().objectiveLoss();
             double lossDiff = Math.abs(engineLoss - scriptLoss) / Math.abs(scriptLoss);
             double normDiff = Math.abs(engineCheck.gradNorm() - scriptNorm) / scriptNorm;
-            Bench.log("same start: loss engine %.7f torchscript %.7f; grad norm %.6f vs %.6f", engineLoss, scriptLoss,
-                    engineCheck.gradNorm(), scriptNorm);
+            Bench.log(
+                    "same start: loss engine %.7f torchscript %.7f; grad norm %.6f vs %.6f",
+                    engineLoss, scriptLoss, engineCheck.gradNorm(), scriptNorm);
             if (lossDiff > 1e-4 || normDiff > 1e-3) {
                 throw new IllegalStateException("engine and TorchScript disagree before timing: loss " + engineLoss
                         + " vs " + scriptLoss + ", grad norm " + engineCheck.gradNorm() + " vs " + scriptNorm);
@@ -81,63 +81,109 @@ final class TrainingSpeedBench implements Benchmark {
             double speedRatio = roundSpeed.median();
 
             Map<String, Samples> breakdown = engineBreakdown(model, batch, quick ? 2 : 5);
-            MatmulPeak peak = MatmulPeak.measure(manager, quick ? new int[] {256} : new int[] {1024, 2048, 3072},
-                    quick ? 2 : 7);
+            MatmulPeak peak =
+                    MatmulPeak.measure(manager, quick ? new int[] {256} : new int[] {1024, 2048, 3072}, quick ? 2 : 7);
 
             double engineTokensPerSecond = tokens / timing.seconds("engine").median();
             double modelFlops = 6.0 * params * engineTokensPerSecond;
-            double attentionFlops = 12.0 * config.numHiddenLayers() * length * config.numAttentionHeads()
-                    * config.headDim() * engineTokensPerSecond;
+            double attentionFlops = 12.0
+                    * config.numHiddenLayers()
+                    * length
+                    * config.numAttentionHeads()
+                    * config.headDim()
+                    * engineTokensPerSecond;
             double probePeak = MatmulPeak.flops(probeSize, timing.seconds(PROBE).median());
             // Per round: (6 N tokens / engine seconds) / (2 n^3 / probe seconds).
             double flopsPerRatio = 6.0 * params * tokens / MatmulPeak.flops(probeSize, 1.0);
             Samples roundOfPeak = timing.roundRatios(PROBE).scaled(flopsPerRatio);
             double ofPeak = roundOfPeak.median();
 
-            doc.line("Model: Llama layout, %,d parameters (vocab %d, hidden %d, intermediate %d, %d layers, %d heads, "
+            doc.line(
+                    "Model: Llama layout, %,d parameters (vocab %d, hidden %d, intermediate %d, %d layers, %d heads, "
                             + "%d kv heads, tied embeddings); batch %d x %d = %d tokens, one micro-batch, DFT objective, "
                             + "AdamW, global-norm clipping at 1.0. Both start from the same weights; before timing, their "
                             + "loss differed by %.1e (relative) and their gradient norm by %.1e.",
-                    params, config.vocabSize(), config.hiddenSize(), config.intermediateSize(),
-                    config.numHiddenLayers(), config.numAttentionHeads(), config.numKeyValueHeads(), rows, length,
-                    tokens, lossDiff, normDiff);
-            doc.line("Rounds of an engine step, a TorchScript step and a matmul peak probe (the fastest of 5 "
-                    + "%d x %d products) in one JVM, every other round in reverse order, %d warm-up rounds discarded, "
-                    + "%d measured.%n",
+                    params,
+                    config.vocabSize(),
+                    config.hiddenSize(),
+                    config.intermediateSize(),
+                    config.numHiddenLayers(),
+                    config.numAttentionHeads(),
+                    config.numKeyValueHeads(),
+                    rows,
+                    length,
+                    tokens,
+                    lossDiff,
+                    normDiff);
+            doc.line(
+                    "Rounds of an engine step, a TorchScript step and a matmul peak probe (the fastest of 5 "
+                            + "%d x %d products) in one JVM, every other round in reverse order, %d warm-up rounds discarded, "
+                            + "%d measured.%n",
                     probeSize, probeSize, warmup, rounds);
-            doc.table(List.of("variant", "seconds: median (IQR, range, n)", "rate (median)"), List.of(
-                    List.of("engine step", timing.seconds("engine").describe("%.3f"),
-                            Doc.f("%,.0f tokens/s", engineTokensPerSecond)),
-                    List.of("TorchScript graph step", timing.seconds("torchscript").describe("%.3f"),
-                            Doc.f("%,.0f tokens/s", tokens / timing.seconds("torchscript").median())),
-                    List.of("matmul peak probe", timing.seconds(PROBE).describe("%.4f"),
-                            Doc.f("%.1f GFLOP/s", probePeak / 1e9))));
-            doc.line("Engine throughput / TorchScript throughput: **%.3f** (median of the rounds' ratios: %s); ratio "
-                    + "of medians %.3f.%n", speedRatio, roundSpeed.describe("%.3f"),
-                    timing.ratioOfMedians("torchscript", "engine"));
+            doc.table(
+                    List.of("variant", "seconds: median (IQR, range, n)", "rate (median)"),
+                    List.of(
+                            List.of(
+                                    "engine step",
+                                    timing.seconds("engine").describe("%.3f"),
+                                    Doc.f("%,.0f tokens/s", engineTokensPerSecond)),
+                            List.of(
+                                    "TorchScript graph step",
+                                    timing.seconds("torchscript").describe("%.3f"),
+                                    Doc.f(
+                                            "%,.0f tokens/s",
+                                            tokens
+                                                    / timing.seconds("torchscript")
+                                                            .median())),
+                            List.of(
+                                    "matmul peak probe",
+                                    timing.seconds(PROBE).describe("%.4f"),
+                                    Doc.f("%.1f GFLOP/s", probePeak / 1e9))));
+            doc.line(
+                    "Engine throughput / TorchScript throughput: **%.3f** (median of the rounds' ratios: %s); ratio "
+                            + "of medians %.3f.%n",
+                    speedRatio, roundSpeed.describe("%.3f"), timing.ratioOfMedians("torchscript", "engine"));
             List<List<String>> parts = new ArrayList<>();
             breakdown.forEach((part, s) -> parts.add(List.of(part, s.describe("%.3f"))));
-            doc.line("Where an engine step's time goes (same computation split at its natural seams, medians of %d "
-                    + "steps):%n", breakdown.values().iterator().next().count());
+            doc.line(
+                    "Where an engine step's time goes (same computation split at its natural seams, medians of %d "
+                            + "steps):%n",
+                    breakdown.values().iterator().next().count());
             doc.table(List.of("part", "seconds"), parts);
-            doc.line("float32 matmul peak through libtorch after the rounds (C = A x B, n x n, 2n^3 FLOPs, medians of "
-                    + "%d):%n", peak.repeats());
+            doc.line(
+                    "float32 matmul peak through libtorch after the rounds (C = A x B, n x n, 2n^3 FLOPs, medians of "
+                            + "%d):%n",
+                    peak.repeats());
             doc.table(List.of("n", "GFLOP/s"), peak.rows());
-            doc.line("Model FLOP/s = 6 x %,d parameters (every tensor; the tied embedding counted once, as the LM head) x "
+            doc.line(
+                    "Model FLOP/s = 6 x %,d parameters (every tensor; the tied embedding counted once, as the LM head) x "
                             + "tokens/s. Over the peak probe of the same round: **%.1f%%** (median over rounds; %s). "
                             + "With medians over the run: %.1f GFLOP/s (%,.0f tokens/s) = %.1f%% of the probe's %.1f "
                             + "GFLOP/s, %.1f%% of the best size in the table after the rounds (%.1f GFLOP/s). Counting "
                             + "attention's score and context matmuls too (12 x layers x T x heads x head_dim per token) "
                             + "adds %.1f points.",
-                    params, 100 * ofPeak, roundOfPeak.scaled(100).describe("%.1f%%"), modelFlops / 1e9,
-                    engineTokensPerSecond, 100 * modelFlops / probePeak, probePeak / 1e9, 100 * modelFlops / peak.best(),
-                    peak.best() / 1e9, 100 * attentionFlops / probePeak);
-            doc.summary("training speed (engine / TorchScript tokens/s)", Doc.f("%.3f", speedRatio),
-                    ">= " + SPEED_TARGET, speedRatio >= SPEED_TARGET);
-            doc.summary(Doc.f("model FLOP/s / matmul peak (%s params, T=%d)", compact(params), length),
-                    Doc.f("%.1f%% (median of rounds; %.1f of %.1f GFLOP/s with medians)", 100 * ofPeak,
-                            modelFlops / 1e9, probePeak / 1e9),
-                    ">= 70%", ofPeak >= PEAK_TARGET);
+                    params,
+                    100 * ofPeak,
+                    roundOfPeak.scaled(100).describe("%.1f%%"),
+                    modelFlops / 1e9,
+                    engineTokensPerSecond,
+                    100 * modelFlops / probePeak,
+                    probePeak / 1e9,
+                    100 * modelFlops / peak.best(),
+                    peak.best() / 1e9,
+                    100 * attentionFlops / probePeak);
+            doc.summary(
+                    "training speed (engine / TorchScript tokens/s)",
+                    Doc.f("%.3f", speedRatio),
+                    ">= " + SPEED_TARGET,
+                    speedRatio >= SPEED_TARGET);
+            doc.summary(
+                    Doc.f("model FLOP/s / matmul peak (%s params, T=%d)", compact(params), length),
+                    Doc.f(
+                            "%.1f%% (median of rounds; %.1f of %.1f GFLOP/s with medians)",
+                            100 * ofPeak, modelFlops / 1e9, probePeak / 1e9),
+                    ">= 70%",
+                    ofPeak >= PEAK_TARGET);
             ObjectNode data = doc.data();
             data.set("engine_seconds", timing.seconds("engine").toJson());
             data.set("torchscript_seconds", timing.seconds("torchscript").toJson());
@@ -166,8 +212,13 @@ final class TrainingSpeedBench implements Benchmark {
      */
     private static Map<String, Samples> engineBreakdown(CausalLm model, Batch batch, int steps) {
         Map<String, Samples> parts = new LinkedHashMap<>();
-        for (String part : List.of("transformer forward", "loss: LM head + DFT, forward and backward",
-                "transformer backward", "zero + clip gradients", "AdamW", "total")) {
+        for (String part : List.of(
+                "transformer forward",
+                "loss: LM head + DFT, forward and backward",
+                "transformer backward",
+                "zero + clip gradients",
+                "AdamW",
+                "total")) {
             parts.put(part, new Samples());
         }
         ResponseLoss loss = new ResponseLoss(EngineTrainer.LOSS_CHUNK_TOKENS);

@@ -10,7 +10,8 @@ import io.dftune.engine.model.ModelConfig;
 record Workload(ModelConfig config, int rows, int length, int warmupRounds, int rounds) {
 
     static Workload headline(boolean quick, int rounds) {
-        return quick ? new Workload(BenchModels.tiny(), 2, 32, 1, 2)
+        return quick
+                ? new Workload(BenchModels.tiny(), 2, 32, 1, 2)
                 : new Workload(BenchModels.headline(), 8, 256, 3, rounds);
     }
 

@@ -26,8 +26,11 @@ class LossEquivalenceTest {
 
     @Test
     void chunkedAndNaiveLossesGiveTheSameValueAndGradients() {
-        ModelConfig config = ModelConfig.builder(Architecture.QWEN2).sizes(300, 16, 8, 1, 1, 1).headDim(8)
-                .tieWordEmbeddings(true).build();
+        ModelConfig config = ModelConfig.builder(Architecture.QWEN2)
+                .sizes(300, 16, 8, 1, 1, 1)
+                .headDim(8)
+                .tieWordEmbeddings(true)
+                .build();
         Batch batch = BenchModels.syntheticBatch(3, 41, 300, 5);
         for (int[] row : batch.completionMask()) {
             java.util.Arrays.fill(row, 0, 9, 0); // a prompt part that does not count
@@ -39,20 +42,27 @@ class LossEquivalenceTest {
             hidden.setRequiresGradient(true);
             for (Objective objective : List.of(new SftObjective(), new DftObjective())) {
                 double[] chunkedLoss = new double[1];
-                float[][] chunked = gradients(model, hidden, collector -> chunkedLoss[0] = new ResponseLoss(16)
-                        .headForwardBackward(model, hidden, batch, 200, objective, collector, 1.0).objectiveLoss()
-                        * batch.responseTokenCount() / 200);
+                float[][] chunked = gradients(
+                        model,
+                        hidden,
+                        collector -> chunkedLoss[0] = new ResponseLoss(16)
+                                        .headForwardBackward(model, hidden, batch, 200, objective, collector, 1.0)
+                                        .objectiveLoss()
+                                * batch.responseTokenCount()
+                                / 200);
                 double[] naiveLoss = new double[1];
                 float[][] naive = gradients(model, hidden, collector -> {
                     try (NDManager scope = manager.newSubManager()) {
-                        naiveLoss[0] = NaiveLoss.forwardBackward(model, hidden, batch, 200, objective, collector, scope);
+                        naiveLoss[0] =
+                                NaiveLoss.forwardBackward(model, hidden, batch, 200, objective, collector, scope);
                     }
                 });
                 assertThat(chunkedLoss[0]).as(objective.name()).isCloseTo(naiveLoss[0], within(1e-6));
                 for (int g = 0; g < 2; g++) {
                     assertThat(chunked[g]).hasSameSizeAs(naive[g]);
                     for (int i = 0; i < naive[g].length; i++) {
-                        assertThat(chunked[g][i]).as("%s gradient %d[%d]", objective.name(), g, i)
+                        assertThat(chunked[g][i])
+                                .as("%s gradient %d[%d]", objective.name(), g, i)
                                 .isCloseTo(naive[g][i], within(1e-6f));
                     }
                 }
@@ -61,12 +71,15 @@ class LossEquivalenceTest {
     }
 
     /** Runs one loss backward from zero gradients; returns {hidden gradient, head gradient}. */
-    private static float[][] gradients(CausalLm model, NDArray hidden,
-            java.util.function.Consumer<GradientCollector> loss) {
+    private static float[][] gradients(
+            CausalLm model, NDArray hidden, java.util.function.Consumer<GradientCollector> loss) {
         GradientClipping.zero(List.of(hidden, model.lmHeadWeight()), model.manager());
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             loss.accept(collector);
         }
-        return new float[][] {hidden.getGradient().toFloatArray(), model.lmHeadWeight().getGradient().toFloatArray()};
+        return new float[][] {
+            hidden.getGradient().toFloatArray(),
+            model.lmHeadWeight().getGradient().toFloatArray()
+        };
     }
 }

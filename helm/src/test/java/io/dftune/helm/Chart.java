@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,9 +18,12 @@ final class Chart {
     static final String RELEASE = "dftune";
     static final String NAMESPACE = "dftune-system";
     /** Everything switched on, the operator watching every namespace. */
-    static final Path FULL_VALUES = Path.of("src/test/resources/values-full.yaml").toAbsolutePath();
+    static final Path FULL_VALUES =
+            Path.of("src/test/resources/values-full.yaml").toAbsolutePath();
     /** Everything switched on, the operator watching two namespaces. */
-    static final Path NAMESPACED_VALUES = Path.of("src/test/resources/values-namespaced.yaml").toAbsolutePath();
+    static final Path NAMESPACED_VALUES =
+            Path.of("src/test/resources/values-namespaced.yaml").toAbsolutePath();
+
     static final ObjectMapper YAML = new YAMLMapper();
 
     private final List<JsonNode> documents;
@@ -52,8 +54,8 @@ final class Chart {
     }
 
     private static List<String> helmTemplate(List<Path> valuesFiles, String... extraArgs) {
-        List<String> command = new ArrayList<>(List.of(Tools.helm().toString(), "template", RELEASE,
-                Tools.CHART.toString(), "--namespace", NAMESPACE));
+        List<String> command = new ArrayList<>(List.of(
+                Tools.helm().toString(), "template", RELEASE, Tools.CHART.toString(), "--namespace", NAMESPACE));
         for (Path values : valuesFiles) {
             command.addAll(List.of("--values", values.toString()));
         }
@@ -101,7 +103,12 @@ final class Chart {
 
     /** The operator container of the Deployment. */
     JsonNode operatorContainer() {
-        return one("Deployment").path("spec").path("template").path("spec").path("containers").get(0);
+        return one("Deployment")
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0);
     }
 
     /** The operator container's environment as name -> value. */

@@ -2,11 +2,10 @@ package io.dftune.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 /** The chart's CRD is the one the operator's build generates from its Java types, unchanged. */
 class CrdDriftTest {
@@ -15,11 +14,12 @@ class CrdDriftTest {
     @Test
     void theChartsCrdIsTheOperatorsGeneratedCrd() throws IOException {
         Path generated = Tools.OPERATOR.resolve("target/kubernetes").resolve(FILE);
-        assertThat(generated).as("the operator's generated CRD (mvn package -pl operator)").isRegularFile();
+        assertThat(generated)
+                .as("the operator's generated CRD (mvn package -pl operator)")
+                .isRegularFile();
         Path chart = Tools.CHART.resolve("crd").resolve(FILE);
         assertThat(Files.readString(chart))
-                .as("helm/dftune/crd/%s drifted from the operator's; copy it: cp %s %s", FILE,
-                        generated, chart)
+                .as("helm/dftune/crd/%s drifted from the operator's; copy it: cp %s %s", FILE, generated, chart)
                 .isEqualTo(Files.readString(generated));
     }
 }

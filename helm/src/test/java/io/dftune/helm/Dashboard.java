@@ -2,7 +2,6 @@ package io.dftune.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -17,8 +16,11 @@ final class Dashboard {
     record Query(String panel, String refId, String expr) {
         /** The query as Grafana sends it, with the dashboard's variables and Grafana's own ones replaced. */
         String substituted(String namespace, String job) {
-            return expr.replace("$namespace", namespace).replace("$job", job)
-                    .replace("$__rate_interval", "1m").replace("$__interval", "15s").replace("$__range", "5m");
+            return expr.replace("$namespace", namespace)
+                    .replace("$job", job)
+                    .replace("$__rate_interval", "1m")
+                    .replace("$__interval", "15s")
+                    .replace("$__range", "5m");
         }
     }
 
@@ -46,8 +48,11 @@ final class Dashboard {
     static List<Query> queries() {
         List<Query> queries = new ArrayList<>();
         for (JsonNode panel : panels()) {
-            panel.path("targets").forEach(t -> queries.add(
-                    new Query(panel.path("title").asText(), t.path("refId").asText(), t.path("expr").asText())));
+            panel.path("targets")
+                    .forEach(t -> queries.add(new Query(
+                            panel.path("title").asText(),
+                            t.path("refId").asText(),
+                            t.path("expr").asText())));
         }
         return queries;
     }

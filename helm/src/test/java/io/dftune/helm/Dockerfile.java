@@ -2,7 +2,6 @@ package io.dftune.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +21,10 @@ final class Dockerfile {
 
     record Stage(String name, String from, List<Instruction> instructions) {
         List<String> all(String keyword) {
-            return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
+            return instructions.stream()
+                    .filter(i -> i.keyword().equals(keyword))
+                    .map(Instruction::arguments)
+                    .toList();
         }
 
         String last(String keyword) {
@@ -104,7 +106,9 @@ final class Dockerfile {
     }
 
     Stage stage(String name) {
-        return stages.stream().filter(s -> s.name().equals(name)).findFirst()
+        return stages.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no stage " + name + " in " + file));
     }
 }

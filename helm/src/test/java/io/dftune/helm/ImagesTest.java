@@ -3,8 +3,6 @@ package io.dftune.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Dockerfiles agree with the chart and the operator contract: non-root user and group of the
@@ -36,16 +35,24 @@ class ImagesTest {
         String user = pod.path("securityContext").path("runAsUser").asText() + ":"
                 + pod.path("securityContext").path("runAsGroup").asText();
         JsonNode container = pod.path("containers").get(0);
-        assertThat(user).isEqualTo(container.path("securityContext").path("runAsUser").asText() + ":"
-                + container.path("securityContext").path("runAsGroup").asText()).isNotEqualTo("0:0")
-                .as("the trainer pods the operator creates").isEqualTo(OperatorContract.trainerUser() + ":"
-                        + OperatorContract.trainerUser());
+        assertThat(user)
+                .isEqualTo(container.path("securityContext").path("runAsUser").asText() + ":"
+                        + container.path("securityContext").path("runAsGroup").asText())
+                .isNotEqualTo("0:0")
+                .as("the trainer pods the operator creates")
+                .isEqualTo(OperatorContract.trainerUser() + ":" + OperatorContract.trainerUser());
         for (Dockerfile image : List.of(TRAINER, TRAINER_CUDA, OPERATOR)) {
             Dockerfile.Stage last = image.last();
-            assertThat(last.last("USER")).as("%s: numeric, so runAsNonRoot can verify it", image.file).isEqualTo(user);
-            assertThat(String.join("\n", last.all("RUN"))).as(image.file.toString())
-                    .contains("groupadd --gid " + user.split(":")[1]).contains("useradd --uid " + user.split(":")[0]);
-            assertThat(last.last("EXPOSE")).isEqualTo(container.path("ports").get(0).path("containerPort").asText());
+            assertThat(last.last("USER"))
+                    .as("%s: numeric, so runAsNonRoot can verify it", image.file)
+                    .isEqualTo(user);
+            assertThat(String.join("\n", last.all("RUN")))
+                    .as(image.file.toString())
+                    .contains("groupadd --gid " + user.split(":")[1])
+                    .contains("useradd --uid " + user.split(":")[0]);
+            assertThat(last.last("EXPOSE"))
+                    .isEqualTo(
+                            container.path("ports").get(0).path("containerPort").asText());
         }
     }
 
@@ -54,23 +61,30 @@ class ImagesTest {
         for (Dockerfile image : List.of(TRAINER, TRAINER_CUDA)) {
             Dockerfile.Stage last = image.last();
             Map<String, String> env = last.env();
-            assertThat(env).as(image.file.toString()).containsEntry("DJL_OFFLINE", "true")
-                    .containsEntry("DJL_CACHE_DIR", DJL_CACHE).containsEntry("ENGINE_CACHE_DIR", DJL_CACHE);
+            assertThat(env)
+                    .as(image.file.toString())
+                    .containsEntry("DJL_OFFLINE", "true")
+                    .containsEntry("DJL_CACHE_DIR", DJL_CACHE)
+                    .containsEntry("ENGINE_CACHE_DIR", DJL_CACHE);
             assertThat(last.execForm("ENTRYPOINT")).endsWith("-jar", "/opt/dftune/trainer/quarkus-run.jar");
             assertThat(last.execForm("CMD")).containsExactly("serve");
             assertThat(last.last("EXPOSE")).isEqualTo(String.valueOf(OperatorContract.trainerPort()));
             Dockerfile.Stage cache = image.stage("djl-cache");
             assertThat(last.all("COPY")).contains("--from=djl-cache " + DJL_CACHE + "/ " + DJL_CACHE + "/");
-            assertThat(cache.env()).containsEntry("DJL_OFFLINE", "true").containsEntry("DJL_CACHE_DIR", DJL_CACHE)
+            assertThat(cache.env())
+                    .containsEntry("DJL_OFFLINE", "true")
+                    .containsEntry("DJL_CACHE_DIR", DJL_CACHE)
                     .containsEntry("ENGINE_CACHE_DIR", DJL_CACHE);
             String warmUp = cache.last("RUN");
-            assertThat(warmUp).as("the engine runs once at build time, then the cache is made read-only")
+            assertThat(warmUp)
+                    .as("the engine runs once at build time, then the cache is made read-only")
                     .contains("quarkus-run.jar generate --model /tmp/warm-up-model")
                     .endsWith("chmod -R a+rX,a-w " + DJL_CACHE);
             if (image == TRAINER_CUDA) {
-                assertThat(env).containsAllEntriesOf(cache.env().entrySet().stream()
-                        .filter(e -> e.getKey().startsWith("PYTORCH_"))
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+                assertThat(env)
+                        .containsAllEntriesOf(cache.env().entrySet().stream()
+                                .filter(e -> e.getKey().startsWith("PYTORCH_"))
+                                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
             }
         }
     }
@@ -80,15 +94,19 @@ class ImagesTest {
         String runtime = Files.readString(Tools.REPO.resolve("bin/lib/runtime.sh"));
         Matcher wanted = Pattern.compile("\\$1 == \"(libtcmalloc[^\"]+)\"").matcher(runtime);
         assertThat(wanted.find()).as("the library bin/lib/runtime.sh preloads").isTrue();
-        Matcher options = Pattern.compile("(?m)^DFTUNE_JVM_OPTIONS=\"([^\"]+)\"").matcher(runtime);
+        Matcher options =
+                Pattern.compile("(?m)^DFTUNE_JVM_OPTIONS=\"([^\"]+)\"").matcher(runtime);
         assertThat(options.find()).as("the JVM options of bin/lib/runtime.sh").isTrue();
         for (Dockerfile image : List.of(TRAINER, TRAINER_CUDA)) {
             Dockerfile.Stage last = image.last();
-            assertThat(last.env().get("JAVA_TOOL_OPTIONS").split(" ")).as(image.file.toString())
+            assertThat(last.env().get("JAVA_TOOL_OPTIONS").split(" "))
+                    .as(image.file.toString())
                     .contains(options.group(1).split(" "));
-            assertThat(last.env().get("LD_PRELOAD")).as(image.file.toString())
+            assertThat(last.env().get("LD_PRELOAD"))
+                    .as(image.file.toString())
                     .isEqualTo("/usr/lib/x86_64-linux-gnu/" + wanted.group(1));
-            assertThat(String.join("\n", last.all("RUN"))).as(image.file.toString())
+            assertThat(String.join("\n", last.all("RUN")))
+                    .as(image.file.toString())
                     .containsPattern("apt-get install [^&]*\\blibtcmalloc-minimal4\\b");
         }
     }
@@ -104,10 +122,14 @@ class ImagesTest {
                     String source = copy.split("\\s+")[0];
                     Matcher build = Pattern.compile("(.+)/target/quarkus-app/").matcher(source);
                     if (build.matches()) {
-                        assertThat(Tools.REPO.resolve(build.group(1)).resolve("pom.xml")).as("%s: %s", image.file, source)
-                                .content().contains("quarkus-maven-plugin");
+                        assertThat(Tools.REPO.resolve(build.group(1)).resolve("pom.xml"))
+                                .as("%s: %s", image.file, source)
+                                .content()
+                                .contains("quarkus-maven-plugin");
                     } else {
-                        assertThat(Tools.REPO.resolve(source)).as("%s: %s", image.file, source).exists();
+                        assertThat(Tools.REPO.resolve(source))
+                                .as("%s: %s", image.file, source)
+                                .exists();
                     }
                 }
             }
@@ -121,17 +143,22 @@ class ImagesTest {
         String pom = Files.readString(Tools.REPO.resolve("pom.xml"));
         String pytorch = tag(pom, "pytorch.version");
         String djl = tag(pom, "djl.version");
-        assertThat(env).containsEntry("PYTORCH_VERSION", pytorch).containsEntry("PYTORCH_LIBRARY_PATH", "/opt/libtorch/lib");
+        assertThat(env)
+                .containsEntry("PYTORCH_VERSION", pytorch)
+                .containsEntry("PYTORCH_LIBRARY_PATH", "/opt/libtorch/lib");
         String flavor = env.get("PYTORCH_FLAVOR");
         assertThat(flavor).matches("cu12\\d");
         // The pytorch-jni jar on this class path is the one the trainer ships.
         ClassLoader loader = getClass().getClassLoader();
-        assertThat(new String(loader.getResourceAsStream("jnilib/pytorch.properties").readAllBytes()))
+        assertThat(new String(
+                        loader.getResourceAsStream("jnilib/pytorch.properties").readAllBytes()))
                 .contains("jni_version=" + pytorch + "-" + djl);
         assertThat(loader.getResource("jnilib/linux-x86_64/" + flavor + "/libdjl_torch.so"))
-                .as("DJL's JNI bridge for %s", flavor).isNotNull();
+                .as("DJL's JNI bridge for %s", flavor)
+                .isNotNull();
         String libtorch = String.join("\n", TRAINER_CUDA.stage("libtorch").all("RUN"));
-        assertThat(libtorch).contains("grep -q '^" + pytorch.replace(".", "\\.") + "' /opt/libtorch/build-version")
+        assertThat(libtorch)
+                .contains("grep -q '^" + pytorch.replace(".", "\\.") + "' /opt/libtorch/build-version")
                 .contains("libtorch_cuda.so");
         assertThat(Files.readString(TRAINER_CUDA.file)).contains(pytorch + "+" + flavor + ".zip");
     }
@@ -152,13 +179,17 @@ class ImagesTest {
         Chart defaults = Chart.defaults();
         String operatorImage = defaults.operatorContainer().path("image").asText();
         String cudaTrainer = defaults.operatorEnv().path("DFTUNE_TRAINER_IMAGE").asText();
-        String cpuTrainer = Chart.render(List.of(), "--set", "trainer.image.variant=cpu").operatorEnv()
-                .path("DFTUNE_TRAINER_IMAGE").asText();
-        assertThat(readme).contains("-f images/operator/Dockerfile -t " + operatorImage + " .")
+        String cpuTrainer = Chart.render(List.of(), "--set", "trainer.image.variant=cpu")
+                .operatorEnv()
+                .path("DFTUNE_TRAINER_IMAGE")
+                .asText();
+        assertThat(readme)
+                .contains("-f images/operator/Dockerfile -t " + operatorImage + " .")
                 .contains("-f images/trainer/Dockerfile -t " + cpuTrainer + " .")
                 .contains("-t " + cudaTrainer + " .");
         for (Dockerfile image : List.of(TRAINER, TRAINER_CUDA, OPERATOR)) {
-            assertThat(Files.readString(image.file)).as("the build command in %s", image.file)
+            assertThat(Files.readString(image.file))
+                    .as("the build command in %s", image.file)
                     .containsAnyOf("-t " + operatorImage + " .", "-t " + cpuTrainer + " .", "-t " + cudaTrainer + " .");
         }
     }

@@ -3,7 +3,6 @@ package io.dftune.helm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.trainer.testing.PrometheusServer;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +18,14 @@ final class LiveChecks {
      * Runs each query (variables substituted) until one of its series has a value that {@code ok}
      * accepts, all within one timeout; returns the queries that never had one, with their results.
      */
-    static List<String> unanswered(PrometheusServer prometheus, List<Dashboard.Query> queries, String namespace,
-            String job, DoublePredicate ok, Duration timeout) throws InterruptedException {
+    static List<String> unanswered(
+            PrometheusServer prometheus,
+            List<Dashboard.Query> queries,
+            String namespace,
+            String job,
+            DoublePredicate ok,
+            Duration timeout)
+            throws InterruptedException {
         List<String> unanswered = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Dashboard.Query query : queries) {
@@ -38,8 +43,8 @@ final class LiveChecks {
 
     static DoubleStream values(JsonNode result) {
         List<Double> values = new ArrayList<>();
-        result.forEach(series -> values.add(Double.parseDouble(
-                series.path("value").get(1).asText().replace("Inf", "Infinity"))));
+        result.forEach(series -> values.add(
+                Double.parseDouble(series.path("value").get(1).asText().replace("Inf", "Infinity"))));
         return values.stream().mapToDouble(Double::doubleValue);
     }
 

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dftune.engine.testing.TinyJob;
 import io.dftune.trainer.testing.PrometheusServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +16,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A real trainer trains a tiny job while a real Prometheus scrapes it and evaluates the chart's
@@ -61,7 +60,8 @@ class MonitoringQueriesTest {
     private static Set<String> namesUsed() {
         Set<String> names = new TreeSet<>();
         Dashboard.queries().forEach(q -> names.addAll(PromQl.metricNames(q.expr())));
-        Dashboard.variableQueries().forEach(v -> names.addAll(PromQl.metricNames(labelValues(v).group(1))));
+        Dashboard.variableQueries()
+                .forEach(v -> names.addAll(PromQl.metricNames(labelValues(v).group(1))));
         AlertRulesTest.rules().path("groups").forEach(g -> g.path("rules")
                 .forEach(r -> names.addAll(PromQl.metricNames(r.path("expr").asText()))));
         return names;
@@ -69,7 +69,9 @@ class MonitoringQueriesTest {
 
     private static Matcher labelValues(String variableQuery) {
         Matcher m = LABEL_VALUES.matcher(variableQuery);
-        assertThat(m.matches()).as("a label_values(selector, label) query: %s", variableQuery).isTrue();
+        assertThat(m.matches())
+                .as("a label_values(selector, label) query: %s", variableQuery)
+                .isTrue();
         return m;
     }
 
@@ -84,16 +86,20 @@ class MonitoringQueriesTest {
         unknown.removeAll(exported);
         unknown.removeAll(operator);
         assertThat(namesUsed()).as("sanity: names found").contains("dftune_train_loss", "dftune_train_nll");
-        assertThat(unknown).as("metric names neither the trainer nor the operator exports").isEmpty();
+        assertThat(unknown)
+                .as("metric names neither the trainer nor the operator exports")
+                .isEmpty();
     }
 
     @Test
     void everyTrainerPanelQueryReturnsDataForTheJob() throws Exception {
-        List<Dashboard.Query> trainerQueries = Dashboard.queries().stream().filter(MonitoringQueriesTest::isTrainerQuery)
+        List<Dashboard.Query> trainerQueries = Dashboard.queries().stream()
+                .filter(MonitoringQueriesTest::isTrainerQuery)
                 .toList();
         assertThat(trainerQueries).as("most panels plot trainer metrics").hasSizeGreaterThan(25);
         assertThat(LiveChecks.unanswered(prometheus, trainerQueries, NAMESPACE, JOB, Double::isFinite, WAIT))
-                .as("panel queries without a finite value; trainer log:\n%s", trainer.log()).isEmpty();
+                .as("panel queries without a finite value; trainer log:\n%s", trainer.log())
+                .isEmpty();
     }
 
     @Test
@@ -105,7 +111,8 @@ class MonitoringQueriesTest {
         assertThat(namespace.group(2)).isEqualTo("namespace");
         assertThat(job.group(2)).isEqualTo("job");
         assertThat(labelValuesOf(namespace.group(1), "namespace")).contains(NAMESPACE);
-        assertThat(labelValuesOf(job.group(1).replace("$namespace", NAMESPACE), "job")).containsExactly(JOB);
+        assertThat(labelValuesOf(job.group(1).replace("$namespace", NAMESPACE), "job"))
+                .containsExactly(JOB);
     }
 
     private static List<String> labelValuesOf(String selector, String label) throws Exception {
@@ -128,19 +135,26 @@ class MonitoringQueriesTest {
             rules.clear();
             prometheus.api("rules").path("groups").forEach(g -> g.path("rules").forEach(rules::add));
             if (rules.size() == AlertRulesTest.alertNames().size()
-                    && rules.stream().allMatch(r -> r.path("lastEvaluation").asText().compareTo("2000") > 0)) {
+                    && rules.stream()
+                            .allMatch(r -> r.path("lastEvaluation").asText().compareTo("2000") > 0)) {
                 break;
             }
             Thread.sleep(500);
         }
-        assertThat(rules).extracting(r -> r.path("name").asText())
+        assertThat(rules)
+                .extracting(r -> r.path("name").asText())
                 .containsExactlyInAnyOrderElementsOf(AlertRulesTest.alertNames());
         for (JsonNode rule : rules) {
-            assertThat(rule.path("health").asText()).as("%s: %s", rule.path("name").asText(),
-                    rule.path("lastError").asText()).isEqualTo("ok");
+            assertThat(rule.path("health").asText())
+                    .as(
+                            "%s: %s",
+                            rule.path("name").asText(), rule.path("lastError").asText())
+                    .isEqualTo("ok");
             // Every alert needs minutes of data or a broken run to fire. (DFT from a random tiny model is the
             // collapse pattern itself, so DftuneNllRisingWhileLossFalls may well be pending.)
-            assertThat(rule.path("state").asText()).as(rule.path("name").asText()).isNotEqualTo("firing");
+            assertThat(rule.path("state").asText())
+                    .as(rule.path("name").asText())
+                    .isNotEqualTo("firing");
         }
     }
 }

@@ -4,7 +4,6 @@ import io.dftune.operator.OperatorConfig;
 import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.dependent.TrainerPod;
 import io.dftune.operator.metrics.OperatorMetrics;
-
 import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +32,10 @@ final class OperatorContract {
 
     private static void collectSettings(Class<?> group, String prefix, Set<String> variables) {
         for (Method method : group.getDeclaredMethods()) {
-            String name = prefix + "_" + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
-            if (method.getReturnType().isInterface() && method.getReturnType().getEnclosingClass() == OperatorConfig.class) {
+            String name = prefix + "_"
+                    + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+            if (method.getReturnType().isInterface()
+                    && method.getReturnType().getEnclosingClass() == OperatorConfig.class) {
                 collectSettings(method.getReturnType(), name, variables);
             } else {
                 variables.add(name);

@@ -11,10 +11,6 @@ import io.dftune.trainer.testing.PrometheusServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The operator's own meters ({@link OperatorMetrics} on a Prometheus registry, served as the
@@ -68,7 +67,8 @@ class OperatorMonitoringTest {
 
     private static FineTuneJob job(String name) {
         FineTuneJob job = new FineTuneJob();
-        job.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
+        job.setMetadata(
+                new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
         return job;
     }
 
@@ -87,29 +87,35 @@ class OperatorMonitoringTest {
 
     @Test
     void everyOperatorQueryOfTheDashboardReturnsData() throws Exception {
-        List<Dashboard.Query> queries = Dashboard.queries().stream().filter(q -> {
-            Set<String> names = PromQl.metricNames(q.expr());
-            return !names.isEmpty() && OperatorContract.metricNames().containsAll(names);
-        }).toList();
+        List<Dashboard.Query> queries = Dashboard.queries().stream()
+                .filter(q -> {
+                    Set<String> names = PromQl.metricNames(q.expr());
+                    return !names.isEmpty() && OperatorContract.metricNames().containsAll(names);
+                })
+                .toList();
         assertThat(queries).extracting(Dashboard.Query::panel).contains("FineTuneJobs by phase", "Restarts");
         assertThat(LiveChecks.unanswered(prometheus, queries, NAMESPACE, JOB, v -> Double.isFinite(v) && v > 0, WAIT))
-                .as("operator queries without a positive value").isEmpty();
+                .as("operator queries without a positive value")
+                .isEmpty();
     }
 
     @Test
     void theAlertsOnOperatorMetricsFireOnItsRealSeries() throws Exception {
         Set<String> seen = new TreeSet<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline && !seen.containsAll(Set.of("DftuneJobRestarting/firing/" + JOB,
-                "DftuneFineTuneJobsFailed/pending/"))) {
+        while (System.nanoTime() < deadline
+                && !seen.containsAll(
+                        Set.of("DftuneJobRestarting/firing/" + JOB, "DftuneFineTuneJobsFailed/pending/"))) {
             seen.clear();
             for (JsonNode alert : prometheus.api("alerts").path("alerts")) {
-                seen.add(alert.path("labels").path("alertname").asText() + "/" + alert.path("state").asText() + "/"
+                seen.add(alert.path("labels").path("alertname").asText() + "/"
+                        + alert.path("state").asText() + "/"
                         + alert.path("labels").path("job").asText(""));
             }
             Thread.sleep(500);
         }
-        assertThat(seen).as("restarts 4 within the hour; one job Failed (for 5m: pending)")
+        assertThat(seen)
+                .as("restarts 4 within the hour; one job Failed (for 5m: pending)")
                 .contains("DftuneJobRestarting/firing/" + JOB, "DftuneFineTuneJobsFailed/pending/");
     }
 }

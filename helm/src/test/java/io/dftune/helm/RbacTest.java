@@ -3,8 +3,6 @@ package io.dftune.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
 /**
  * The chart grants the operator exactly what the operator's own build says it uses: the rules of
@@ -34,25 +33,32 @@ class RbacTest {
     static Set<Grant> grants(Stream<JsonNode> roles) {
         Set<Grant> grants = new TreeSet<>();
         roles.forEach(role -> role.path("rules").forEach(rule -> {
-            assertThat(rule.has("resourceNames") || rule.has("nonResourceURLs")).as("rule %s", rule).isFalse();
-            rule.path("apiGroups").forEach(g -> rule.path("resources").forEach(r -> rule.path("verbs").forEach(v ->
-                    grants.add(new Grant(g.asText(), r.asText(), v.asText())))));
+            assertThat(rule.has("resourceNames") || rule.has("nonResourceURLs"))
+                    .as("rule %s", rule)
+                    .isFalse();
+            rule.path("apiGroups").forEach(g -> rule.path("resources").forEach(r -> rule.path("verbs")
+                    .forEach(v -> grants.add(new Grant(g.asText(), r.asText(), v.asText())))));
         }));
         return grants;
     }
 
     /** What the operator's generated RBAC grants. */
     static Set<Grant> operatorNeeds() throws Exception {
-        assertThat(GENERATED).as("the operator's generated RBAC (mvn package -pl operator)").isRegularFile();
+        assertThat(GENERATED)
+                .as("the operator's generated RBAC (mvn package -pl operator)")
+                .isRegularFile();
         List<JsonNode> generated = Chart.parseAll(Files.readString(GENERATED));
-        Set<Grant> needs = grants(generated.stream().filter(d -> Set.of("Role", "ClusterRole").contains(d.path("kind").asText())));
-        assertThat(needs).as("sanity: the generated RBAC covers FineTuneJobs")
+        Set<Grant> needs = grants(generated.stream().filter(d -> Set.of("Role", "ClusterRole")
+                .contains(d.path("kind").asText())));
+        assertThat(needs)
+                .as("sanity: the generated RBAC covers FineTuneJobs")
                 .contains(new Grant("dftune.io", "finetunejobs", "watch"));
         return needs;
     }
 
     private static Stream<JsonNode> roles(Chart chart) {
-        return chart.documents().stream().filter(d -> Set.of("Role", "ClusterRole").contains(d.path("kind").asText()));
+        return chart.documents().stream().filter(d -> Set.of("Role", "ClusterRole")
+                .contains(d.path("kind").asText()));
     }
 
     @Test
@@ -61,8 +67,12 @@ class RbacTest {
         assertThat(roles(chart)).extracting(r -> r.path("kind").asText()).containsExactly("ClusterRole");
         Set<Grant> granted = grants(roles(chart));
         Set<Grant> needed = operatorNeeds();
-        assertThat(difference(granted, needed)).as("granted but not used by the operator").isEmpty();
-        assertThat(difference(needed, granted)).as("used by the operator but not granted").isEmpty();
+        assertThat(difference(granted, needed))
+                .as("granted but not used by the operator")
+                .isEmpty();
+        assertThat(difference(needed, granted))
+                .as("used by the operator but not granted")
+                .isEmpty();
     }
 
     @Test
@@ -72,12 +82,16 @@ class RbacTest {
         assertThat(chart.ofKind("ClusterRoleBinding")).isEmpty();
         Set<Grant> needed = operatorNeeds();
         List<JsonNode> roles = chart.ofKind("Role").toList();
-        assertThat(roles).extracting(r -> r.path("metadata").path("namespace").asText())
+        assertThat(roles)
+                .extracting(r -> r.path("metadata").path("namespace").asText())
                 .containsExactlyInAnyOrder("team-a", "team-b");
         for (JsonNode role : roles) {
-            assertThat(grants(Stream.of(role))).as(role.path("metadata").path("namespace").asText()).isEqualTo(needed);
+            assertThat(grants(Stream.of(role)))
+                    .as(role.path("metadata").path("namespace").asText())
+                    .isEqualTo(needed);
         }
-        assertThat(chart.ofKind("RoleBinding")).extracting(b -> b.path("metadata").path("namespace").asText())
+        assertThat(chart.ofKind("RoleBinding"))
+                .extracting(b -> b.path("metadata").path("namespace").asText())
                 .containsExactlyInAnyOrder("team-a", "team-b");
     }
 
@@ -85,28 +99,39 @@ class RbacTest {
     void theBindingsBindTheChartsRolesToTheOperatorsServiceAccountOnly() {
         for (Chart chart : List.of(Chart.defaults(), Chart.render(Chart.NAMESPACED_VALUES))) {
             JsonNode account = chart.one("ServiceAccount");
-            String pod = chart.one("Deployment").path("spec").path("template").path("spec")
-                    .path("serviceAccountName").asText();
+            String pod = chart.one("Deployment")
+                    .path("spec")
+                    .path("template")
+                    .path("spec")
+                    .path("serviceAccountName")
+                    .asText();
             assertThat(pod).isEqualTo(account.path("metadata").path("name").asText());
-            Set<String> roleNames = roles(chart).map(r -> r.path("kind").asText() + "/" + r.path("metadata").path("name").asText())
+            Set<String> roleNames = roles(chart)
+                    .map(r -> r.path("kind").asText() + "/"
+                            + r.path("metadata").path("name").asText())
                     .collect(Collectors.toSet());
-            Stream.concat(chart.ofKind("RoleBinding"), chart.ofKind("ClusterRoleBinding")).forEach(binding -> {
-                JsonNode ref = binding.path("roleRef");
-                assertThat(roleNames).as("no built-in or foreign role is bound")
-                        .contains(ref.path("kind").asText() + "/" + ref.path("name").asText());
-                assertThat(binding.path("subjects")).hasSize(1);
-                JsonNode subject = binding.path("subjects").get(0);
-                assertThat(subject.path("kind").asText()).isEqualTo("ServiceAccount");
-                assertThat(subject.path("name").asText()).isEqualTo(pod);
-                assertThat(subject.path("namespace").asText()).isEqualTo(Chart.NAMESPACE);
-            });
+            Stream.concat(chart.ofKind("RoleBinding"), chart.ofKind("ClusterRoleBinding"))
+                    .forEach(binding -> {
+                        JsonNode ref = binding.path("roleRef");
+                        assertThat(roleNames)
+                                .as("no built-in or foreign role is bound")
+                                .contains(ref.path("kind").asText() + "/"
+                                        + ref.path("name").asText());
+                        assertThat(binding.path("subjects")).hasSize(1);
+                        JsonNode subject = binding.path("subjects").get(0);
+                        assertThat(subject.path("kind").asText()).isEqualTo("ServiceAccount");
+                        assertThat(subject.path("name").asText()).isEqualTo(pod);
+                        assertThat(subject.path("namespace").asText()).isEqualTo(Chart.NAMESPACE);
+                    });
         }
     }
 
     @Test
     void noRuleUsesAWildcard() {
-        grants(roles(Chart.render(Chart.FULL_VALUES))).forEach(g ->
-                assertThat(List.of(g.apiGroup(), g.resource(), g.verb())).as(g.toString()).doesNotContain("*"));
+        grants(roles(Chart.render(Chart.FULL_VALUES)))
+                .forEach(g -> assertThat(List.of(g.apiGroup(), g.resource(), g.verb()))
+                        .as(g.toString())
+                        .doesNotContain("*"));
     }
 
     private static Set<Grant> difference(Set<Grant> a, Set<Grant> b) {

@@ -1,6 +1,5 @@
 package io.dftune.helm;
 
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +14,17 @@ import java.util.concurrent.TimeUnit;
  * prometheus and node come from the PATH. A missing tool fails the test with how to get it.
  */
 final class Tools {
-    static final Path REPO = Path.of(System.getProperty("dftune.repo", "..")).toAbsolutePath().normalize();
+    static final Path REPO =
+            Path.of(System.getProperty("dftune.repo", "..")).toAbsolutePath().normalize();
     static final Path CHART = REPO.resolve("helm/dftune");
     /** The operator module, whose build generates the CRD and RBAC the chart must match. */
-    static final Path OPERATOR = Path.of(System.getProperty("dftune.operator.dir", REPO.resolve("operator").toString()));
-    private static final Path TOOLS = Path.of(System.getProperty("dftune.tools", REPO.resolve(".tools").toString()))
-            .toAbsolutePath().normalize();
+    static final Path OPERATOR = Path.of(
+            System.getProperty("dftune.operator.dir", REPO.resolve("operator").toString()));
+
+    private static final Path TOOLS = Path.of(
+                    System.getProperty("dftune.tools", REPO.resolve(".tools").toString()))
+            .toAbsolutePath()
+            .normalize();
 
     private Tools() {}
 
@@ -30,7 +34,8 @@ final class Tools {
 
     /** The node_modules folder holding kubernetes-models, @kubernetes-models/prometheus-operator and js-yaml. */
     static Path nodeModules() {
-        return installed(TOOLS.resolve("node/node_modules"), "kubernetes-models").toAbsolutePath();
+        return installed(TOOLS.resolve("node/node_modules"), "kubernetes-models")
+                .toAbsolutePath();
     }
 
     static String node() {
@@ -54,9 +59,12 @@ final class Tools {
 
     private static String onPath(String command, String from) {
         Optional<Path> found = List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
-                .map(dir -> Path.of(dir, command)).filter(Files::isExecutable).findFirst();
-        return found.map(Path::toString).orElseThrow(() -> new AssertionError(
-                command + " is not on the PATH: install " + from + "; bin/test does"));
+                .map(dir -> Path.of(dir, command))
+                .filter(Files::isExecutable)
+                .findFirst();
+        return found.map(Path::toString)
+                .orElseThrow(
+                        () -> new AssertionError(command + " is not on the PATH: install " + from + "; bin/test does"));
     }
 
     /** A finished command: its exit code and its stdout and stderr together. */
@@ -77,8 +85,11 @@ final class Tools {
         try {
             Path log = Files.createTempFile("dftune-tool-", ".log");
             try {
-                Process process = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile())
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                Process process = new ProcessBuilder(new ArrayList<>(command))
+                        .directory(directory.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
                 if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor();
                     throw new AssertionError(command + " did not finish within 120 s:\n" + Files.readString(log));

@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /** The packaged trainer ({@code quarkus-run.jar serve --job FILE}) as a pod runs it, on a free loopback port. */
 final class TrainerProcess implements AutoCloseable {
-    static final Path JAR = Path.of(System.getProperty("dftune.trainer.jar",
-            "../services/trainer/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
+    static final Path JAR = Path.of(
+                    System.getProperty("dftune.trainer.jar", "../services/trainer/target/quarkus-app/quarkus-run.jar"))
+            .toAbsolutePath()
+            .normalize();
 
     private final Process process;
     private final Path log;
@@ -30,10 +32,20 @@ final class TrainerProcess implements AutoCloseable {
         }
         log = dir.resolve("trainer.log");
         ProcessBuilder builder = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-Dquarkus.http.port=" + port, "-jar", JAR.toString(), "serve", "--job", job.toString()))
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-Dai.djl.offline=true",
+                        "-Dai.djl.pytorch.num_threads=1",
+                        "-Dai.djl.pytorch.num_interop_threads=1",
+                        "-Dquarkus.http.port=" + port,
+                        "-jar",
+                        JAR.toString(),
+                        "serve",
+                        "--job",
+                        job.toString()))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().put("DJL_OFFLINE", "true");
         process = builder.start();
     }
@@ -47,8 +59,10 @@ final class TrainerProcess implements AutoCloseable {
                 throw new AssertionError("the trainer exited " + process.exitValue() + ":\n" + Files.readString(log));
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return response.body();
                 }

@@ -47,13 +47,27 @@ import java.util.stream.Stream;
  * crash), then runs the workflow, whose trainer Job precondition reads that status, and finally
  * follows the running trainer over gRPC without waiting for it.
  */
-@Workflow(explicitInvocation = true, dependents = {
-        @Dependent(name = "spec", type = SpecConfigMapDependent.class, reconcilePrecondition = ValidSpecCondition.class),
-        @Dependent(name = "auth", type = AuthSecretDependent.class, reconcilePrecondition = ValidSpecCondition.class),
-        @Dependent(name = "service", type = TrainerServiceDependent.class, reconcilePrecondition = ValidSpecCondition.class),
-        @Dependent(name = "trainer", type = TrainerJobDependent.class, reconcilePrecondition = TrainerJobCondition.class,
-                dependsOn = {"spec", "auth"})
-})
+@Workflow(
+        explicitInvocation = true,
+        dependents = {
+            @Dependent(
+                    name = "spec",
+                    type = SpecConfigMapDependent.class,
+                    reconcilePrecondition = ValidSpecCondition.class),
+            @Dependent(
+                    name = "auth",
+                    type = AuthSecretDependent.class,
+                    reconcilePrecondition = ValidSpecCondition.class),
+            @Dependent(
+                    name = "service",
+                    type = TrainerServiceDependent.class,
+                    reconcilePrecondition = ValidSpecCondition.class),
+            @Dependent(
+                    name = "trainer",
+                    type = TrainerJobDependent.class,
+                    reconcilePrecondition = TrainerJobCondition.class,
+                    dependsOn = {"spec", "auth"})
+        })
 @ControllerConfiguration(name = FineTuneJobReconciler.NAME)
 public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<FineTuneJob> {
     public static final String NAME = "finetunejob";
@@ -74,10 +88,12 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
                 InformerEventSourceConfiguration.from(Pod.class, FineTuneJob.class)
                         .withName("trainer-pods")
                         .withLabelSelector(ResourceNames.MANAGED_SELECTOR)
-                        .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
-                                .map(labels -> labels.get(ResourceNames.LABEL_JOB))
-                                .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
-                                .orElse(Set.of()))
+                        .withSecondaryToPrimaryMapper(
+                                pod -> Optional.ofNullable(pod.getMetadata().getLabels())
+                                        .map(labels -> labels.get(ResourceNames.LABEL_JOB))
+                                        .map(name -> Set.of(new ResourceID(
+                                                name, pod.getMetadata().getNamespace())))
+                                        .orElse(Set.of()))
                         .build(),
                 context);
         return List.of(pods, new TrainerProgressEvents(watchers));
@@ -90,8 +106,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
         Optional<Job> trainerJob = context.getSecondaryResource(Job.class);
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         FineTuneJobStatus old = job.getStatus();
-        FineTuneJobStatus next = Lifecycle.decide(new Lifecycle.Observed(job, Validation.violations(job),
-                trainerJob, pods, watchers.snapshot(id), now));
+        FineTuneJobStatus next = Lifecycle.decide(
+                new Lifecycle.Observed(job, Validation.violations(job), trainerJob, pods, watchers.snapshot(id), now));
 
         if (old == null || !StatusMapping.same(old, next)) {
             job.setStatus(next);
@@ -128,8 +144,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
         return job.map(j -> j.getMetadata().getUid()).orElse("");
     }
 
-    private void transitioned(Context<FineTuneJob> context, FineTuneJob job, FineTuneJobStatus old,
-            FineTuneJobStatus next, Instant now) {
+    private void transitioned(
+            Context<FineTuneJob> context, FineTuneJob job, FineTuneJobStatus old, FineTuneJobStatus next, Instant now) {
         if (TransitionEvents.isTransition(old, next)) {
             TransitionEvents.record(context.getClient(), job, next, now);
         }
@@ -140,12 +156,17 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
     }
 
     /** Watches the trainer of the current attempt while its pod runs; stops watching otherwise. */
-    private void follow(Context<FineTuneJob> context, ResourceID id, FineTuneJobStatus status,
-            Optional<Job> trainerJob, Set<Pod> pods) {
+    private void follow(
+            Context<FineTuneJob> context,
+            ResourceID id,
+            FineTuneJobStatus status,
+            Optional<Job> trainerJob,
+            Set<Pod> pods) {
         Optional<Pod> running = trainerJob
                 .filter(j -> TrainerJobDependent.attempt(j) == status.restarts)
                 .flatMap(j -> Attempt.podOf(j, pods))
-                .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+                .filter(p ->
+                        p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
         Optional<String> token = context.getSecondaryResource(Secret.class).map(AuthSecretDependent::token);
         if (running.isPresent() && token.isPresent() && !Lifecycle.isFinal(status)) {
             watchers.watch(id, running.get().getMetadata().getUid(), token.get());
@@ -155,8 +176,8 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
     }
 
     @Override
-    public ErrorStatusUpdateControl<FineTuneJob> updateErrorStatus(FineTuneJob job, Context<FineTuneJob> context,
-            Exception e) {
+    public ErrorStatusUpdateControl<FineTuneJob> updateErrorStatus(
+            FineTuneJob job, Context<FineTuneJob> context, Exception e) {
         metrics.reconciled(false);
         return ErrorStatusUpdateControl.defaultErrorProcessing();
     }

@@ -8,8 +8,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * resources), which works with or without CDI injection.
  */
 public final class Settings {
-    private Settings() {
-    }
+    private Settings() {}
 
     public static OperatorConfig get() {
         return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(OperatorConfig.class);

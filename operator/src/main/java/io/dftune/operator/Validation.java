@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
  * without validation.
  */
 public final class Validation {
-    private Validation() {
-    }
+    private Validation() {}
 
     public static List<Violation> violations(FineTuneJob job) {
         List<Violation> violations = new ArrayList<>();

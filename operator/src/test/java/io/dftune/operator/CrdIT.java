@@ -24,7 +24,8 @@ class CrdIT {
 
     @BeforeAll
     static void read() throws IOException {
-        crd = new YAMLMapper().readTree(DIR.resolve("finetunejobs.dftune.io-v1.yml").toFile());
+        crd = new YAMLMapper()
+                .readTree(DIR.resolve("finetunejobs.dftune.io-v1.yml").toFile());
         version = crd.at("/spec/versions/0");
         spec = version.at("/schema/openAPIV3Schema/properties/spec/properties");
     }
@@ -51,8 +52,13 @@ class CrdIT {
     void printerColumns() {
         JsonNode columns = version.path("additionalPrinterColumns");
         assertThat(texts(columns, "name")).containsExactlyInAnyOrder("Phase", "Objective", "Progress", "Loss", "Age");
-        assertThat(texts(columns, "jsonPath")).containsExactlyInAnyOrder(".status.phase", ".spec.objective.type",
-                ".status.progress.percent", ".status.metrics.loss", ".metadata.creationTimestamp");
+        assertThat(texts(columns, "jsonPath"))
+                .containsExactlyInAnyOrder(
+                        ".status.phase",
+                        ".spec.objective.type",
+                        ".status.progress.percent",
+                        ".status.metrics.loss",
+                        ".metadata.creationTimestamp");
     }
 
     @Test
@@ -89,14 +95,19 @@ class CrdIT {
 
     @Test
     void celRulesForCrossFieldRulesAndImmutableFields() {
-        assertThat(rules(spec.path("training"))).contains("self == oldSelf", "self.maxSteps > 0 || self.epochs > 0",
-                "!has(self.microBatchSize) || self.batchSize % self.microBatchSize == 0");
+        assertThat(rules(spec.path("training")))
+                .contains(
+                        "self == oldSelf",
+                        "self.maxSteps > 0 || self.epochs > 0",
+                        "!has(self.microBatchSize) || self.batchSize % self.microBatchSize == 0");
         for (String immutable : List.of("model", "data", "objective", "checkpoint", "output")) {
             assertThat(rules(spec.path(immutable))).as(immutable).contains("self == oldSelf");
         }
         assertThat(rules(spec.path("output"))).contains("self.path.startsWith('pvc://')");
         assertThat(rules(spec.at("/tolerations/items"))).hasSize(3);
-        assertThat(rules(version.at("/schema/openAPIV3Schema"))).singleElement().asString()
+        assertThat(rules(version.at("/schema/openAPIV3Schema")))
+                .singleElement()
+                .asString()
                 .contains("self.metadata.name.size() <= 55");
         assertThat(rules(spec.path("suspend"))).as("suspend may change").isEmpty();
     }

@@ -43,29 +43,38 @@ class InvalidSpecTest {
 
     static Stream<Arguments> rules() {
         return Stream.of(
-                rule("a-name-that-is-far-too-long-to-name-the-trainer-service-x", "metadata.name", "DNS-1035", j -> { }),
-                rule("9lives", "metadata.name", "starting with a letter", j -> { }),
+                rule("a-name-that-is-far-too-long-to-name-the-trainer-service-x", "metadata.name", "DNS-1035", j -> {}),
+                rule("9lives", "metadata.name", "starting with a letter", j -> {}),
                 rule("no-model", "spec.model", "required", j -> j.getSpec().setModel(null)),
-                rule("s3-data", "spec.data.train", "unsupported scheme \"s3://\"",
-                        j -> j.getSpec().getData().setTrain("s3://bucket/train.jsonl")),
-                rule("bad-claim", "spec.model.path", "claim name \"Bad_Claim\"",
-                        j -> j.getSpec().getModel().setPath("pvc://Bad_Claim/model")),
-                rule("local-output", "spec.output.path", "must be pvc://<claim>/<path> in a cluster",
-                        j -> j.getSpec().getOutput().setPath("/runs/out")),
-                rule("batch-zero", "spec.training.batchSize", "must be >= 1",
-                        j -> j.getSpec().getTraining().setBatchSize(0)),
-                rule("micro-batch", "spec.training.microBatchSize", "must divide batchSize 4",
-                        j -> j.getSpec().getTraining().setMicroBatchSize(3)),
+                rule("s3-data", "spec.data.train", "unsupported scheme \"s3://\"", j -> j.getSpec()
+                        .getData()
+                        .setTrain("s3://bucket/train.jsonl")),
+                rule("bad-claim", "spec.model.path", "claim name \"Bad_Claim\"", j -> j.getSpec()
+                        .getModel()
+                        .setPath("pvc://Bad_Claim/model")),
+                rule("local-output", "spec.output.path", "must be pvc://<claim>/<path> in a cluster", j -> j.getSpec()
+                        .getOutput()
+                        .setPath("/runs/out")),
+                rule("batch-zero", "spec.training.batchSize", "must be >= 1", j -> j.getSpec()
+                        .getTraining()
+                        .setBatchSize(0)),
+                rule("micro-batch", "spec.training.microBatchSize", "must divide batchSize 4", j -> j.getSpec()
+                        .getTraining()
+                        .setMicroBatchSize(3)),
                 rule("no-length", "spec.training.epochs", "must be >= 1 when maxSteps is 0", j -> {
                     j.getSpec().getTraining().setMaxSteps(0);
                     j.getSpec().getTraining().setEpochs(0);
                 }),
-                rule("lr-high", "spec.training.learningRate", "<= 1", j -> j.getSpec().getTraining().setLearningRate(2)),
+                rule("lr-high", "spec.training.learningRate", "<= 1", j -> j.getSpec()
+                        .getTraining()
+                        .setLearningRate(2)),
                 rule("q-zero", "spec.objective.q", "> 0", j -> {
                     j.getSpec().setObjective(new ObjectiveSpec());
                     j.getSpec().getObjective().setQ(0);
                 }),
-                rule("keep-zero", "spec.checkpoint.keep", ">= 1", j -> j.getSpec().getCheckpoint().setKeep(0)),
+                rule("keep-zero", "spec.checkpoint.keep", ">= 1", j -> j.getSpec()
+                        .getCheckpoint()
+                        .setKeep(0)),
                 rule("cpu", "spec.resources.cpu", "Kubernetes quantity", j -> {
                     j.getSpec().setResources(new ResourcesSpec());
                     j.getSpec().getResources().setCpu("lots");
@@ -77,14 +86,18 @@ class InvalidSpecTest {
                     t.setValue("yes");
                     j.getSpec().setTolerations(List.of(t));
                 }),
-                rule("node-selector", "spec.nodeSelector[bad key]", "label key",
-                        j -> j.getSpec().setNodeSelector(Map.of("bad key", "x"))),
-                rule("priority", "spec.priorityClassName", "PriorityClass name",
-                        j -> j.getSpec().setPriorityClassName("High")),
-                rule("queue", "spec.queueName", "LocalQueue name", j -> j.getSpec().setQueueName("bad queue")),
-                rule("backoff", "spec.backoffLimit", "between 0 and 100", j -> j.getSpec().setBackoffLimit(101)),
-                rule("deadline", "spec.activeDeadlineSeconds", ">= 1", j -> j.getSpec().setActiveDeadlineSeconds(0L)),
-                rule("ttl", "spec.ttlSecondsAfterFinished", ">= 0", j -> j.getSpec().setTtlSecondsAfterFinished(-1)),
+                rule("node-selector", "spec.nodeSelector[bad key]", "label key", j -> j.getSpec()
+                        .setNodeSelector(Map.of("bad key", "x"))),
+                rule("priority", "spec.priorityClassName", "PriorityClass name", j -> j.getSpec()
+                        .setPriorityClassName("High")),
+                rule("queue", "spec.queueName", "LocalQueue name", j -> j.getSpec()
+                        .setQueueName("bad queue")),
+                rule("backoff", "spec.backoffLimit", "between 0 and 100", j -> j.getSpec()
+                        .setBackoffLimit(101)),
+                rule("deadline", "spec.activeDeadlineSeconds", ">= 1", j -> j.getSpec()
+                        .setActiveDeadlineSeconds(0L)),
+                rule("ttl", "spec.ttlSecondsAfterFinished", ">= 0", j -> j.getSpec()
+                        .setTtlSecondsAfterFinished(-1)),
                 rule("image", "spec.image", "without spaces", j -> j.getSpec().setImage("my image")));
     }
 
@@ -94,8 +107,8 @@ class InvalidSpecTest {
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("rules")
-    void anInvalidSpecGetsAConditionNamingTheFieldAndNoObjects(String name, String field, String message,
-            Consumer<FineTuneJob> breakIt) {
+    void anInvalidSpecGetsAConditionNamingTheFieldAndNoObjects(
+            String name, String field, String message, Consumer<FineTuneJob> breakIt) {
         TestJobs jobs = new TestJobs(client);
         FineTuneJob job = jobs.parse(TestJobs.manifest(name, 10, 0));
         breakIt.accept(job);
@@ -108,7 +121,8 @@ class InvalidSpecTest {
         assertThat(valid.getStatus()).isEqualTo("False");
         assertThat(valid.getReason()).isEqualTo(Lifecycle.INVALID_SPEC);
         assertThat(valid.getMessage()).contains(field + ": ").contains(message);
-        assertThat(valid.getObservedGeneration()).isEqualTo(jobs.get(name).getMetadata().getGeneration());
+        assertThat(valid.getObservedGeneration())
+                .isEqualTo(jobs.get(name).getMetadata().getGeneration());
         assertThat(status.completionTime).as("not finished: a fix resumes it").isNull();
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> nothingOwned(jobs, name));
         await().atMost(Duration.ofSeconds(10)).until(() -> jobs.events(name).stream()
@@ -123,33 +137,47 @@ class InvalidSpecTest {
         jobs.create(job);
         await().atMost(Duration.ofSeconds(30)).until(() -> Lifecycle.INVALID_SPEC.equals(jobs.status("fixed").reason));
 
-        client.resources(FineTuneJob.class).inNamespace(TestJobs.NAMESPACE).withName("fixed").edit(j -> {
-            j.getSpec().setBackoffLimit(2);
-            return j;
-        });
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.trainerJob("fixed").isPresent());
+        client.resources(FineTuneJob.class)
+                .inNamespace(TestJobs.NAMESPACE)
+                .withName("fixed")
+                .edit(j -> {
+                    j.getSpec().setBackoffLimit(2);
+                    return j;
+                });
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jobs.trainerJob("fixed").isPresent());
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.status("fixed").phase == Phase.Pending);
-        assertThat(Conditions.find(jobs.status("fixed").conditions, Conditions.SPEC_VALID).getStatus()).isEqualTo("True");
+        assertThat(Conditions.find(jobs.status("fixed").conditions, Conditions.SPEC_VALID)
+                        .getStatus())
+                .isEqualTo("True");
     }
 
     @Test
     void aSpecThatTurnsInvalidLosesItsObjects() {
         TestJobs jobs = new TestJobs(client);
         jobs.create(jobs.parse(TestJobs.manifest("turned", 10, 0)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.trainerJob("turned").isPresent()
-                && jobs.configMap("turned") != null && jobs.secret("turned") != null && jobs.service("turned") != null);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jobs.trainerJob("turned").isPresent()
+                        && jobs.configMap("turned") != null
+                        && jobs.secret("turned") != null
+                        && jobs.service("turned") != null);
 
         // The API server accepts this edit (the CRD cannot check map keys); the operator does not.
-        client.resources(FineTuneJob.class).inNamespace(TestJobs.NAMESPACE).withName("turned").edit(j -> {
-            j.getSpec().setNodeSelector(Map.of("bad key", "x"));
-            return j;
-        });
+        client.resources(FineTuneJob.class)
+                .inNamespace(TestJobs.NAMESPACE)
+                .withName("turned")
+                .edit(j -> {
+                    j.getSpec().setNodeSelector(Map.of("bad key", "x"));
+                    return j;
+                });
         await().atMost(Duration.ofSeconds(30)).until(() -> Lifecycle.INVALID_SPEC.equals(jobs.status("turned").reason));
         await().atMost(Duration.ofSeconds(30)).until(() -> nothingOwned(jobs, "turned"));
     }
 
     private static boolean nothingOwned(TestJobs jobs, String name) {
-        return jobs.trainerJob(name).isEmpty() && jobs.configMap(name) == null && jobs.secret(name) == null
+        return jobs.trainerJob(name).isEmpty()
+                && jobs.configMap(name) == null
+                && jobs.secret(name) == null
                 && jobs.service(name) == null;
     }
 }

@@ -78,7 +78,9 @@ class LifecycleTest {
     @BeforeEach
     void cluster() throws Exception {
         if (kubelet == null) {
-            assertThat(FakeKubelet.trainerJar()).as("the packaged trainer (mvn package)").isRegularFile();
+            assertThat(FakeKubelet.trainerJar())
+                    .as("the packaged trainer (mvn package)")
+                    .isRegularFile();
             root = Files.createTempDirectory("dftune-operator-test");
             kubelet = new FakeKubelet(client, root).start();
             TestJobs.writeModel(kubelet);
@@ -92,14 +94,16 @@ class LifecycleTest {
             kubelet.close();
             kubelet = null;
             try (var files = Files.walk(root)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     private FineTuneJobStatus awaitPhase(String name, Phase phase) {
-        await().atMost(RUN).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(jobs.status(name).phase).as(name + " " + describe(name)).isEqualTo(phase));
+        await().atMost(RUN).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(jobs.status(name).phase)
+                .as(name + " " + describe(name))
+                .isEqualTo(phase));
         return jobs.status(name);
     }
 
@@ -134,9 +138,12 @@ class LifecycleTest {
 
         await().atMost(RUN).until(() -> jobs.trainerJob("objects").isPresent());
         Job job = jobs.trainerJob("objects").orElseThrow();
-        for (HasMetadata owned : List.of(job, jobs.configMap("objects"), jobs.secret("objects"), jobs.service("objects"))) {
+        for (HasMetadata owned :
+                List.of(job, jobs.configMap("objects"), jobs.secret("objects"), jobs.service("objects"))) {
             OwnerReference owner = owned.getMetadata().getOwnerReferences().get(0);
-            assertThat(owner.getUid()).as(owned.getKind()).isEqualTo(created.getMetadata().getUid());
+            assertThat(owner.getUid())
+                    .as(owned.getKind())
+                    .isEqualTo(created.getMetadata().getUid());
             assertThat(owner.getKind()).isEqualTo("FineTuneJob");
             // Blocking the owner's deletion would need update on finetunejobs/finalizers.
             assertThat(owner.getBlockOwnerDeletion()).as("blockOwnerDeletion").isNotEqualTo(Boolean.TRUE);
@@ -145,14 +152,20 @@ class LifecycleTest {
 
         // The job file: claims mounted under /mnt/pvc, a valid manifest for the trainer.
         String jobYaml = jobs.configMap("objects").getData().get("job.yaml");
-        assertThat(jobYaml).contains("/mnt/pvc/models/model", "/mnt/pvc/models/train.jsonl", "/mnt/pvc/runs/objects")
+        assertThat(jobYaml)
+                .contains("/mnt/pvc/models/model", "/mnt/pvc/models/train.jsonl", "/mnt/pvc/runs/objects")
                 .doesNotContain("pvc://", "queueName");
-        assertThat(FineTuneJobFiles.parse(jobYaml, Path.of("/")).getSpec().getTraining().getMaxSteps()).isEqualTo(40);
+        assertThat(FineTuneJobFiles.parse(jobYaml, Path.of("/"))
+                        .getSpec()
+                        .getTraining()
+                        .getMaxSteps())
+                .isEqualTo(40);
 
         assertThat(AuthSecretDependent.token(jobs.secret("objects"))).hasSizeGreaterThan(40);
 
         var service = jobs.service("objects").getSpec();
-        assertThat(service.getSelector()).containsEntry("dftune.io/job", "objects")
+        assertThat(service.getSelector())
+                .containsEntry("dftune.io/job", "objects")
                 .containsEntry("app.kubernetes.io/name", "dftune-trainer");
         assertThat(service.getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getName()).isEqualTo("http");
@@ -189,15 +202,30 @@ class LifecycleTest {
         assertThat(trainer.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(trainer.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(trainer.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(trainer.getEnv()).extracting(e -> e.getName() + "=" + e.getValue()).contains(
-                "DFTUNE_JOB_FILE=/etc/dftune/job/job.yaml", "DFTUNE_AUTH_TOKEN_FILE=/etc/dftune/auth/token",
-                "DJL_OFFLINE=true", "DJL_CACHE_DIR=/opt/djl", "ENGINE_CACHE_DIR=/opt/djl");
-        assertThat(trainer.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"))
-                .containsEntry("cpu", new Quantity("2")).containsEntry("memory", new Quantity("4Gi"));
-        assertThat(trainer.getVolumeMounts()).extracting(m -> m.getMountPath() + ":" + m.getReadOnly()).contains(
-                "/etc/dftune/job:true", "/etc/dftune/auth:true", "/tmp:null", "/mnt/pvc/models:true", "/mnt/pvc/runs:false");
-        assertThat(pod.getVolumes()).filteredOn(v -> v.getPersistentVolumeClaim() != null)
-                .extracting(v -> v.getPersistentVolumeClaim().getClaimName() + ":" + v.getPersistentVolumeClaim().getReadOnly())
+        assertThat(trainer.getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .contains(
+                        "DFTUNE_JOB_FILE=/etc/dftune/job/job.yaml",
+                        "DFTUNE_AUTH_TOKEN_FILE=/etc/dftune/auth/token",
+                        "DJL_OFFLINE=true",
+                        "DJL_CACHE_DIR=/opt/djl",
+                        "ENGINE_CACHE_DIR=/opt/djl");
+        assertThat(trainer.getResources().getLimits())
+                .containsEntry("nvidia.com/gpu", new Quantity("1"))
+                .containsEntry("cpu", new Quantity("2"))
+                .containsEntry("memory", new Quantity("4Gi"));
+        assertThat(trainer.getVolumeMounts())
+                .extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
+                .contains(
+                        "/etc/dftune/job:true",
+                        "/etc/dftune/auth:true",
+                        "/tmp:null",
+                        "/mnt/pvc/models:true",
+                        "/mnt/pvc/runs:false");
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getPersistentVolumeClaim() != null)
+                .extracting(v -> v.getPersistentVolumeClaim().getClaimName() + ":"
+                        + v.getPersistentVolumeClaim().getReadOnly())
                 .containsExactly("models:true", "runs:false");
         assertThat(pod.getVolumes()).filteredOn(v -> v.getEmptyDir() != null).hasSize(1);
 
@@ -221,10 +249,20 @@ class LifecycleTest {
         Map<String, String> data = jobs.configMap("drift").getData();
         Map<String, String> selector = jobs.service("drift").getSpec().getSelector();
 
-        client.configMaps().inNamespace(TestJobs.NAMESPACE).withName(ResourceNames.specConfigMap("drift"))
-                .edit(c -> new ConfigMapBuilder(c).withData(Map.of("job.yaml", "edited")).build());
-        client.services().inNamespace(TestJobs.NAMESPACE).withName(ResourceNames.trainer("drift"))
-                .edit(s -> new ServiceBuilder(s).editSpec().withSelector(Map.of("app", "other")).endSpec().build());
+        client.configMaps()
+                .inNamespace(TestJobs.NAMESPACE)
+                .withName(ResourceNames.specConfigMap("drift"))
+                .edit(c -> new ConfigMapBuilder(c)
+                        .withData(Map.of("job.yaml", "edited"))
+                        .build());
+        client.services()
+                .inNamespace(TestJobs.NAMESPACE)
+                .withName(ResourceNames.trainer("drift"))
+                .edit(s -> new ServiceBuilder(s)
+                        .editSpec()
+                        .withSelector(Map.of("app", "other"))
+                        .endSpec()
+                        .build());
 
         await().atMost(RUN).untilAsserted(() -> {
             assertThat(jobs.configMap("drift").getData()).isEqualTo(data);
@@ -235,7 +273,9 @@ class LifecycleTest {
     @Test
     void progressReachesTheStatusWhileTrainingAndTheJobSucceeds() throws Exception {
         Set<Long> stepsSeen = ConcurrentHashMap.newKeySet();
-        try (Watch watch = client.resources(FineTuneJob.class).inNamespace(TestJobs.NAMESPACE).withName("success")
+        try (Watch watch = client.resources(FineTuneJob.class)
+                .inNamespace(TestJobs.NAMESPACE)
+                .withName("success")
                 .watch(new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, FineTuneJob job) {
@@ -245,8 +285,7 @@ class LifecycleTest {
                     }
 
                     @Override
-                    public void onClose(WatcherException cause) {
-                    }
+                    public void onClose(WatcherException cause) {}
                 })) {
             jobs.create(jobs.parse(TestJobs.manifest("success", 500, 200)));
             awaitPhase("success", Phase.Running);
@@ -269,9 +308,11 @@ class LifecycleTest {
             assertThat(done.restarts).isZero();
             assertThat(condition(done, Conditions.COMPLETE).getStatus()).isEqualTo("True");
             assertThat(condition(done, Conditions.RUNNING).getStatus()).isEqualTo("False");
-            assertThat(kubelet.claim("runs").resolve("success/final/model.safetensors")).isRegularFile();
+            assertThat(kubelet.claim("runs").resolve("success/final/model.safetensors"))
+                    .isRegularFile();
         }
-        assertThat(jobs.events("success")).extracting(e -> e.getReason())
+        assertThat(jobs.events("success"))
+                .extracting(e -> e.getReason())
                 .contains(Lifecycle.TRAINING, Lifecycle.SUCCEEDED);
         await().atMost(RUN).until(() -> !watchers.isWatching(new ResourceID("success", TestJobs.NAMESPACE)));
     }
@@ -284,8 +325,10 @@ class LifecycleTest {
         await().atMost(RUN).until(() -> jobs.status("crash").restarts == 1);
         assertThat(jobs.status("crash").failures).isEqualTo(1);
 
-        await().atMost(RUN).until(() -> jobs.status("crash").phase == Phase.Running
-                && jobs.status("crash").resumedFromStep != null && jobs.status("crash").resumedFromStep > 0);
+        await().atMost(RUN)
+                .until(() -> jobs.status("crash").phase == Phase.Running
+                        && jobs.status("crash").resumedFromStep != null
+                        && jobs.status("crash").resumedFromStep > 0);
         assertThat(jobs.trainerJob("crash").orElseThrow().getMetadata().getAnnotations())
                 .containsEntry(ResourceNames.ANNOTATION_ATTEMPT, "1");
         long resumedFrom = jobs.status("crash").resumedFromStep;
@@ -297,14 +340,16 @@ class LifecycleTest {
         assertThat(done.failures).as("a preemption is no failure").isEqualTo(1);
         assertThat(done.restarts).isEqualTo(2);
         assertThat(done.resumedFromStep).isGreaterThan(resumedFrom);
-        assertThat(jobs.events("crash")).extracting(e -> e.getReason() + "/" + e.getType())
+        assertThat(jobs.events("crash"))
+                .extracting(e -> e.getReason() + "/" + e.getType())
                 .contains(Lifecycle.TRAINER_FAILED + "/Warning", Lifecycle.PREEMPTED + "/Warning");
         assertThat(scrape()).contains(OperatorMetrics.PROMETHEUS_RESTARTS + "{job=\"crash\",namespace=\"tests\"} 2.0");
     }
 
     @Test
     void aTrainerThatKeepsFailingExhaustsTheBackoffLimit() {
-        FineTuneJob ftj = jobs.parse(TestJobs.manifest("broken", 20, 0).replace("pvc://models/model", "pvc://models/no-such-model"));
+        FineTuneJob ftj = jobs.parse(
+                TestJobs.manifest("broken", 20, 0).replace("pvc://models/model", "pvc://models/no-such-model"));
         ftj.getSpec().setBackoffLimit(1);
         jobs.create(ftj);
         FineTuneJobStatus failed = awaitPhase("broken", Phase.Failed);
@@ -322,12 +367,16 @@ class LifecycleTest {
     @Test
     void suspendStopsThePodAfterACheckpointAndResumeContinuesFromIt() {
         jobs.create(jobs.parse(TestJobs.manifest("pause", 3000, 0)));
-        await().atMost(RUN).until(() -> jobs.status("pause").phase == Phase.Running
-                && jobs.status("pause").progress != null && jobs.status("pause").progress.step > 10);
+        await().atMost(RUN)
+                .until(() -> jobs.status("pause").phase == Phase.Running
+                        && jobs.status("pause").progress != null
+                        && jobs.status("pause").progress.step > 10);
 
         jobs.setSuspend("pause", true);
         awaitPhase("pause", Phase.Suspended);
-        await().atMost(RUN).until(() -> jobs.trainerJob("pause").isEmpty() && jobs.pods("pause").isEmpty());
+        await().atMost(RUN)
+                .until(() ->
+                        jobs.trainerJob("pause").isEmpty() && jobs.pods("pause").isEmpty());
         assertThat(kubelet.claim("runs").resolve("pause/checkpoints")).isDirectoryContaining("glob:**/step-*");
         assertThat(jobs.configMap("pause")).as("everything but the pod stays").isNotNull();
         FineTuneJobStatus suspended = jobs.status("pause");
@@ -335,8 +384,10 @@ class LifecycleTest {
         assertThat(suspended.restarts).isZero();
 
         jobs.setSuspend("pause", false);
-        await().atMost(RUN).until(() -> jobs.status("pause").phase == Phase.Running
-                && jobs.status("pause").resumedFromStep != null && jobs.status("pause").resumedFromStep > 0);
+        await().atMost(RUN)
+                .until(() -> jobs.status("pause").phase == Phase.Running
+                        && jobs.status("pause").resumedFromStep != null
+                        && jobs.status("pause").resumedFromStep > 0);
         assertThat(jobs.status("pause").failures).isZero();
         jobs.setSuspend("pause", true);
         await().atMost(RUN).until(() -> jobs.pods("pause").isEmpty());
@@ -350,9 +401,15 @@ class LifecycleTest {
         awaitPhase("deadline", Phase.Running);
         FineTuneJobStatus failed = awaitPhase("deadline", Phase.Failed);
         assertThat(failed.reason).isEqualTo(Lifecycle.DEADLINE_EXCEEDED);
-        assertThat(java.time.Duration.between(java.time.Instant.parse(failed.startTime),
-                java.time.Instant.parse(failed.completionTime)).toSeconds()).as("stopped soon after the deadline").isBetween(6L, 30L);
-        await().atMost(RUN).until(() -> jobs.trainerJob("deadline").isEmpty() && jobs.pods("deadline").isEmpty());
+        assertThat(java.time.Duration.between(
+                                java.time.Instant.parse(failed.startTime),
+                                java.time.Instant.parse(failed.completionTime))
+                        .toSeconds())
+                .as("stopped soon after the deadline")
+                .isBetween(6L, 30L);
+        await().atMost(RUN)
+                .until(() -> jobs.trainerJob("deadline").isEmpty()
+                        && jobs.pods("deadline").isEmpty());
         assertThat(kubelet.claim("runs").resolve("deadline/checkpoints")).isDirectoryContaining("glob:**/step-*");
     }
 
@@ -364,11 +421,14 @@ class LifecycleTest {
         awaitPhase("ttl", Phase.Succeeded);
         assertThat(jobs.get("ttl")).as("kept during the TTL").isNotNull();
         await().atMost(RUN).until(() -> jobs.get("ttl") == null);
-        assertThat(watchers.snapshot(new ResourceID("ttl", TestJobs.NAMESPACE))).as("forgotten").isEmpty();
+        assertThat(watchers.snapshot(new ResourceID("ttl", TestJobs.NAMESPACE)))
+                .as("forgotten")
+                .isEmpty();
     }
 
     private String scrape() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metricsUri).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

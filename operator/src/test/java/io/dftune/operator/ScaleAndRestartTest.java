@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -78,23 +77,38 @@ class ScaleAndRestartTest {
         } finally {
             pool.shutdown();
         }
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> owned().values()
-                .stream().allMatch(n -> n == JOBS) && allPending());
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> owned().values().stream().allMatch(n -> n == JOBS) && allPending());
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        System.out.printf("%d FineTuneJobs reconciled (status, ConfigMap, Secret, Service, Job) in %d ms%n", JOBS, millis);
+        System.out.printf(
+                "%d FineTuneJobs reconciled (status, ConfigMap, Secret, Service, Job) in %d ms%n", JOBS, millis);
 
         String metrics = scrape();
-        assertThat(metrics).contains(OperatorMetrics.PROMETHEUS_FINETUNEJOBS + "{phase=\"Pending\"} 200.0",
-                OperatorMetrics.PROMETHEUS_FINETUNEJOBS + "{phase=\"Running\"} 0.0",
-                OperatorMetrics.PROMETHEUS_RECONCILIATIONS + "{result=\"success\"}",
-                OperatorMetrics.PROMETHEUS_RECONCILIATIONS + "{result=\"error\"} 0.0");
-        assertThat(metrics).as("the Java Operator SDK's own metrics")
+        assertThat(metrics)
+                .contains(
+                        OperatorMetrics.PROMETHEUS_FINETUNEJOBS + "{phase=\"Pending\"} 200.0",
+                        OperatorMetrics.PROMETHEUS_FINETUNEJOBS + "{phase=\"Running\"} 0.0",
+                        OperatorMetrics.PROMETHEUS_RECONCILIATIONS + "{result=\"success\"}",
+                        OperatorMetrics.PROMETHEUS_RECONCILIATIONS + "{result=\"error\"} 0.0");
+        assertThat(metrics)
+                .as("the Java Operator SDK's own metrics")
                 .contains("reconciliations_started_total", "reconciliations_execution_duration_seconds_count");
 
-        Map<String, String> jobUids = uids(client.batch().v1().jobs().inNamespace(TestJobs.NAMESPACE)
-                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems());
-        Map<String, String> tokens = client.secrets().inNamespace(TestJobs.NAMESPACE)
-                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems().stream()
+        Map<String, String> jobUids = uids(client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(TestJobs.NAMESPACE)
+                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                .list()
+                .getItems());
+        Map<String, String> tokens = client
+                .secrets()
+                .inNamespace(TestJobs.NAMESPACE)
+                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                .list()
+                .getItems()
+                .stream()
                 .collect(Collectors.toMap(s -> s.getMetadata().getName(), AuthSecretDependent::token));
 
         operator.stop();
@@ -107,50 +121,108 @@ class ScaleAndRestartTest {
         restarted.register(new FineTuneJobReconciler(watchers, new OperatorMetrics(registry)));
         restarted.start();
         try {
-            await().atMost(Duration.ofMinutes(3)).until(() -> registry.counter(OperatorMetrics.RECONCILIATIONS,
-                    OperatorMetrics.TAG_RESULT, OperatorMetrics.RESULT_SUCCESS).count() >= JOBS);
+            await().atMost(Duration.ofMinutes(3))
+                    .until(() -> registry.counter(
+                                            OperatorMetrics.RECONCILIATIONS,
+                                            OperatorMetrics.TAG_RESULT,
+                                            OperatorMetrics.RESULT_SUCCESS)
+                                    .count()
+                            >= JOBS);
             // A little longer, for anything a late reconciliation might still (wrongly) make.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-                    .until(() -> owned().values().stream().allMatch(n -> n == JOBS));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> owned().values().stream()
+                    .allMatch(n -> n == JOBS));
         } finally {
             restarted.stop();
         }
-        assertThat(uids(client.batch().v1().jobs().inNamespace(TestJobs.NAMESPACE)
-                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems()))
-                .as("the same Jobs, none replaced").isEqualTo(jobUids);
-        assertThat(client.secrets().inNamespace(TestJobs.NAMESPACE)
-                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems().stream()
-                .collect(Collectors.toMap(s -> s.getMetadata().getName(), AuthSecretDependent::token)))
-                .as("the same tokens").isEqualTo(tokens);
-        assertThat(client.resources(FineTuneJob.class).inNamespace(TestJobs.NAMESPACE).list().getItems())
+        assertThat(uids(client.batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(TestJobs.NAMESPACE)
+                        .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                        .list()
+                        .getItems()))
+                .as("the same Jobs, none replaced")
+                .isEqualTo(jobUids);
+        assertThat(client
+                        .secrets()
+                        .inNamespace(TestJobs.NAMESPACE)
+                        .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .collect(Collectors.toMap(s -> s.getMetadata().getName(), AuthSecretDependent::token)))
+                .as("the same tokens")
+                .isEqualTo(tokens);
+        assertThat(client.resources(FineTuneJob.class)
+                        .inNamespace(TestJobs.NAMESPACE)
+                        .list()
+                        .getItems())
                 .allSatisfy(j -> assertThat(j.getStatus().restarts).isZero());
-        assertThat(registry.counter(OperatorMetrics.RECONCILIATIONS, OperatorMetrics.TAG_RESULT,
-                OperatorMetrics.RESULT_ERROR).count()).isZero();
+        assertThat(registry.counter(
+                                OperatorMetrics.RECONCILIATIONS,
+                                OperatorMetrics.TAG_RESULT,
+                                OperatorMetrics.RESULT_ERROR)
+                        .count())
+                .isZero();
     }
 
     private boolean allPending() {
-        List<FineTuneJob> all = client.resources(FineTuneJob.class).inNamespace(TestJobs.NAMESPACE).list().getItems();
-        return all.size() == JOBS && all.stream().allMatch(j -> j.getStatus() != null
-                && j.getStatus().phase == Phase.Pending && j.getStatus().observedGeneration != null);
+        List<FineTuneJob> all = client.resources(FineTuneJob.class)
+                .inNamespace(TestJobs.NAMESPACE)
+                .list()
+                .getItems();
+        return all.size() == JOBS
+                && all.stream()
+                        .allMatch(j -> j.getStatus() != null
+                                && j.getStatus().phase == Phase.Pending
+                                && j.getStatus().observedGeneration != null);
     }
 
     /** How many of each owned kind exist. */
     private Map<String, Integer> owned() {
         String ns = TestJobs.NAMESPACE;
         return Map.of(
-                "ConfigMap", client.configMaps().inNamespace(ns).withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems().size(),
-                "Secret", client.secrets().inNamespace(ns).withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems().size(),
-                "Service", client.services().inNamespace(ns).withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems().size(),
-                "Job", client.batch().v1().jobs().inNamespace(ns).withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems().size());
+                "ConfigMap",
+                        client.configMaps()
+                                .inNamespace(ns)
+                                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                                .list()
+                                .getItems()
+                                .size(),
+                "Secret",
+                        client.secrets()
+                                .inNamespace(ns)
+                                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                                .list()
+                                .getItems()
+                                .size(),
+                "Service",
+                        client.services()
+                                .inNamespace(ns)
+                                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                                .list()
+                                .getItems()
+                                .size(),
+                "Job",
+                        client.batch()
+                                .v1()
+                                .jobs()
+                                .inNamespace(ns)
+                                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                                .list()
+                                .getItems()
+                                .size());
     }
 
     private static Map<String, String> uids(List<? extends HasMetadata> items) {
-        return items.stream().collect(Collectors.toMap(i -> i.getMetadata().getName(), i -> i.getMetadata().getUid(),
-                (a, b) -> a + "," + b));
+        return items.stream()
+                .collect(Collectors.toMap(
+                        i -> i.getMetadata().getName(), i -> i.getMetadata().getUid(), (a, b) -> a + "," + b));
     }
 
     private String scrape() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metricsUri).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public class CheckpointStatus {
     /** e.g. step-40. */
     public String name;
+
     public long step;
     /** Inside the trainer pod. */
     public String path;

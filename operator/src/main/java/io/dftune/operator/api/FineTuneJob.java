@@ -17,13 +17,23 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version("v1alpha1")
 @ShortNames("ftj")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Objective", jsonPath = ".spec.objective.type", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress.percent", type = AdditionalPrinterColumn.Type.INTEGER,
+@AdditionalPrinterColumn(
+        name = "Objective",
+        jsonPath = ".spec.objective.type",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Progress",
+        jsonPath = ".status.progress.percent",
+        type = AdditionalPrinterColumn.Type.INTEGER,
         getDescription = "Percent of the optimizer steps done")
 @AdditionalPrinterColumn(name = "Loss", jsonPath = ".status.metrics.loss", type = AdditionalPrinterColumn.Type.NUMBER)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-@ValidationRule(value = "self.metadata.name.size() <= " + ResourceNames.MAX_JOB_NAME_LENGTH
-        + " && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+        value = "self.metadata.name.size() <= " + ResourceNames.MAX_JOB_NAME_LENGTH
+                + " && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
         message = "metadata.name must be a DNS-1035 label of at most " + ResourceNames.MAX_JOB_NAME_LENGTH
                 + " characters (it names the trainer Service)")
 public class FineTuneJob extends CustomResource<FineTuneJobSpec, FineTuneJobStatus> implements Namespaced {

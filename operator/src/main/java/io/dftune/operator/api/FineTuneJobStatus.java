@@ -36,7 +36,8 @@ public class FineTuneJobStatus {
     @JsonPropertyDescription("The trainer's own phase (LOADING, TRAINING, EVALUATING, STOPPING, SUCCEEDED, ...).")
     public String trainerPhase;
 
-    @JsonPropertyDescription("The checkpoint step the current trainer pod resumed from; 0 when it started from the base model.")
+    @JsonPropertyDescription(
+            "The checkpoint step the current trainer pod resumed from; 0 when it started from the base model.")
     public Long resumedFromStep;
 
     @JsonPropertyDescription("The fine-tuned model directory, once succeeded.")
@@ -48,7 +49,8 @@ public class FineTuneJobStatus {
     @JsonPropertyDescription("When the job succeeded or failed (RFC 3339).")
     public String completionTime;
 
-    @JsonPropertyDescription("Trainer pods replaced (after a failure or a preemption); each resumes from the newest checkpoint.")
+    @JsonPropertyDescription(
+            "Trainer pods replaced (after a failure or a preemption); each resumes from the newest checkpoint.")
     public int restarts;
 
     @JsonPropertyDescription("Trainer failures, counted against spec.backoffLimit (preemptions are not failures).")

@@ -9,6 +9,7 @@ public class MetricsStatus {
     public Long step;
     /** The objective's loss (for DFT: the probability-weighted NLL). */
     public Double loss;
+
     public Double nll;
     public Double meanTargetProb;
     public Double tokensPerSecond;
@@ -20,6 +21,7 @@ public class MetricsStatus {
     public static class EvalStatus {
         /** 0: before training. */
         public long step;
+
         public Double nll;
         public Double meanTargetProb;
         public Double tokenAccuracy;

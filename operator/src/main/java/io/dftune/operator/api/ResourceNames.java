@@ -12,7 +12,9 @@ import java.util.Optional;
 public final class ResourceNames {
     /** {@code <name>-trainer} must be a DNS-1035 label (63 characters): it names a Service. */
     public static final int MAX_JOB_NAME_LENGTH = 55;
-    private static final java.util.regex.Pattern DNS_1035 = java.util.regex.Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+
+    private static final java.util.regex.Pattern DNS_1035 =
+            java.util.regex.Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
 
     public static final String LABEL_NAME = "app.kubernetes.io/name";
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -27,8 +29,7 @@ public final class ResourceNames {
     /** Label selector of every object the operator creates (its informers watch only those). */
     public static final String MANAGED_SELECTOR = LABEL_MANAGED_BY + "=" + MANAGER;
 
-    private ResourceNames() {
-    }
+    private ResourceNames() {}
 
     public static String specConfigMap(String job) {
         return job + "-spec";

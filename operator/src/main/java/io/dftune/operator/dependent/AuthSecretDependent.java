@@ -8,8 +8,8 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -30,10 +30,16 @@ public class AuthSecretDependent extends KubernetesDependentResource<Secret, Fin
         byte[] token = new byte[32];
         RANDOM.nextBytes(token);
         return new SecretBuilder()
-                .withMetadata(ResourceNames.metadata(job, ResourceNames.authSecret(job.getMetadata().getName())))
+                .withMetadata(ResourceNames.metadata(
+                        job, ResourceNames.authSecret(job.getMetadata().getName())))
                 .withType("Opaque")
-                .addToData(TOKEN_KEY, Base64.getEncoder().encodeToString(
-                        Base64.getUrlEncoder().withoutPadding().encodeToString(token).getBytes(StandardCharsets.US_ASCII)))
+                .addToData(
+                        TOKEN_KEY,
+                        Base64.getEncoder()
+                                .encodeToString(Base64.getUrlEncoder()
+                                        .withoutPadding()
+                                        .encodeToString(token)
+                                        .getBytes(StandardCharsets.US_ASCII)))
                 .build();
     }
 

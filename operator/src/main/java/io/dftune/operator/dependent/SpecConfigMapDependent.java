@@ -16,7 +16,8 @@ public class SpecConfigMapDependent extends CRUDKubernetesDependentResource<Conf
     @Override
     protected ConfigMap desired(FineTuneJob job, Context<FineTuneJob> context) {
         return new ConfigMapBuilder()
-                .withMetadata(ResourceNames.metadata(job, ResourceNames.specConfigMap(job.getMetadata().getName())))
+                .withMetadata(ResourceNames.metadata(
+                        job, ResourceNames.specConfigMap(job.getMetadata().getName())))
                 .addToData(TrainerManifest.FILE_NAME, TrainerManifest.yaml(job))
                 .build();
     }

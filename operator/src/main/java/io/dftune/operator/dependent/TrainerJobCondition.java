@@ -15,7 +15,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 public class TrainerJobCondition implements Condition<Job, FineTuneJob> {
     @Override
     public boolean isMet(DependentResource<Job, FineTuneJob> dependent, FineTuneJob job, Context<FineTuneJob> context) {
-        return Lifecycle.wantsTrainerJob(job, dependent.getSecondaryResource(job, context),
-                context.getSecondaryResources(Pod.class));
+        return Lifecycle.wantsTrainerJob(
+                job, dependent.getSecondaryResource(job, context), context.getSecondaryResources(Pod.class));
     }
 }

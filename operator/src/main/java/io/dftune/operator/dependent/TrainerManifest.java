@@ -16,8 +16,7 @@ import io.dftune.spec.OutputSpec;
 public final class TrainerManifest {
     public static final String FILE_NAME = "job.yaml";
 
-    private TrainerManifest() {
-    }
+    private TrainerManifest() {}
 
     public static String yaml(FineTuneJob job) {
         FineTuneJobSpec spec = job.getSpec();
@@ -38,7 +37,8 @@ public final class TrainerManifest {
         OutputSpec output = new OutputSpec();
         output.setPath(layout.podPath(spec.getOutput().getPath()));
         training.setOutput(output);
-        io.dftune.spec.FineTuneJob manifest = io.dftune.spec.FineTuneJob.of(job.getMetadata().getName(), training);
+        io.dftune.spec.FineTuneJob manifest =
+                io.dftune.spec.FineTuneJob.of(job.getMetadata().getName(), training);
         manifest.getMetadata().setNamespace(job.getMetadata().getNamespace());
         return FineTuneJobFiles.toYaml(manifest);
     }

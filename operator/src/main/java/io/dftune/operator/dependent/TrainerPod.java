@@ -48,8 +48,7 @@ public final class TrainerPod {
     /** Beyond the trainer's own stop grace period: JVM exit and a slow kubelet. */
     static final long GRACE_MARGIN_SECONDS = 30;
 
-    private TrainerPod() {
-    }
+    private TrainerPod() {}
 
     public static PodTemplateSpec template(FineTuneJob job, OperatorConfig config, int attempt) {
         FineTuneJobSpec spec = job.getSpec();
@@ -58,23 +57,51 @@ public final class TrainerPod {
         long grace = config.trainer().stopGracePeriod().toSeconds();
 
         List<Volume> volumes = new ArrayList<>(List.of(
-                new VolumeBuilder().withName("job").withNewConfigMap()
-                        .withName(ResourceNames.specConfigMap(name)).endConfigMap().build(),
-                new VolumeBuilder().withName("auth").withNewSecret()
-                        .withSecretName(ResourceNames.authSecret(name)).withDefaultMode(0440).endSecret().build(),
-                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build()));
+                new VolumeBuilder()
+                        .withName("job")
+                        .withNewConfigMap()
+                        .withName(ResourceNames.specConfigMap(name))
+                        .endConfigMap()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("auth")
+                        .withNewSecret()
+                        .withSecretName(ResourceNames.authSecret(name))
+                        .withDefaultMode(0440)
+                        .endSecret()
+                        .build(),
+                new VolumeBuilder()
+                        .withName("tmp")
+                        .withNewEmptyDir()
+                        .endEmptyDir()
+                        .build()));
         volumes.addAll(layout.volumes());
         List<VolumeMount> mounts = new ArrayList<>(List.of(
-                new VolumeMountBuilder().withName("job").withMountPath(JOB_DIR).withReadOnly(true).build(),
-                new VolumeMountBuilder().withName("auth").withMountPath(AUTH_DIR).withReadOnly(true).build(),
+                new VolumeMountBuilder()
+                        .withName("job")
+                        .withMountPath(JOB_DIR)
+                        .withReadOnly(true)
+                        .build(),
+                new VolumeMountBuilder()
+                        .withName("auth")
+                        .withMountPath(AUTH_DIR)
+                        .withReadOnly(true)
+                        .build(),
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
         mounts.addAll(layout.mounts());
 
         Container trainer = new ContainerBuilder()
                 .withName(CONTAINER)
-                .withImage(spec.getImage() != null ? spec.getImage() : config.trainer().image())
+                .withImage(
+                        spec.getImage() != null
+                                ? spec.getImage()
+                                : config.trainer().image())
                 .withArgs("serve")
-                .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
+                .addNewPort()
+                .withName(PORT_NAME)
+                .withContainerPort(PORT)
+                .withProtocol("TCP")
+                .endPort()
                 .withEnv(
                         new EnvVar("DFTUNE_JOB_FILE", JOB_FILE, null),
                         new EnvVar("DFTUNE_AUTH_TOKEN_FILE", TOKEN_FILE, null),
@@ -92,7 +119,9 @@ public final class TrainerPod {
                 .withRunAsGroup(USER)
                 .withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true)
-                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
                 .endSecurityContext()
                 .build();
 
@@ -114,7 +143,9 @@ public final class TrainerPod {
                 .withRunAsUser(USER)
                 .withRunAsGroup(USER)
                 .withFsGroup(USER)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .endSecurityContext()
                 .withContainers(trainer)
                 .withVolumes(volumes)
@@ -135,7 +166,10 @@ public final class TrainerPod {
 
     private static Probe probe(String path, int failureThreshold) {
         return new ProbeBuilder()
-                .withHttpGet(new HTTPGetActionBuilder().withPath(path).withPort(new IntOrString(PORT_NAME)).build())
+                .withHttpGet(new HTTPGetActionBuilder()
+                        .withPath(path)
+                        .withPort(new IntOrString(PORT_NAME))
+                        .build())
                 .withPeriodSeconds(10)
                 .withFailureThreshold(failureThreshold)
                 .build();
@@ -167,16 +201,21 @@ public final class TrainerPod {
         if (tolerations == null) {
             return null;
         }
-        return tolerations.stream().map(t -> new TolerationBuilder()
-                .withKey(t.getKey())
-                .withOperator(t.getOperator() == TolerationSpec.Operator.EXISTS ? "Exists" : "Equal")
-                .withValue(t.getValue())
-                .withEffect(t.getEffect() == null ? null : switch (t.getEffect()) {
-                    case NO_SCHEDULE -> "NoSchedule";
-                    case PREFER_NO_SCHEDULE -> "PreferNoSchedule";
-                    case NO_EXECUTE -> "NoExecute";
-                })
-                .withTolerationSeconds(t.getTolerationSeconds())
-                .build()).toList();
+        return tolerations.stream()
+                .map(t -> new TolerationBuilder()
+                        .withKey(t.getKey())
+                        .withOperator(t.getOperator() == TolerationSpec.Operator.EXISTS ? "Exists" : "Equal")
+                        .withValue(t.getValue())
+                        .withEffect(
+                                t.getEffect() == null
+                                        ? null
+                                        : switch (t.getEffect()) {
+                                            case NO_SCHEDULE -> "NoSchedule";
+                                            case PREFER_NO_SCHEDULE -> "PreferNoSchedule";
+                                            case NO_EXECUTE -> "NoExecute";
+                                        })
+                        .withTolerationSeconds(t.getTolerationSeconds())
+                        .build())
+                .toList();
     }
 }

@@ -22,7 +22,8 @@ public class TrainerServiceDependent extends CRUDKubernetesDependentResource<Ser
                 .withMetadata(ResourceNames.metadata(job, ResourceNames.trainer(name)))
                 .withNewSpec()
                 .withType("ClusterIP")
-                .withSelector(Map.of(ResourceNames.LABEL_NAME, ResourceNames.TRAINER_APP, ResourceNames.LABEL_JOB, name))
+                .withSelector(
+                        Map.of(ResourceNames.LABEL_NAME, ResourceNames.TRAINER_APP, ResourceNames.LABEL_JOB, name))
                 .addNewPort()
                 .withName(TrainerPod.PORT_NAME)
                 .withProtocol("TCP")

@@ -9,7 +9,8 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 /** An invalid FineTuneJob gets no objects: only a status condition that names the fields. */
 public class ValidSpecCondition implements Condition<Object, FineTuneJob> {
     @Override
-    public boolean isMet(DependentResource<Object, FineTuneJob> dependent, FineTuneJob job, Context<FineTuneJob> context) {
+    public boolean isMet(
+            DependentResource<Object, FineTuneJob> dependent, FineTuneJob job, Context<FineTuneJob> context) {
         return Validation.isValid(job);
     }
 }

@@ -21,13 +21,11 @@ import java.util.Map;
 public final class VolumeLayout {
     public static final String PVC_ROOT = "/mnt/pvc";
 
-    private record Claim(String volume, boolean writable) {
-    }
+    private record Claim(String volume, boolean writable) {}
 
     private final Map<String, Claim> claims = new LinkedHashMap<>();
 
-    private VolumeLayout() {
-    }
+    private VolumeLayout() {}
 
     /** The layout of a valid spec (its pvc:// values parse). */
     public static VolumeLayout of(FineTuneJobSpec spec) {
@@ -45,8 +43,11 @@ public final class VolumeLayout {
         }
         String claim = PvcPath.parse(path).claim();
         Claim known = claims.get(claim);
-        claims.put(claim, new Claim(known != null ? known.volume() : "pvc-" + claims.size(),
-                writable || (known != null && known.writable())));
+        claims.put(
+                claim,
+                new Claim(
+                        known != null ? known.volume() : "pvc-" + claims.size(),
+                        writable || (known != null && known.writable())));
     }
 
     /** The path inside the pod of a spec path value; null stays null. */
@@ -73,15 +74,20 @@ public final class VolumeLayout {
 
     public List<Volume> volumes() {
         List<Volume> volumes = new ArrayList<>();
-        claims.forEach((claim, c) -> volumes.add(new VolumeBuilder().withName(c.volume())
-                .withNewPersistentVolumeClaim(claim, !c.writable()).build()));
+        claims.forEach((claim, c) -> volumes.add(new VolumeBuilder()
+                .withName(c.volume())
+                .withNewPersistentVolumeClaim(claim, !c.writable())
+                .build()));
         return volumes;
     }
 
     public List<VolumeMount> mounts() {
         List<VolumeMount> mounts = new ArrayList<>();
-        claims.forEach((claim, c) -> mounts.add(new VolumeMountBuilder().withName(c.volume())
-                .withMountPath(mountPath(claim)).withReadOnly(!c.writable()).build()));
+        claims.forEach((claim, c) -> mounts.add(new VolumeMountBuilder()
+                .withName(c.volume())
+                .withMountPath(mountPath(claim))
+                .withReadOnly(!c.writable())
+                .build()));
         return mounts;
     }
 }

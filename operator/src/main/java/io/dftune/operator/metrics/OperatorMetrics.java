@@ -45,13 +45,21 @@ public class OperatorMetrics {
 
     public OperatorMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.successes = Counter.builder(RECONCILIATIONS).tag(TAG_RESULT, RESULT_SUCCESS)
-                .description("FineTuneJob reconciliations").register(registry);
-        this.errors = Counter.builder(RECONCILIATIONS).tag(TAG_RESULT, RESULT_ERROR)
-                .description("FineTuneJob reconciliations").register(registry);
+        this.successes = Counter.builder(RECONCILIATIONS)
+                .tag(TAG_RESULT, RESULT_SUCCESS)
+                .description("FineTuneJob reconciliations")
+                .register(registry);
+        this.errors = Counter.builder(RECONCILIATIONS)
+                .tag(TAG_RESULT, RESULT_ERROR)
+                .description("FineTuneJob reconciliations")
+                .register(registry);
         for (Phase phase : Phase.values()) {
-            Gauge.builder(FINETUNEJOBS, phases, p -> p.values().stream().filter(phase::equals).count())
-                    .tag(TAG_PHASE, phase.name()).description("FineTuneJobs by phase").register(registry);
+            Gauge.builder(FINETUNEJOBS, phases, p -> p.values().stream()
+                            .filter(phase::equals)
+                            .count())
+                    .tag(TAG_PHASE, phase.name())
+                    .description("FineTuneJobs by phase")
+                    .register(registry);
         }
     }
 
@@ -80,8 +88,13 @@ public class OperatorMetrics {
 
     private Counter restartCounter(FineTuneJob job) {
         return Counter.builder(RESTARTS)
-                .tags(Tags.of(TAG_NAMESPACE, job.getMetadata().getNamespace(), TAG_JOB, job.getMetadata().getName()))
-                .description("Trainer pods replaced after a failure or preemption").register(registry);
+                .tags(Tags.of(
+                        TAG_NAMESPACE,
+                        job.getMetadata().getNamespace(),
+                        TAG_JOB,
+                        job.getMetadata().getName()))
+                .description("Trainer pods replaced after a failure or preemption")
+                .register(registry);
     }
 
     private static String key(FineTuneJob job) {

@@ -20,12 +20,14 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_CANCELLED = 3;
     public static final int EXIT_PREEMPTED = 75;
-    private static final Set<String> PREEMPTION_REASONS = Set.of("Evicted", "Preempting", "Shutdown", "NodeShutdown",
-            "Terminated", "NodeLost", "DeletionByTaintManager");
+    private static final Set<String> PREEMPTION_REASONS = Set.of(
+            "Evicted", "Preempting", "Shutdown", "NodeShutdown", "Terminated", "NodeLost", "DeletionByTaintManager");
 
     public static Attempt of(Job job, Collection<Pod> pods) {
         Optional<Pod> pod = podOf(job, pods);
-        String podPhase = pod.map(p -> p.getStatus() == null ? null : p.getStatus().getPhase()).orElse(null);
+        String podPhase = pod.map(
+                        p -> p.getStatus() == null ? null : p.getStatus().getPhase())
+                .orElse(null);
         if (hasCondition(job, "Complete") || "Succeeded".equals(podPhase)) {
             return new Attempt(Outcome.SUCCEEDED, pod, "the trainer succeeded");
         }
@@ -38,9 +40,12 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
         if ("Running".equals(podPhase)) {
             return new Attempt(Outcome.RUNNING, pod, "the trainer pod is running");
         }
-        return new Attempt(Outcome.STARTING, pod, pod.isPresent()
-                ? "the trainer pod " + pod.get().getMetadata().getName() + " is starting"
-                : "waiting for the trainer pod");
+        return new Attempt(
+                Outcome.STARTING,
+                pod,
+                pod.isPresent()
+                        ? "the trainer pod " + pod.get().getMetadata().getName() + " is starting"
+                        : "waiting for the trainer pod");
     }
 
     private static Attempt failed(Optional<Pod> pod) {
@@ -55,11 +60,13 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
             return new Attempt(Outcome.CANCELLED, pod, "the trainer run was cancelled (exit code 3)");
         }
         if (exit != null && exit == EXIT_PREEMPTED) {
-            return new Attempt(Outcome.PREEMPTED, pod, "the trainer was stopped after writing a checkpoint (exit code 75)");
+            return new Attempt(
+                    Outcome.PREEMPTED, pod, "the trainer was stopped after writing a checkpoint (exit code 75)");
         }
         Optional<PodCondition> disruption = condition(p, "DisruptionTarget");
         if (disruption.isPresent() || (reason != null && PREEMPTION_REASONS.contains(reason))) {
-            String why = disruption.map(c -> c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage()))
+            String why = disruption
+                    .map(c -> c.getReason() + (c.getMessage() == null ? "" : ": " + c.getMessage()))
                     .orElse(reason);
             return new Attempt(Outcome.PREEMPTED, pod, "the trainer pod was disrupted (" + why + ")");
         }
@@ -74,9 +81,11 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
     public static Optional<Pod> podOf(Job job, Collection<Pod> pods) {
         String uid = job.getMetadata().getUid();
         return pods.stream()
-                .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences()
-                        .stream().anyMatch(o -> uid != null && uid.equals(o.getUid())))
-                .max(Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
+                .filter(p -> p.getMetadata().getOwnerReferences() != null
+                        && p.getMetadata().getOwnerReferences().stream()
+                                .anyMatch(o -> uid != null && uid.equals(o.getUid())))
+                .max(Comparator.comparing(
+                                (Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
                         .thenComparing(p -> p.getMetadata().getName()));
     }
 

@@ -20,15 +20,20 @@ public final class Conditions {
     public static final String COMPLETE = "Complete";
     public static final String FAILED = "Failed";
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     static void apply(FineTuneJobStatus s, long generation, Instant now) {
         boolean invalid = Lifecycle.INVALID_SPEC.equals(s.reason) && s.phase == Phase.Failed;
         String reason = s.reason == null ? "Pending" : s.reason;
         List<Condition> next = new ArrayList<>();
-        next.add(set(s, SPEC_VALID, !invalid, invalid ? Lifecycle.INVALID_SPEC : "Valid",
-                invalid ? s.message : "the spec is valid", generation, now));
+        next.add(set(
+                s,
+                SPEC_VALID,
+                !invalid,
+                invalid ? Lifecycle.INVALID_SPEC : "Valid",
+                invalid ? s.message : "the spec is valid",
+                generation,
+                now));
         next.add(set(s, RUNNING, s.phase == Phase.Running, reason, s.message, generation, now));
         next.add(set(s, SUSPENDED, s.phase == Phase.Suspended, reason, s.message, generation, now));
         next.add(set(s, COMPLETE, s.phase == Phase.Succeeded, reason, s.message, generation, now));
@@ -36,8 +41,14 @@ public final class Conditions {
         s.conditions = next;
     }
 
-    private static Condition set(FineTuneJobStatus s, String type, boolean value, String reason, String message,
-            long generation, Instant now) {
+    private static Condition set(
+            FineTuneJobStatus s,
+            String type,
+            boolean value,
+            String reason,
+            String message,
+            long generation,
+            Instant now) {
         String status = value ? "True" : "False";
         Condition old = find(s.conditions, type);
         String since = old != null && status.equals(old.getStatus()) && old.getLastTransitionTime() != null
@@ -57,6 +68,9 @@ public final class Conditions {
         if (conditions == null) {
             return null;
         }
-        return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -35,18 +35,23 @@ public final class Lifecycle {
     public static final String TRAINING = "Training";
 
     /** Everything a decision depends on. */
-    public record Observed(FineTuneJob job, List<Violation> violations, Optional<Job> trainerJob,
-            Collection<Pod> pods, Optional<RunSnapshot> run, Instant now) {
-    }
+    public record Observed(
+            FineTuneJob job,
+            List<Violation> violations,
+            Optional<Job> trainerJob,
+            Collection<Pod> pods,
+            Optional<RunSnapshot> run,
+            Instant now) {}
 
-    private Lifecycle() {
-    }
+    private Lifecycle() {}
 
     public static FineTuneJobStatus decide(Observed o) {
         FineTuneJob job = o.job();
         FineTuneJobStatus old = job.getStatus() == null ? new FineTuneJobStatus() : job.getStatus();
         FineTuneJobStatus s = StatusMapping.copy(old);
-        long generation = job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+        long generation = job.getMetadata().getGeneration() == null
+                ? 0
+                : job.getMetadata().getGeneration();
         s.observedGeneration = generation;
 
         if (isFinal(old)) {
@@ -69,23 +74,36 @@ public final class Lifecycle {
         Optional<Job> current = o.trainerJob().filter(j -> TrainerJobDependent.attempt(j) >= s.restarts);
         current.ifPresent(j -> s.restarts = Math.max(s.restarts, TrainerJobDependent.attempt(j)));
         Long deadline = job.getSpec().getActiveDeadlineSeconds();
-        if (deadline != null && s.startTime != null
+        if (deadline != null
+                && s.startTime != null
                 && !o.now().isBefore(Instant.parse(s.startTime).plusSeconds(deadline))) {
-            set(s, Phase.Failed, DEADLINE_EXCEEDED, "the job ran longer than activeDeadlineSeconds ("
-                    + deadline + "); the trainer pod is stopped after a checkpoint");
+            set(
+                    s,
+                    Phase.Failed,
+                    DEADLINE_EXCEEDED,
+                    "the job ran longer than activeDeadlineSeconds (" + deadline
+                            + "); the trainer pod is stopped after a checkpoint");
             s.completionTime = time(o.now());
             return;
         }
         if (job.getSpec().isSuspend()) {
-            set(s, Phase.Suspended, SUSPENDED, Attempt.anyPodAlive(o.pods())
-                    ? "stopping the trainer pod; it writes a checkpoint first"
-                    : "the trainer pod is stopped; set suspend: false to resume from the newest checkpoint");
+            set(
+                    s,
+                    Phase.Suspended,
+                    SUSPENDED,
+                    Attempt.anyPodAlive(o.pods())
+                            ? "stopping the trainer pod; it writes a checkpoint first"
+                            : "the trainer pod is stopped; set suspend: false to resume from the newest checkpoint");
             return;
         }
         if (current.isEmpty()) {
-            set(s, Phase.Pending, STARTING, Attempt.anyPodAlive(o.pods())
-                    ? "waiting for the previous trainer pod to stop"
-                    : "creating the trainer Job");
+            set(
+                    s,
+                    Phase.Pending,
+                    STARTING,
+                    Attempt.anyPodAlive(o.pods())
+                            ? "waiting for the previous trainer pod to stop"
+                            : "creating the trainer Job");
             return;
         }
         Attempt attempt = Attempt.of(current.get(), o.pods());
@@ -101,19 +119,32 @@ public final class Lifecycle {
             }
             case PREEMPTED -> {
                 s.restarts++;
-                set(s, Phase.Pending, PREEMPTED, attempt.detail() + "; a new trainer pod resumes from the newest checkpoint");
+                set(
+                        s,
+                        Phase.Pending,
+                        PREEMPTED,
+                        attempt.detail() + "; a new trainer pod resumes from the newest checkpoint");
             }
             case FAILED -> {
                 s.failures++;
-                String cause = attempt.detail() + o.run().map(RunSnapshot::error).map(e -> ": " + e).orElse("");
+                String cause = attempt.detail()
+                        + o.run().map(RunSnapshot::error).map(e -> ": " + e).orElse("");
                 if (s.failures > backoffLimit) {
-                    set(s, Phase.Failed, BACKOFF_LIMIT_EXCEEDED, "the trainer failed " + s.failures
-                            + (s.failures == 1 ? " time" : " times") + " (backoffLimit " + backoffLimit + "); last: " + cause);
+                    set(
+                            s,
+                            Phase.Failed,
+                            BACKOFF_LIMIT_EXCEEDED,
+                            "the trainer failed " + s.failures + (s.failures == 1 ? " time" : " times")
+                                    + " (backoffLimit " + backoffLimit + "); last: " + cause);
                     s.completionTime = time(o.now());
                 } else {
                     s.restarts++;
-                    set(s, Phase.Pending, TRAINER_FAILED, cause + "; retry " + s.failures + " of " + backoffLimit
-                            + " resumes from the newest checkpoint");
+                    set(
+                            s,
+                            Phase.Pending,
+                            TRAINER_FAILED,
+                            cause + "; retry " + s.failures + " of " + backoffLimit
+                                    + " resumes from the newest checkpoint");
                 }
             }
             case RUNNING -> {
@@ -170,7 +201,8 @@ public final class Lifecycle {
         if (!isFinal(status) || ttl == null || status.completionTime == null) {
             return Optional.empty();
         }
-        return Optional.of(Duration.between(now, Instant.parse(status.completionTime).plusSeconds(ttl)));
+        return Optional.of(
+                Duration.between(now, Instant.parse(status.completionTime).plusSeconds(ttl)));
     }
 
     private static void set(FineTuneJobStatus s, Phase phase, String reason, String message) {

@@ -19,8 +19,7 @@ public final class StatusMapping {
     /** Metrics keep 5 significant digits: enough to read, and a status that does not churn in the noise. */
     private static final MathContext DIGITS = new MathContext(5);
 
-    private StatusMapping() {
-    }
+    private StatusMapping() {}
 
     public static FineTuneJobStatus copy(FineTuneJobStatus status) {
         return JSON.convertValue(status, FineTuneJobStatus.class);

@@ -20,11 +20,15 @@ import org.jboss.logging.Logger;
  */
 public final class TransitionEvents {
     private static final Logger LOG = Logger.getLogger(TransitionEvents.class);
-    private static final Set<String> WARNINGS = Set.of(Lifecycle.INVALID_SPEC, Lifecycle.DEADLINE_EXCEEDED,
-            Lifecycle.BACKOFF_LIMIT_EXCEEDED, Lifecycle.CANCELLED, Lifecycle.TRAINER_FAILED, Lifecycle.PREEMPTED);
+    private static final Set<String> WARNINGS = Set.of(
+            Lifecycle.INVALID_SPEC,
+            Lifecycle.DEADLINE_EXCEEDED,
+            Lifecycle.BACKOFF_LIMIT_EXCEEDED,
+            Lifecycle.CANCELLED,
+            Lifecycle.TRAINER_FAILED,
+            Lifecycle.PREEMPTED);
 
-    private TransitionEvents() {
-    }
+    private TransitionEvents() {}
 
     public static boolean isTransition(FineTuneJobStatus old, FineTuneJobStatus next) {
         return old == null || old.phase != next.phase || !Objects.equals(old.reason, next.reason);
@@ -39,7 +43,8 @@ public final class TransitionEvents {
                 .withNewMetadata()
                 .withName(name)
                 .withNamespace(job.getMetadata().getNamespace())
-                .withLabels(java.util.Map.of(ResourceNames.LABEL_JOB, job.getMetadata().getName()))
+                .withLabels(java.util.Map.of(
+                        ResourceNames.LABEL_JOB, job.getMetadata().getName()))
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()
                         .withApiVersion(job.getApiVersion())
@@ -55,15 +60,24 @@ public final class TransitionEvents {
                 .withFirstTimestamp(time)
                 .withLastTimestamp(time)
                 .withCount(1)
-                .withNewSource().withComponent(ResourceNames.MANAGER).endSource()
+                .withNewSource()
+                .withComponent(ResourceNames.MANAGER)
+                .endSource()
                 .withReportingComponent(ResourceNames.MANAGER)
                 .build();
         try {
-            client.v1().events().inNamespace(job.getMetadata().getNamespace()).resource(event).create();
+            client.v1()
+                    .events()
+                    .inNamespace(job.getMetadata().getNamespace())
+                    .resource(event)
+                    .create();
         } catch (KubernetesClientException e) {
-            LOG.warnf("cannot record event %s on %s/%s: %s", event.getReason(), job.getMetadata().getNamespace(),
-                    job.getMetadata().getName(), e.getMessage());
+            LOG.warnf(
+                    "cannot record event %s on %s/%s: %s",
+                    event.getReason(),
+                    job.getMetadata().getNamespace(),
+                    job.getMetadata().getName(),
+                    e.getMessage());
         }
     }
-
 }

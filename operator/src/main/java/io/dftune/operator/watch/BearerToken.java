@@ -9,8 +9,7 @@ public final class BearerToken {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    private BearerToken() {
-    }
+    private BearerToken() {}
 
     public static ClientInterceptor of(String token) {
         Metadata headers = new Metadata();

@@ -17,19 +17,38 @@ import java.time.Instant;
  * @param stepSeconds smoothed seconds per optimizer step, from the step events
  * @param observedAt when the newest information was received
  */
-public record RunSnapshot(String podUid, Phase phase, long step, long totalSteps, Double etaSeconds,
-        Double stepSeconds, TrainMetrics train, EvalMetrics eval, Checkpoint checkpoint, long resumedFromStep,
-        String error, String finalModel, Instant observedAt) {
+public record RunSnapshot(
+        String podUid,
+        Phase phase,
+        long step,
+        long totalSteps,
+        Double etaSeconds,
+        Double stepSeconds,
+        TrainMetrics train,
+        EvalMetrics eval,
+        Checkpoint checkpoint,
+        long resumedFromStep,
+        String error,
+        String finalModel,
+        Instant observedAt) {
     /** Weight of the newest step in the smoothed step time. */
     private static final double SMOOTHING = 0.2;
 
     public static RunSnapshot of(String podUid, RunStatus status, Instant now) {
-        return new RunSnapshot(podUid, status.getPhase(), status.getStep(), status.getTotalSteps(),
-                status.hasEtaSeconds() ? status.getEtaSeconds() : null, null,
+        return new RunSnapshot(
+                podUid,
+                status.getPhase(),
+                status.getStep(),
+                status.getTotalSteps(),
+                status.hasEtaSeconds() ? status.getEtaSeconds() : null,
+                null,
                 status.hasLatestTrain() ? status.getLatestTrain() : null,
                 status.hasLatestEval() ? status.getLatestEval() : null,
                 status.hasLatestCheckpoint() ? status.getLatestCheckpoint() : null,
-                status.getResumedFromStep(), emptyToNull(status.getError()), emptyToNull(status.getFinalModel()), now);
+                status.getResumedFromStep(),
+                emptyToNull(status.getError()),
+                emptyToNull(status.getFinalModel()),
+                now);
     }
 
     public static RunSnapshot empty(String podUid, Instant now) {
@@ -42,28 +61,80 @@ public record RunSnapshot(String podUid, Phase phase, long step, long totalSteps
             case PHASE -> {
                 var change = event.getPhase();
                 boolean failed = change.getPhase() == Phase.PHASE_FAILED;
-                yield new RunSnapshot(podUid, change.getPhase(), Math.max(step, change.getStep()),
-                        change.getTotalSteps() > 0 ? change.getTotalSteps() : totalSteps, etaSeconds, stepSeconds, train, eval,
-                        checkpoint, resumedFromStep, failed ? emptyToNull(change.getMessage()) : error, finalModel, now);
+                yield new RunSnapshot(
+                        podUid,
+                        change.getPhase(),
+                        Math.max(step, change.getStep()),
+                        change.getTotalSteps() > 0 ? change.getTotalSteps() : totalSteps,
+                        etaSeconds,
+                        stepSeconds,
+                        train,
+                        eval,
+                        checkpoint,
+                        resumedFromStep,
+                        failed ? emptyToNull(change.getMessage()) : error,
+                        finalModel,
+                        now);
             }
             case STEP -> {
                 TrainMetrics m = event.getStep();
                 long total = m.getTotalSteps() > 0 ? m.getTotalSteps() : totalSteps;
-                Double smoothed = stepSeconds == null ? Double.valueOf(m.getStepSeconds())
+                Double smoothed = stepSeconds == null
+                        ? Double.valueOf(m.getStepSeconds())
                         : (1 - SMOOTHING) * stepSeconds + SMOOTHING * m.getStepSeconds();
-                yield new RunSnapshot(podUid, phase, m.getStep(), total, Math.max(0, total - m.getStep()) * smoothed,
-                        smoothed, m, eval, checkpoint, resumedFromStep, error, finalModel, now);
+                yield new RunSnapshot(
+                        podUid,
+                        phase,
+                        m.getStep(),
+                        total,
+                        Math.max(0, total - m.getStep()) * smoothed,
+                        smoothed,
+                        m,
+                        eval,
+                        checkpoint,
+                        resumedFromStep,
+                        error,
+                        finalModel,
+                        now);
             }
-            case EVAL -> new RunSnapshot(podUid, phase, step, totalSteps, etaSeconds, stepSeconds, train, event.getEval(),
-                    checkpoint, resumedFromStep, error, finalModel, now);
-            case CHECKPOINT -> new RunSnapshot(podUid, phase, step, totalSteps, etaSeconds, stepSeconds, train, eval,
-                    event.getCheckpoint(), resumedFromStep, error, finalModel, now);
+            case EVAL ->
+                new RunSnapshot(
+                        podUid,
+                        phase,
+                        step,
+                        totalSteps,
+                        etaSeconds,
+                        stepSeconds,
+                        train,
+                        event.getEval(),
+                        checkpoint,
+                        resumedFromStep,
+                        error,
+                        finalModel,
+                        now);
+            case CHECKPOINT ->
+                new RunSnapshot(
+                        podUid,
+                        phase,
+                        step,
+                        totalSteps,
+                        etaSeconds,
+                        stepSeconds,
+                        train,
+                        eval,
+                        event.getCheckpoint(),
+                        resumedFromStep,
+                        error,
+                        finalModel,
+                        now);
             case EVENT_NOT_SET -> this;
         };
     }
 
     public boolean isTerminal() {
-        return phase == Phase.PHASE_SUCCEEDED || phase == Phase.PHASE_FAILED || phase == Phase.PHASE_CANCELLED
+        return phase == Phase.PHASE_SUCCEEDED
+                || phase == Phase.PHASE_FAILED
+                || phase == Phase.PHASE_CANCELLED
                 || phase == Phase.PHASE_PREEMPTED;
     }
 

@@ -44,8 +44,14 @@ final class RunWatch {
     private Duration retry = FIRST_RETRY;
     private int failedAttempts;
 
-    RunWatch(String key, String podUid, Supplier<ManagedChannel> channelFactory, String token,
-            ScheduledExecutorService scheduler, Clock clock, BiConsumer<RunSnapshot, Boolean> publish) {
+    RunWatch(
+            String key,
+            String podUid,
+            Supplier<ManagedChannel> channelFactory,
+            String token,
+            ScheduledExecutorService scheduler,
+            Clock clock,
+            BiConsumer<RunSnapshot, Boolean> publish) {
         this.key = key;
         this.podUid = podUid;
         this.channel = channelFactory.get();
@@ -113,7 +119,10 @@ final class RunWatch {
         }
         WatchRunRequest request;
         synchronized (this) {
-            request = WatchRunRequest.newBuilder().setStreamId(streamId).setAfterSequence(lastSequence).build();
+            request = WatchRunRequest.newBuilder()
+                    .setStreamId(streamId)
+                    .setAfterSequence(lastSequence)
+                    .build();
         }
         stub.watchRun(request, new StreamObserver<>() {
             @Override
@@ -130,7 +139,7 @@ final class RunWatch {
             public void onCompleted() {
                 // The run reached a terminal phase: one last GetRun for what events do not carry
                 // (the final model directory), then nothing more to follow.
-                getRun(() -> { }, t -> LOG.debugf("%s: final GetRun failed: %s", key, t.getMessage()));
+                getRun(() -> {}, t -> LOG.debugf("%s: final GetRun failed: %s", key, t.getMessage()));
             }
         });
     }
@@ -153,7 +162,7 @@ final class RunWatch {
         publish.accept(next, phaseChanged);
         if (gap) {
             // Events were dropped from the trainer's buffer: GetRun has the state they led to.
-            getRun(() -> { }, t -> { });
+            getRun(() -> {}, t -> {});
         }
     }
 

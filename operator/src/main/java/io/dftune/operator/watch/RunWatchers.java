@@ -36,7 +36,7 @@ public class RunWatchers {
     private final Map<ResourceID, RunSnapshot> snapshots = new ConcurrentHashMap<>();
     private final Map<ResourceID, Instant> lastNotified = new ConcurrentHashMap<>();
     private final Map<ResourceID, Boolean> notifyPending = new ConcurrentHashMap<>();
-    private volatile Consumer<ResourceID> listener = id -> { };
+    private volatile Consumer<ResourceID> listener = id -> {};
 
     public RunWatchers(TrainerAddresses addresses, OperatorConfig config) {
         this.addresses = addresses;
@@ -58,9 +58,16 @@ public class RunWatchers {
                 current.stop();
             }
             String address = addresses.address(id.getNamespace().orElseThrow(), id.getName());
-            RunWatch watch = new RunWatch(id.toString(), podUid,
-                    () -> ManagedChannelBuilder.forTarget(address).usePlaintext().build(),
-                    token, scheduler, clock, (snapshot, urgent) -> publish(id, snapshot, urgent));
+            RunWatch watch = new RunWatch(
+                    id.toString(),
+                    podUid,
+                    () -> ManagedChannelBuilder.forTarget(address)
+                            .usePlaintext()
+                            .build(),
+                    token,
+                    scheduler,
+                    clock,
+                    (snapshot, urgent) -> publish(id, snapshot, urgent));
             watch.start();
             return watch;
         });
@@ -102,10 +109,13 @@ public class RunWatchers {
             notifyNow(id);
         } else if (notifyPending.putIfAbsent(id, Boolean.TRUE) == null) {
             long delay = Duration.between(now, last.plus(interval)).toMillis();
-            scheduler.schedule(() -> {
-                notifyPending.remove(id);
-                notifyNow(id);
-            }, delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> {
+                        notifyPending.remove(id);
+                        notifyNow(id);
+                    },
+                    delay,
+                    TimeUnit.MILLISECONDS);
         }
     }
 

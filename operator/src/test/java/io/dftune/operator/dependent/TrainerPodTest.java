@@ -53,14 +53,16 @@ class TrainerPodTest {
     @Test
     void withoutScrapeAnnotationsThePodCarriesOnlyItsAttempt() {
         PodTemplateSpec pod = TrainerPod.template(job, config(false), 2);
-        assertThat(pod.getMetadata().getAnnotations()).containsExactly(Map.entry(ResourceNames.ANNOTATION_ATTEMPT, "2"));
+        assertThat(pod.getMetadata().getAnnotations())
+                .containsExactly(Map.entry(ResourceNames.ANNOTATION_ATTEMPT, "2"));
     }
 
     @Test
     void scrapeAnnotationsPointAtTheTrainersMetricsPort() {
         PodTemplateSpec pod = TrainerPod.template(job, config(true), 0);
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
+        assertThat(annotations)
+                .containsEntry("prometheus.io/scrape", "true")
                 .containsEntry("prometheus.io/path", "/q/metrics")
                 .containsEntry(ResourceNames.ANNOTATION_ATTEMPT, "0");
         int port = Integer.parseInt(annotations.get("prometheus.io/port"));

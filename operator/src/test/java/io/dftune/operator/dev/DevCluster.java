@@ -22,8 +22,7 @@ import java.util.concurrent.TimeUnit;
  * manifest claim=dir... (an empty dir: an empty claim).
  */
 public final class DevCluster {
-    private DevCluster() {
-    }
+    private DevCluster() {}
 
     public static void main(String[] args) throws Exception {
         int apiPort = Integer.parseInt(args[0]);
@@ -36,8 +35,9 @@ public final class DevCluster {
         Path manifest = Path.of(args[7]);
 
         // Ctrl-C: no operator or trainer process outlives this one.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
-                .forEach(ProcessHandle::destroy)));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         Phase finished;
         try (MockCluster cluster = MockCluster.start(apiPort, work, crd)) {
             for (int i = 8; i < args.length; i++) {
@@ -47,8 +47,16 @@ public final class DevCluster {
             cluster.startKubelet(trainerPort);
             System.out.println("dev-operator: mock API server on " + cluster.url() + "; trainer pods run as local "
                     + "processes on port " + trainerPort + " (logs in " + work.resolve("pods") + ")");
-            try (OperatorProcess operator = OperatorProcess.start(operatorJar, cluster, "512m", operatorPort,
-                    Map.of("DFTUNE_TRAINER_ADDRESS", "localhost:" + trainerPort, "DFTUNE_STATUS_INTERVAL", statusInterval),
+            try (OperatorProcess operator = OperatorProcess.start(
+                    operatorJar,
+                    cluster,
+                    "512m",
+                    operatorPort,
+                    Map.of(
+                            "DFTUNE_TRAINER_ADDRESS",
+                            "localhost:" + trainerPort,
+                            "DFTUNE_STATUS_INTERVAL",
+                            statusInterval),
                     work.resolve("operator.log"))) {
                 System.out.println("dev-operator: operator started (log " + operator.log()
                         + ", metrics http://localhost:" + operatorPort + "/q/metrics)");
@@ -62,7 +70,8 @@ public final class DevCluster {
     private static Phase follow(KubernetesClient client, Path manifest) throws Exception {
         FineTuneJob job;
         try (InputStream in = Files.newInputStream(manifest)) {
-            job = client.resource(client.getKubernetesSerialization().unmarshal(in, FineTuneJob.class)).create();
+            job = client.resource(client.getKubernetesSerialization().unmarshal(in, FineTuneJob.class))
+                    .create();
         }
         String ns = job.getMetadata().getNamespace();
         String name = job.getMetadata().getName();
@@ -71,7 +80,10 @@ public final class DevCluster {
         String last = null;
         FineTuneJobStatus status = null;
         while (status == null || status.phase == null || !status.phase.isFinished()) {
-            FineTuneJob current = client.resources(FineTuneJob.class).inNamespace(ns).withName(name).get();
+            FineTuneJob current = client.resources(FineTuneJob.class)
+                    .inNamespace(ns)
+                    .withName(name)
+                    .get();
             status = current.getStatus();
             String line = line(status);
             if (!Objects.equals(line, last)) {
@@ -98,8 +110,9 @@ public final class DevCluster {
             }
         }
         if (s.metrics != null && s.metrics.loss != null) {
-            b.append(String.format(" loss %.4g nll %.4g p %.3f %.0f tok/s", s.metrics.loss, s.metrics.nll,
-                    s.metrics.meanTargetProb, s.metrics.tokensPerSecond));
+            b.append(String.format(
+                    " loss %.4g nll %.4g p %.3f %.0f tok/s",
+                    s.metrics.loss, s.metrics.nll, s.metrics.meanTargetProb, s.metrics.tokensPerSecond));
         }
         if (s.checkpoint != null) {
             b.append(" checkpoint ").append(s.checkpoint.name);

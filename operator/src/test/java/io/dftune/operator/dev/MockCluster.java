@@ -33,12 +33,17 @@ public final class MockCluster implements AutoCloseable {
 
     /** Starts the API server on {@code apiPort} (0: any free port) and installs the CRD file. */
     public static MockCluster start(int apiPort, Path work, Path crd) throws IOException {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), apiPort);
         MockCluster cluster = new MockCluster(server, work);
         try (InputStream in = Files.newInputStream(crd)) {
-            cluster.client.apiextensions().v1().customResourceDefinitions().load(in).create();
+            cluster.client
+                    .apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .load(in)
+                    .create();
         }
         Files.createDirectories(work.resolve("pvc"));
         return cluster;

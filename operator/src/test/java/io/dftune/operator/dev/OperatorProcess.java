@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
  * the chart's default JVM options.
  */
 public final class OperatorProcess implements AutoCloseable {
-    private static final Pattern HEAP_USED = Pattern.compile(
-            "(?m)^jvm_memory_used_bytes\\{(?=[^}]*area=\"heap\")[^}]*}\\s+(\\S+)$");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern HEAP_USED =
+            Pattern.compile("(?m)^jvm_memory_used_bytes\\{(?=[^}]*area=\"heap\")[^}]*}\\s+(\\S+)$");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final int httpPort;
@@ -43,16 +44,21 @@ public final class OperatorProcess implements AutoCloseable {
      * {@code httpPort} (0: any free port) and the given operator settings ({@code
      * DFTUNE_STATUS_INTERVAL} and so on), and waits until it reports ready.
      */
-    public static OperatorProcess start(Path jar, MockCluster cluster, String maxHeap, int httpPort,
-            Map<String, String> settings, Path log) throws IOException, InterruptedException {
+    public static OperatorProcess start(
+            Path jar, MockCluster cluster, String maxHeap, int httpPort, Map<String, String> settings, Path log)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no packaged operator at " + jar + " (mvn -pl operator -am package)");
         }
         int port = httpPort != 0 ? httpPort : Ports.free();
         String chartJvmOptions = chartJavaToolOptions(jar);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap,
+                "-jar",
+                jar.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("KUBERNETES_MASTER", cluster.url());
         env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
@@ -77,7 +83,10 @@ public final class OperatorProcess implements AutoCloseable {
         for (Path dir = jar.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
             Path values = dir.resolve("helm/dftune/values.yaml");
             if (Files.isRegularFile(values)) {
-                JsonNode options = new YAMLMapper().readTree(values.toFile()).path("operator").path("javaToolOptions");
+                JsonNode options = new YAMLMapper()
+                        .readTree(values.toFile())
+                        .path("operator")
+                        .path("javaToolOptions");
                 if (!options.isTextual()) {
                     throw new IllegalStateException(values + " has no operator.javaToolOptions");
                 }
@@ -89,8 +98,9 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** CPU time the operator's process has used so far (every thread, user and system). */
     public Duration cpuTime() {
-        return process.info().totalCpuDuration().orElseThrow(
-                () -> new IllegalStateException("the system does not report the operator's CPU time"));
+        return process.info()
+                .totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("the system does not report the operator's CPU time"));
     }
 
     public boolean isAlive() {
@@ -123,8 +133,12 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** Heap in use after a full collection (jcmd GC.run): what the operator's objects really hold. */
     public long liveHeapBytes() throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid()), "GC.run").redirectErrorStream(true).start();
+        Process jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(pid()),
+                        "GC.run")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(jcmd.getInputStream().readAllBytes());
         if (jcmd.waitFor() != 0) {
             throw new IllegalStateException("jcmd GC.run failed: " + out);
@@ -156,8 +170,11 @@ public final class OperatorProcess implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

@@ -30,8 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OperatorScaleBenchmark {
     private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
 
-    private OperatorScaleBenchmark() {
-    }
+    private OperatorScaleBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
@@ -45,7 +44,11 @@ public final class OperatorScaleBenchmark {
         ObjectMapper json = new ObjectMapper();
         ObjectNode r = json.createObjectNode();
         try (MockCluster cluster = MockCluster.start(0, work, crd);
-                OperatorProcess operator = OperatorProcess.start(operatorJar, cluster, maxHeap, 0,
+                OperatorProcess operator = OperatorProcess.start(
+                        operatorJar,
+                        cluster,
+                        maxHeap,
+                        0,
                         Map.of("JAVA_TOOL_OPTIONS", jvmOptions),
                         work.resolve("operator.log"))) {
             KubernetesClient client = cluster.client();
@@ -75,8 +78,14 @@ public final class OperatorScaleBenchmark {
             double createdSeconds = (System.nanoTime() - start) / 1e9;
             int withJob = 0;
             while (System.nanoTime() - start < TIMEOUT_NANOS && operator.isAlive()) {
-                withJob = client.batch().v1().jobs().inNamespace(TestJobs.NAMESPACE)
-                        .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER).list().getItems().size();
+                withJob = client.batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(TestJobs.NAMESPACE)
+                        .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                        .list()
+                        .getItems()
+                        .size();
                 if (withJob >= count) {
                     break;
                 }
@@ -84,7 +93,9 @@ public final class OperatorScaleBenchmark {
             }
             double allJobsSeconds = (System.nanoTime() - start) / 1e9;
             // Where the time went: the mock API server (and the 8 clients) run in this JVM.
-            r.put("operator_cpu_seconds", operator.cpuTime().minus(operatorCpuBefore).toNanos() / 1e9);
+            r.put(
+                    "operator_cpu_seconds",
+                    operator.cpuTime().minus(operatorCpuBefore).toNanos() / 1e9);
             r.put("mock_server_and_clients_cpu_seconds", (processCpuNanos() - thisCpuBefore) / 1e9);
             sampler.interrupt();
             r.put("jobs", count);

@@ -12,15 +12,12 @@ import java.util.List;
  */
 final class StatusLatencies {
     /** A step event as the trainer stamped it. */
-    record StepEvent(long step, Instant time) {
-    }
+    record StepEvent(long step, Instant time) {}
 
     /** A FineTuneJob status as a watcher received it. */
-    record StatusSeen(Instant time, long step) {
-    }
+    record StatusSeen(Instant time, long step) {}
 
-    private StatusLatencies() {
-    }
+    private StatusLatencies() {}
 
     /**
      * One latency per step event whose step a status showed; steps never shown are left out (and

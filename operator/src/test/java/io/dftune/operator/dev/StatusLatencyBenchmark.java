@@ -46,11 +46,10 @@ public final class StatusLatencyBenchmark {
     private static final String NAMESPACE = "default";
     private static final String NAME = "latency";
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
-    private static final Set<Phase> FINAL_PHASES = EnumSet.of(Phase.PHASE_SUCCEEDED, Phase.PHASE_FAILED,
-            Phase.PHASE_CANCELLED);
+    private static final Set<Phase> FINAL_PHASES =
+            EnumSet.of(Phase.PHASE_SUCCEEDED, Phase.PHASE_FAILED, Phase.PHASE_CANCELLED);
 
-    private StatusLatencyBenchmark() {
-    }
+    private StatusLatencyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
@@ -70,12 +69,23 @@ public final class StatusLatencyBenchmark {
             cluster.claim("dftune-runs", null);
             cluster.startKubelet(trainerPort);
             KubernetesClient client = cluster.client();
-            try (OperatorProcess operator = OperatorProcess.start(operatorJar, cluster, "256m", 0,
-                    Map.of("DFTUNE_TRAINER_ADDRESS", "localhost:" + trainerPort,
-                            "DFTUNE_STATUS_INTERVAL", args[4]), work.resolve("operator.log"));
-                    Watch watch = client.resources(FineTuneJob.class).inNamespace(NAMESPACE).withName(NAME)
+            try (OperatorProcess operator = OperatorProcess.start(
+                            operatorJar,
+                            cluster,
+                            "256m",
+                            0,
+                            Map.of(
+                                    "DFTUNE_TRAINER_ADDRESS",
+                                    "localhost:" + trainerPort,
+                                    "DFTUNE_STATUS_INTERVAL",
+                                    args[4]),
+                            work.resolve("operator.log"));
+                    Watch watch = client.resources(FineTuneJob.class)
+                            .inNamespace(NAMESPACE)
+                            .withName(NAME)
                             .watch(recorder(statuses))) {
-                client.resource(job(client, examples.resolve("arithmetic/finetunejob.yaml"), maxSteps)).create();
+                client.resource(job(client, examples.resolve("arithmetic/finetunejob.yaml"), maxSteps))
+                        .create();
                 Thread follower = new Thread(() -> followTrainer(client, trainerPort, events), "trainer-events");
                 follower.setDaemon(true);
                 follower.start();
@@ -117,9 +127,11 @@ public final class StatusLatencyBenchmark {
     /** Subscribes to the trainer's events (replayed from the start), reconnecting until the run ends. */
     private static void followTrainer(KubernetesClient client, int port, List<StatusLatencies.StepEvent> events) {
         String token = AuthSecretDependent.token(awaitSecret(client));
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
-        TrainerGrpc.TrainerBlockingStub trainer = TrainerGrpc.newBlockingStub(channel)
-                .withInterceptors(BearerToken.of(token));
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port)
+                .usePlaintext()
+                .build();
+        TrainerGrpc.TrainerBlockingStub trainer =
+                TrainerGrpc.newBlockingStub(channel).withInterceptors(BearerToken.of(token));
         String streamId = "";
         long sequence = 0;
         boolean finished = false;
@@ -127,16 +139,22 @@ public final class StatusLatencyBenchmark {
             while (!finished) {
                 try {
                     Iterator<RunEvent> stream = trainer.watchRun(WatchRunRequest.newBuilder()
-                            .setStreamId(streamId).setAfterSequence(sequence).build());
+                            .setStreamId(streamId)
+                            .setAfterSequence(sequence)
+                            .build());
                     while (stream.hasNext()) {
                         RunEvent event = stream.next();
                         streamId = event.getStreamId();
                         sequence = event.getSequence();
                         if (event.hasStep()) {
-                            events.add(new StatusLatencies.StepEvent(event.getStep().getStep(), Instant.ofEpochSecond(
-                                    event.getTime().getSeconds(), event.getTime().getNanos())));
+                            events.add(new StatusLatencies.StepEvent(
+                                    event.getStep().getStep(),
+                                    Instant.ofEpochSecond(
+                                            event.getTime().getSeconds(),
+                                            event.getTime().getNanos())));
                         }
-                        finished |= event.hasPhase() && FINAL_PHASES.contains(event.getPhase().getPhase());
+                        finished |= event.hasPhase()
+                                && FINAL_PHASES.contains(event.getPhase().getPhase());
                     }
                 } catch (StatusRuntimeException e) {
                     TimeUnit.MILLISECONDS.sleep(100); // the trainer is not listening yet, or the stream broke
@@ -152,7 +170,10 @@ public final class StatusLatencyBenchmark {
     private static Secret awaitSecret(KubernetesClient client) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            Secret secret = client.secrets().inNamespace(NAMESPACE).withName(ResourceNames.authSecret(NAME)).get();
+            Secret secret = client.secrets()
+                    .inNamespace(NAMESPACE)
+                    .withName(ResourceNames.authSecret(NAME))
+                    .get();
             if (secret != null) {
                 return secret;
             }
@@ -164,8 +185,13 @@ public final class StatusLatencyBenchmark {
     private static FineTuneJobStatus awaitFinished(KubernetesClient client) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            FineTuneJob job = client.resources(FineTuneJob.class).inNamespace(NAMESPACE).withName(NAME).get();
-            if (job.getStatus() != null && job.getStatus().phase != null && job.getStatus().phase.isFinished()) {
+            FineTuneJob job = client.resources(FineTuneJob.class)
+                    .inNamespace(NAMESPACE)
+                    .withName(NAME)
+                    .get();
+            if (job.getStatus() != null
+                    && job.getStatus().phase != null
+                    && job.getStatus().phase.isFinished()) {
                 return job.getStatus();
             }
             sleep(500);
@@ -173,8 +199,14 @@ public final class StatusLatencyBenchmark {
         throw new IllegalStateException("the job did not finish in " + TIMEOUT);
     }
 
-    private static void write(Path out, Duration interval, int maxSteps, FineTuneJobStatus last,
-            List<StatusLatencies.StepEvent> events, List<StatusLatencies.StatusSeen> statuses) throws IOException {
+    private static void write(
+            Path out,
+            Duration interval,
+            int maxSteps,
+            FineTuneJobStatus last,
+            List<StatusLatencies.StepEvent> events,
+            List<StatusLatencies.StatusSeen> statuses)
+            throws IOException {
         List<Duration> latencies = StatusLatencies.of(events, statuses);
         ObjectMapper json = new ObjectMapper();
         ObjectNode r = json.createObjectNode();
@@ -186,7 +218,9 @@ public final class StatusLatencyBenchmark {
         r.put("measured", latencies.size());
         if (!latencies.isEmpty()) {
             for (double q : new double[] {0.5, 0.9, 0.99, 1.0}) {
-                r.put("p" + Math.round(q * 100), StatusLatencies.quantile(latencies, q).toMillis() / 1000.0);
+                r.put(
+                        "p" + Math.round(q * 100),
+                        StatusLatencies.quantile(latencies, q).toMillis() / 1000.0);
             }
         }
         ArrayNode seconds = r.putArray("latencies_seconds");

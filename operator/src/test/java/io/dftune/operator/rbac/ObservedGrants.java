@@ -55,8 +55,7 @@ public final class ObservedGrants implements Interceptor {
         }
         try (Stream<Path> files = Files.list(DIR)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-                all.addAll(JSON.readValue(f.toFile(), new TypeReference<List<Grant>>() {
-                }));
+                all.addAll(JSON.readValue(f.toFile(), new TypeReference<List<Grant>>() {}));
             }
         }
         return all;

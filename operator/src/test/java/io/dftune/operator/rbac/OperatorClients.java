@@ -19,8 +19,11 @@ public class OperatorClients {
     @Produces
     @Singleton
     KubernetesClient operator(Config config, KubernetesSerialization serialization) {
-        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(serialization)
-                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("rbac-observed", new ObservedGrants()))
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withKubernetesSerialization(serialization)
+                .withHttpClientBuilderConsumer(
+                        http -> http.addOrReplaceInterceptor("rbac-observed", new ObservedGrants()))
                 .build();
     }
 
@@ -28,7 +31,10 @@ public class OperatorClients {
     @Singleton
     @TestClient
     KubernetesClient test(Config config, KubernetesSerialization serialization) {
-        return new KubernetesClientBuilder().withConfig(config).withKubernetesSerialization(serialization).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withKubernetesSerialization(serialization)
+                .build();
     }
 
     void close(@Disposes KubernetesClient client) {

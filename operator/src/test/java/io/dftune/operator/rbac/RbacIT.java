@@ -38,21 +38,28 @@ class RbacIT {
         }
         granted = new TreeSet<>();
         ofKind("ClusterRole", "Role").forEach(role -> role.path("rules").forEach(rule -> {
-            assertThat(rule.has("resourceNames") || rule.has("nonResourceURLs")).as("rule %s", rule).isFalse();
-            rule.path("apiGroups").forEach(g -> rule.path("resources").forEach(r -> rule.path("verbs").forEach(v ->
-                    granted.add(new Grant(g.asText(), r.asText(), v.asText())))));
+            assertThat(rule.has("resourceNames") || rule.has("nonResourceURLs"))
+                    .as("rule %s", rule)
+                    .isFalse();
+            rule.path("apiGroups").forEach(g -> rule.path("resources").forEach(r -> rule.path("verbs")
+                    .forEach(v -> granted.add(new Grant(g.asText(), r.asText(), v.asText())))));
         }));
     }
 
     private static List<JsonNode> ofKind(String... kinds) {
-        return documents.stream().filter(d -> Set.of(kinds).contains(d.path("kind").asText())).toList();
+        return documents.stream()
+                .filter(d -> Set.of(kinds).contains(d.path("kind").asText()))
+                .toList();
     }
 
     @Test
     void everyGrantIsUsedAndEveryUseIsGranted() throws IOException {
         Set<Grant> observed = ObservedGrants.union();
-        assertThat(observed).as("what the operator's client asked of the API server in the tests, from %s "
-                + "(run the whole operator test suite first)", ObservedGrants.DIR)
+        assertThat(observed)
+                .as(
+                        "what the operator's client asked of the API server in the tests, from %s "
+                                + "(run the whole operator test suite first)",
+                        ObservedGrants.DIR)
                 .contains(new Grant("dftune.io", "finetunejobs", "watch"));
 
         Set<Grant> unused = new TreeSet<>(granted);
@@ -68,16 +75,21 @@ class RbacIT {
 
     @Test
     void oneClusterRoleBoundToTheOperatorsServiceAccountOnly() {
-        assertThat(ofKind("ClusterRole", "Role")).extracting(r -> r.path("kind").asText()).containsExactly("ClusterRole");
+        assertThat(ofKind("ClusterRole", "Role"))
+                .extracting(r -> r.path("kind").asText())
+                .containsExactly("ClusterRole");
         String role = ofKind("ClusterRole").get(0).at("/metadata/name").asText();
         String account = ofKind("ServiceAccount").get(0).at("/metadata/name").asText();
         List<JsonNode> bindings = ofKind("ClusterRoleBinding", "RoleBinding");
         assertThat(bindings).extracting(b -> b.path("kind").asText()).contains("ClusterRoleBinding");
         assertThat(bindings).allSatisfy(binding -> {
-            assertThat(binding.at("/roleRef/kind").asText() + "/" + binding.at("/roleRef/name").asText())
-                    .as("no built-in role (view) is bound").isEqualTo("ClusterRole/" + role);
-            assertThat(binding.path("subjects")).singleElement().satisfies(s ->
-                    assertThat(s.path("kind").asText() + "/" + s.path("name").asText()).isEqualTo("ServiceAccount/" + account));
+            assertThat(binding.at("/roleRef/kind").asText() + "/"
+                            + binding.at("/roleRef/name").asText())
+                    .as("no built-in role (view) is bound")
+                    .isEqualTo("ClusterRole/" + role);
+            assertThat(binding.path("subjects")).singleElement().satisfies(s -> assertThat(
+                            s.path("kind").asText() + "/" + s.path("name").asText())
+                    .isEqualTo("ServiceAccount/" + account));
         });
     }
 }

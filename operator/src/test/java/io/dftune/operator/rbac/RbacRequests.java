@@ -12,11 +12,12 @@ import java.util.Optional;
  * else (/version, discovery) is no resource request: empty.
  */
 public final class RbacRequests {
-    private RbacRequests() {
-    }
+    private RbacRequests() {}
 
     public static Optional<Grant> grant(String method, URI uri) {
-        List<String> path = Arrays.stream(uri.getRawPath().split("/")).filter(s -> !s.isEmpty()).toList();
+        List<String> path = Arrays.stream(uri.getRawPath().split("/"))
+                .filter(s -> !s.isEmpty())
+                .toList();
         int start;
         String group;
         if (path.size() >= 3 && path.get(0).equals("api")) {

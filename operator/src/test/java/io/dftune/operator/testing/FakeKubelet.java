@@ -38,8 +38,10 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM and its pod goes once the process exited (the garbage collector's part).
  */
 public final class FakeKubelet implements AutoCloseable {
-    private static final Path TRAINER_JAR = Path.of(System.getProperty("trainer.jar",
-            "../services/trainer/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
+    private static final Path TRAINER_JAR = Path.of(
+                    System.getProperty("trainer.jar", "../services/trainer/target/quarkus-app/quarkus-run.jar"))
+            .toAbsolutePath()
+            .normalize();
 
     private final KubernetesClient client;
     private final Path root;
@@ -50,11 +52,13 @@ public final class FakeKubelet implements AutoCloseable {
     });
     /** Job uid -> its trainer process. */
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
+
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     /** FineTuneJob (namespace/name) -> lock, so one job's trainers never overlap. */
     private final Map<String, Object> jobLocks = new ConcurrentHashMap<>();
     /** 0: each trainer on a free port of its own. */
     private final int trainerPort;
+
     private SharedIndexInformer<Job> informer;
 
     public FakeKubelet(KubernetesClient client, Path root) {
@@ -78,7 +82,10 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     public FakeKubelet start() {
-        informer = client.batch().v1().jobs().inAnyNamespace()
+        informer = client.batch()
+                .v1()
+                .jobs()
+                .inAnyNamespace()
                 .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
                 .inform(new ResourceEventHandler<>() {
                     @Override
@@ -113,9 +120,12 @@ public final class FakeKubelet implements AutoCloseable {
     public String logs(String ftj) {
         StringBuilder out = new StringBuilder();
         try (var dirs = Files.list(root.resolve("pods"))) {
-            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(ResourceNames.trainer(ftj) + "-")).toList()) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith(ResourceNames.trainer(ftj) + "-"))
+                    .toList()) {
                 List<String> lines = Files.readAllLines(dir.resolve("trainer.log"));
-                out.append("\n--- ").append(dir.getFileName()).append('\n')
+                out.append("\n--- ")
+                        .append(dir.getFileName())
+                        .append('\n')
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
             }
         } catch (IOException e) {
@@ -125,7 +135,12 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     private Process process(String namespace, String ftj) {
-        Job job = client.batch().v1().jobs().inNamespace(namespace).withName(ResourceNames.trainer(ftj)).get();
+        Job job = client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(ResourceNames.trainer(ftj))
+                .get();
         Process p = job == null ? null : processes.get(job.getMetadata().getUid());
         if (p == null) {
             throw new IllegalStateException("no trainer runs for " + namespace + "/" + ftj);
@@ -134,7 +149,8 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     private void maybeStart(Job job) {
-        if (Boolean.TRUE.equals(job.getSpec().getSuspend()) || !started.add(job.getMetadata().getUid())) {
+        if (Boolean.TRUE.equals(job.getSpec().getSuspend())
+                || !started.add(job.getMetadata().getUid())) {
             return;
         }
         executor.submit(() -> run(job));
@@ -146,7 +162,8 @@ public final class FakeKubelet implements AutoCloseable {
         synchronized (jobLocks.computeIfAbsent(ns + "/" + ftj, k -> new Object())) {
             try {
                 Pod pod = createPod(job);
-                Path dir = Files.createDirectories(root.resolve("pods").resolve(pod.getMetadata().getName()));
+                Path dir = Files.createDirectories(
+                        root.resolve("pods").resolve(pod.getMetadata().getName()));
                 int port = trainerPort != 0 ? trainerPort : Ports.free();
                 Process process = startTrainer(ns, ftj, dir, port);
                 processes.put(job.getMetadata().getUid(), process);
@@ -171,32 +188,55 @@ public final class FakeKubelet implements AutoCloseable {
                 .withNamespace(job.getMetadata().getNamespace())
                 .withLabels(job.getSpec().getTemplate().getMetadata().getLabels())
                 .withAnnotations(job.getSpec().getTemplate().getMetadata().getAnnotations())
-                .withCreationTimestamp(Instant.now().truncatedTo(ChronoUnit.MILLIS).toString())
-                .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job")
-                        .withName(job.getMetadata().getName()).withUid(job.getMetadata().getUid())
-                        .withController(true).build())
+                .withCreationTimestamp(
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString())
+                .withOwnerReferences(new OwnerReferenceBuilder()
+                        .withApiVersion("batch/v1")
+                        .withKind("Job")
+                        .withName(job.getMetadata().getName())
+                        .withUid(job.getMetadata().getUid())
+                        .withController(true)
+                        .build())
                 .endMetadata()
                 .withSpec(job.getSpec().getTemplate().getSpec())
-                .withNewStatus().withPhase("Pending").endStatus()
+                .withNewStatus()
+                .withPhase("Pending")
+                .endStatus()
                 .build();
         return client.pods().resource(pod).create();
     }
 
     private Process startTrainer(String ns, String ftj, Path dir, int port) throws IOException {
-        String manifest = client.configMaps().inNamespace(ns).withName(ResourceNames.specConfigMap(ftj)).get()
-                .getData().get(TrainerManifest.FILE_NAME)
+        String manifest = client.configMaps()
+                .inNamespace(ns)
+                .withName(ResourceNames.specConfigMap(ftj))
+                .get()
+                .getData()
+                .get(TrainerManifest.FILE_NAME)
                 .replace(VolumeLayout.PVC_ROOT + "/", root.resolve("pvc") + "/");
         Path jobFile = Files.writeString(dir.resolve(TrainerManifest.FILE_NAME), manifest);
-        String token = AuthSecretDependent.token(client.secrets().inNamespace(ns)
-                .withName(ResourceNames.authSecret(ftj)).get());
+        String token = AuthSecretDependent.token(client.secrets()
+                .inNamespace(ns)
+                .withName(ResourceNames.authSecret(ftj))
+                .get());
         Path tokenFile = Files.writeString(dir.resolve("token"), token);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-Dquarkus.http.port=" + port, "-jar", TRAINER_JAR.toString(), "serve", "--job", jobFile.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("trainer.log").toFile());
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.pytorch.num_interop_threads=1",
+                "-Dquarkus.http.port=" + port,
+                "-jar",
+                TRAINER_JAR.toString(),
+                "serve",
+                "--job",
+                jobFile.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("trainer.log").toFile());
         builder.environment().put("DJL_OFFLINE", "true");
         builder.environment().put("DFTUNE_AUTH_TOKEN_FILE", tokenFile.toString());
         builder.environment().put("DFTUNE_STOP_GRACE_PERIOD", "30s");
@@ -205,17 +245,34 @@ public final class FakeKubelet implements AutoCloseable {
 
     private void podStatus(Pod pod, String phase, Integer exitCode) {
         try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .editStatus(p -> new PodBuilder(p).editStatus()
-                    .withPhase(phase)
-                    .withContainerStatuses(exitCode == null
-                            ? new ContainerStatusBuilder().withName("trainer").withReady(true)
-                                    .withNewState().withNewRunning().endRunning().endState().build()
-                            : new ContainerStatusBuilder().withName("trainer").withReady(false)
-                                    .withNewState().withNewTerminated().withExitCode(exitCode)
-                                    .withReason(exitCode == 0 ? "Completed" : "Error").endTerminated().endState()
-                                    .build())
-                    .endStatus().build());
+            client.pods()
+                    .inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName())
+                    .editStatus(p -> new PodBuilder(p)
+                            .editStatus()
+                            .withPhase(phase)
+                            .withContainerStatuses(
+                                    exitCode == null
+                                            ? new ContainerStatusBuilder()
+                                                    .withName("trainer")
+                                                    .withReady(true)
+                                                    .withNewState()
+                                                    .withNewRunning()
+                                                    .endRunning()
+                                                    .endState()
+                                                    .build()
+                                            : new ContainerStatusBuilder()
+                                                    .withName("trainer")
+                                                    .withReady(false)
+                                                    .withNewState()
+                                                    .withNewTerminated()
+                                                    .withExitCode(exitCode)
+                                                    .withReason(exitCode == 0 ? "Completed" : "Error")
+                                                    .endTerminated()
+                                                    .endState()
+                                                    .build())
+                            .endStatus()
+                            .build());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -226,21 +283,28 @@ public final class FakeKubelet implements AutoCloseable {
 
     private void jobFinished(Job job, boolean succeeded) {
         try {
-            client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName())
+            client.batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(job.getMetadata().getNamespace())
+                    .withName(job.getMetadata().getName())
                     .editStatus(j -> {
-                if (!j.getMetadata().getUid().equals(job.getMetadata().getUid())) {
-                    return j; // a newer Job of the same name
-                }
-                if (j.getStatus() == null) {
-                    j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
-                }
-                j.getStatus().setConditions(List.of(new JobConditionBuilder()
-                        .withType(succeeded ? "Complete" : "Failed").withStatus("True")
-                        .withReason(succeeded ? "Completed" : "BackoffLimitExceeded").build()));
-                j.getStatus().setSucceeded(succeeded ? 1 : 0);
-                j.getStatus().setFailed(succeeded ? 0 : 1);
-                return j;
-            });
+                        if (!j.getMetadata().getUid().equals(job.getMetadata().getUid())) {
+                            return j; // a newer Job of the same name
+                        }
+                        if (j.getStatus() == null) {
+                            j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
+                        }
+                        j.getStatus()
+                                .setConditions(List.of(new JobConditionBuilder()
+                                        .withType(succeeded ? "Complete" : "Failed")
+                                        .withStatus("True")
+                                        .withReason(succeeded ? "Completed" : "BackoffLimitExceeded")
+                                        .build()));
+                        j.getStatus().setSucceeded(succeeded ? 1 : 0);
+                        j.getStatus().setFailed(succeeded ? 0 : 1);
+                        return j;
+                    });
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -260,8 +324,11 @@ public final class FakeKubelet implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         // The garbage collector removes the Job's pods.
-        for (Pod pod : client.pods().inNamespace(job.getMetadata().getNamespace())
-                .withLabel(ResourceNames.LABEL_JOB, job.getMetadata().getLabels().get(ResourceNames.LABEL_JOB)).list()
+        for (Pod pod : client.pods()
+                .inNamespace(job.getMetadata().getNamespace())
+                .withLabel(
+                        ResourceNames.LABEL_JOB, job.getMetadata().getLabels().get(ResourceNames.LABEL_JOB))
+                .list()
                 .getItems()) {
             if (pod.getMetadata().getOwnerReferences().stream()
                     .anyMatch(o -> o.getUid().equals(job.getMetadata().getUid()))) {

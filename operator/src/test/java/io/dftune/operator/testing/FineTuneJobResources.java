@@ -13,14 +13,15 @@ public class FineTuneJobResources implements Consumer<KubernetesServer> {
     @Override
     public void accept(KubernetesServer server) {
         CustomResourceDefinitionContext crd = CustomResourceDefinitionContext.fromCustomResourceType(FineTuneJob.class);
-        server.getKubernetesMockServer().expectCustomResource(new CustomResourceDefinitionContext.Builder()
-                .withName(crd.getName())
-                .withGroup(crd.getGroup())
-                .withVersion(crd.getVersion())
-                .withScope(crd.getScope())
-                .withPlural(crd.getPlural())
-                .withKind(crd.getKind())
-                .withStatusSubresource(true)
-                .build());
+        server.getKubernetesMockServer()
+                .expectCustomResource(new CustomResourceDefinitionContext.Builder()
+                        .withName(crd.getName())
+                        .withGroup(crd.getGroup())
+                        .withVersion(crd.getVersion())
+                        .withScope(crd.getScope())
+                        .withPlural(crd.getPlural())
+                        .withKind(crd.getKind())
+                        .withStatusSubresource(true)
+                        .build());
     }
 }

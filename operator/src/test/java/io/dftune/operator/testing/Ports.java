@@ -6,8 +6,7 @@ import java.net.ServerSocket;
 
 /** Local ports for test servers. */
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A local port nobody listens on now. */
     public static int free() {

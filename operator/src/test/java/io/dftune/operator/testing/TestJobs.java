@@ -52,7 +52,10 @@ public final class TestJobs {
     }
 
     public FineTuneJob get(String name) {
-        return client.resources(FineTuneJob.class).inNamespace(NAMESPACE).withName(name).get();
+        return client.resources(FineTuneJob.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .get();
     }
 
     public FineTuneJobStatus status(String name) {
@@ -61,34 +64,61 @@ public final class TestJobs {
     }
 
     public Optional<Job> trainerJob(String name) {
-        return Optional.ofNullable(client.batch().v1().jobs().inNamespace(NAMESPACE)
-                .withName(ResourceNames.trainer(name)).get());
+        return Optional.ofNullable(client.batch()
+                .v1()
+                .jobs()
+                .inNamespace(NAMESPACE)
+                .withName(ResourceNames.trainer(name))
+                .get());
     }
 
     public ConfigMap configMap(String name) {
-        return client.configMaps().inNamespace(NAMESPACE).withName(ResourceNames.specConfigMap(name)).get();
+        return client.configMaps()
+                .inNamespace(NAMESPACE)
+                .withName(ResourceNames.specConfigMap(name))
+                .get();
     }
 
     public Secret secret(String name) {
-        return client.secrets().inNamespace(NAMESPACE).withName(ResourceNames.authSecret(name)).get();
+        return client.secrets()
+                .inNamespace(NAMESPACE)
+                .withName(ResourceNames.authSecret(name))
+                .get();
     }
 
     public Service service(String name) {
-        return client.services().inNamespace(NAMESPACE).withName(ResourceNames.trainer(name)).get();
+        return client.services()
+                .inNamespace(NAMESPACE)
+                .withName(ResourceNames.trainer(name))
+                .get();
     }
 
     public List<Pod> pods(String name) {
-        return client.pods().inNamespace(NAMESPACE).withLabel(ResourceNames.LABEL_JOB, name).list().getItems();
+        return client.pods()
+                .inNamespace(NAMESPACE)
+                .withLabel(ResourceNames.LABEL_JOB, name)
+                .list()
+                .getItems();
     }
 
     /** Every Event recorded on the FineTuneJob, oldest first. */
     public List<io.fabric8.kubernetes.api.model.Event> events(String name) {
-        return client.v1().events().inNamespace(NAMESPACE).withLabel(ResourceNames.LABEL_JOB, name).list().getItems()
-                .stream().sorted(java.util.Comparator.comparing(e -> e.getMetadata().getName())).toList();
+        return client
+                .v1()
+                .events()
+                .inNamespace(NAMESPACE)
+                .withLabel(ResourceNames.LABEL_JOB, name)
+                .list()
+                .getItems()
+                .stream()
+                .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getName()))
+                .toList();
     }
 
     public void setSuspend(String name, boolean suspend) {
-        client.resources(FineTuneJob.class).inNamespace(NAMESPACE).withName(name)
+        client.resources(FineTuneJob.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
                 .edit(j -> {
                     j.getSpec().setSuspend(suspend);
                     return j;

@@ -46,16 +46,26 @@ class RunWatchersTest {
     private RunWatchers watchers;
 
     private static RunEvent step(long sequence) {
-        return RunEvent.newBuilder().setSequence(sequence).setStreamId(STREAM)
-                .setStep(TrainMetrics.newBuilder().setStep(sequence).setTotalSteps(6).setLoss(1.0 / sequence)
-                        .setStepSeconds(0.5)).build();
+        return RunEvent.newBuilder()
+                .setSequence(sequence)
+                .setStreamId(STREAM)
+                .setStep(TrainMetrics.newBuilder()
+                        .setStep(sequence)
+                        .setTotalSteps(6)
+                        .setLoss(1.0 / sequence)
+                        .setStepSeconds(0.5))
+                .build();
     }
 
     private final TrainerGrpc.TrainerImplBase trainer = new TrainerGrpc.TrainerImplBase() {
         @Override
         public void getRun(GetRunRequest request, StreamObserver<RunStatus> response) {
-            response.onNext(RunStatus.newBuilder().setPhase(Phase.PHASE_TRAINING).setStreamId(STREAM)
-                    .setLastSequence(0).setTotalSteps(6).build());
+            response.onNext(RunStatus.newBuilder()
+                    .setPhase(Phase.PHASE_TRAINING)
+                    .setStreamId(STREAM)
+                    .setLastSequence(0)
+                    .setTotalSteps(6)
+                    .build());
             response.onCompleted();
         }
 
@@ -66,14 +76,21 @@ class RunWatchersTest {
                 for (long s = 1; s <= 3; s++) {
                     events.onNext(step(s));
                 }
-                events.onError(Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException());
+                events.onError(
+                        Status.UNAVAILABLE.withDescription("connection reset").asRuntimeException());
                 return;
             }
             for (long s = request.getAfterSequence() + 1; s <= 5; s++) {
                 events.onNext(step(s));
             }
-            events.onNext(RunEvent.newBuilder().setSequence(6).setStreamId(STREAM)
-                    .setPhase(PhaseChange.newBuilder().setPhase(Phase.PHASE_SUCCEEDED).setStep(6).setTotalSteps(6)).build());
+            events.onNext(RunEvent.newBuilder()
+                    .setSequence(6)
+                    .setStreamId(STREAM)
+                    .setPhase(PhaseChange.newBuilder()
+                            .setPhase(Phase.PHASE_SUCCEEDED)
+                            .setStep(6)
+                            .setTotalSteps(6))
+                    .build());
             events.onCompleted();
         }
     };
@@ -92,14 +109,18 @@ class RunWatchersTest {
     void aBrokenStreamIsResumedAfterTheLastSequenceWithTheToken() throws Exception {
         ServerInterceptor recordAuth = new ServerInterceptor() {
             @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                    ServerCallHandler<Q, R> next) {
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
                 calls.add(call.getMethodDescriptor().getBareMethodName() + " " + headers.get(AUTHORIZATION));
                 return next.startCall(call, headers);
             }
         };
-        server = NettyServerBuilder.forPort(0).addService(ServerInterceptors.intercept(trainer, recordAuth)).build().start();
-        watchers = new RunWatchers((namespace, name) -> "localhost:" + server.getPort(), config(Duration.ofSeconds(30)));
+        server = NettyServerBuilder.forPort(0)
+                .addService(ServerInterceptors.intercept(trainer, recordAuth))
+                .build()
+                .start();
+        watchers =
+                new RunWatchers((namespace, name) -> "localhost:" + server.getPort(), config(Duration.ofSeconds(30)));
         List<ResourceID> notified = new CopyOnWriteArrayList<>();
         watchers.onProgress(notified::add);
         ResourceID id = new ResourceID("job", "ns");
@@ -108,7 +129,8 @@ class RunWatchersTest {
         watchers.watch(id, "pod-1", "secret-token"); // the same pod: nothing new
 
         await().atMost(Duration.ofSeconds(30)).until(() -> watchers.snapshot(id)
-                .map(s -> s.phase() == Phase.PHASE_SUCCEEDED).orElse(false));
+                .map(s -> s.phase() == Phase.PHASE_SUCCEEDED)
+                .orElse(false));
         RunSnapshot last = watchers.snapshot(id).orElseThrow();
         assertThat(last.step()).isEqualTo(6);
         assertThat(last.train().getStep()).isEqualTo(5);
@@ -118,7 +140,9 @@ class RunWatchersTest {
         assertThat(watchRequests.get(0).getStreamId()).isEqualTo(STREAM);
         assertThat(watchRequests.get(0).getAfterSequence()).isZero();
         assertThat(watchRequests.get(1).getStreamId()).isEqualTo(STREAM);
-        assertThat(watchRequests.get(1).getAfterSequence()).as("resumes after the last event seen").isEqualTo(3);
+        assertThat(watchRequests.get(1).getAfterSequence())
+                .as("resumes after the last event seen")
+                .isEqualTo(3);
         assertThat(calls).isNotEmpty().allSatisfy(call -> assertThat(call).endsWith(" Bearer secret-token"));
         assertThat(calls).filteredOn(c -> c.startsWith("WatchRun")).hasSize(2);
 

@@ -17,8 +17,7 @@ public class CheckpointSpec {
     @JsonPropertyDescription("How many of the newest checkpoints to keep.")
     private int keep = 2;
 
-    public CheckpointSpec() {
-    }
+    public CheckpointSpec() {}
 
     public int getEverySteps() {
         return everySteps;

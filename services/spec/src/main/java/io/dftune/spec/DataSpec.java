@@ -27,8 +27,7 @@ public class DataSpec {
     @JsonPropertyDescription("Marker in reference responses after which the final answer follows.")
     private String answerMarker = "####";
 
-    public DataSpec() {
-    }
+    public DataSpec() {}
 
     public String getTrain() {
         return train;

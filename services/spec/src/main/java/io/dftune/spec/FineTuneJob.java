@@ -16,8 +16,7 @@ public class FineTuneJob {
     private JobMetadata metadata;
     private FineTuneJobSpec spec;
 
-    public FineTuneJob() {
-    }
+    public FineTuneJob() {}
 
     /** A manifest with the current apiVersion and kind. */
     public static FineTuneJob of(String name, FineTuneJobSpec spec) {

@@ -18,8 +18,7 @@ import java.nio.file.Path;
 public final class FineTuneJobFiles {
     private static final String INLINE_SOURCE = "manifest";
 
-    private FineTuneJobFiles() {
-    }
+    private FineTuneJobFiles() {}
 
     /**
      * @throws ManifestException the file is missing, unreadable or not a well-formed FineTuneJob
@@ -85,7 +84,8 @@ public final class FineTuneJobFiles {
             throw new ManifestException(source + ": " + field + " is missing; expected \"" + expected + "\"");
         }
         if (!expected.equals(actual)) {
-            throw new ManifestException(source + ": " + field + " must be \"" + expected + "\", got \"" + actual + "\"");
+            throw new ManifestException(
+                    source + ": " + field + " must be \"" + expected + "\", got \"" + actual + "\"");
         }
     }
 

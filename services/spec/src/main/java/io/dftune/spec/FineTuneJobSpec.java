@@ -49,7 +49,8 @@ public class FineTuneJobSpec {
     @Required
     @JsonPropertyDescription("Where the fine-tuned model and run files are written.")
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
-    @ValidationRule(value = "self.path.startsWith('pvc://')",
+    @ValidationRule(
+            value = "self.path.startsWith('pvc://')",
             message = "path must be pvc://<claim>/<path> in a cluster: checkpoints and the model must outlive the pod")
     private OutputSpec output;
 
@@ -70,29 +71,32 @@ public class FineTuneJobSpec {
     private String priorityClassName;
 
     @Pattern(ClusterNames.LABEL_VALUE_PATTERN)
-    @JsonPropertyDescription("Kueue LocalQueue: the trainer Job is created suspended with the kueue.x-k8s.io/queue-name label, and Kueue admits it.")
+    @JsonPropertyDescription(
+            "Kueue LocalQueue: the trainer Job is created suspended with the kueue.x-k8s.io/queue-name label, and Kueue admits it.")
     private String queueName;
 
     @Default("false")
-    @JsonPropertyDescription("true stops the trainer pod after a checkpoint and keeps everything else; false resumes from it.")
+    @JsonPropertyDescription(
+            "true stops the trainer pod after a checkpoint and keeps everything else; false resumes from it.")
     private boolean suspend = false;
 
     @Min(0)
     @Max(100)
     @Default("3")
-    @JsonPropertyDescription("Trainer failures retried (each resumes from the newest checkpoint) before the job fails. Preemptions do not count.")
+    @JsonPropertyDescription(
+            "Trainer failures retried (each resumes from the newest checkpoint) before the job fails. Preemptions do not count.")
     private int backoffLimit = 3;
 
     @Min(1)
-    @JsonPropertyDescription("Seconds the job may run, counted from its first start; then it fails with reason DeadlineExceeded.")
+    @JsonPropertyDescription(
+            "Seconds the job may run, counted from its first start; then it fails with reason DeadlineExceeded.")
     private Long activeDeadlineSeconds;
 
     @Min(0)
     @JsonPropertyDescription("Seconds after the job finished (Succeeded or Failed) when the FineTuneJob is deleted.")
     private Integer ttlSecondsAfterFinished;
 
-    public FineTuneJobSpec() {
-    }
+    public FineTuneJobSpec() {}
 
     /**
      * Fills what plain field defaults cannot: sections set to null and values derived from other
@@ -263,8 +267,22 @@ public class FineTuneJobSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, data, objective, training, checkpoint, output, image, resources, nodeSelector,
-                tolerations, priorityClassName, queueName, suspend, backoffLimit, activeDeadlineSeconds,
+        return Objects.hash(
+                model,
+                data,
+                objective,
+                training,
+                checkpoint,
+                output,
+                image,
+                resources,
+                nodeSelector,
+                tolerations,
+                priorityClassName,
+                queueName,
+                suspend,
+                backoffLimit,
+                activeDeadlineSeconds,
                 ttlSecondsAfterFinished);
     }
 }

@@ -26,8 +26,7 @@ public class InvalidSpecException extends SpecException {
             throw new IllegalArgumentException("an InvalidSpecException needs at least one violation");
         }
         String prefix = source == null ? "" : source + ": ";
-        return prefix + "invalid spec: " + violations.stream()
-                .map(Violation::toString)
-                .collect(Collectors.joining("; "));
+        return prefix + "invalid spec: "
+                + violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
     }
 }

@@ -12,8 +12,7 @@ public class JobMetadata {
     private Map<String, String> labels;
     private Map<String, String> annotations;
 
-    public JobMetadata() {
-    }
+    public JobMetadata() {}
 
     public String getName() {
         return name;

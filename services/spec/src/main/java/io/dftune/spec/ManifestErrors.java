@@ -25,8 +25,7 @@ public final class ManifestErrors {
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
     private static final Pattern MALFORMED_NUMBER = Pattern.compile("Malformed numeric value '(.*)'");
 
-    private ManifestErrors() {
-    }
+    private ManifestErrors() {}
 
     public static ManifestException translate(String source, JsonProcessingException e) {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
@@ -39,8 +38,7 @@ public final class ManifestErrors {
         String original = String.valueOf(e.getOriginalMessage());
         Matcher duplicate = DUPLICATE.matcher(original);
         if (e instanceof UnrecognizedPropertyException u) {
-            return new ManifestException(where + "unknown field " + field
-                    + " (known: " + knownFields(u) + ")", e);
+            return new ManifestException(where + "unknown field " + field + " (known: " + knownFields(u) + ")", e);
         }
         if (duplicate.matches()) {
             String name = (field.isEmpty() ? "" : field + ".") + duplicate.group(1);
@@ -56,12 +54,16 @@ public final class ManifestErrors {
     }
 
     private static ManifestException syntaxError(String source, MarkedYAMLException yaml, Exception e) {
-        String line = yaml.getProblemMark() == null ? "" : " line " + (yaml.getProblemMark().getLine() + 1);
+        String line = yaml.getProblemMark() == null
+                ? ""
+                : " line " + (yaml.getProblemMark().getLine() + 1);
         return new ManifestException(source + line + ": invalid YAML: " + yaml.getProblem(), e);
     }
 
     private static String describe(JsonProcessingException e, String original) {
-        if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+        if (e instanceof InvalidFormatException f
+                && f.getTargetType() != null
+                && f.getTargetType().isEnum()) {
             return "unknown value \"" + f.getValue() + "\"; allowed: " + allowedValues(f.getTargetType());
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
@@ -103,8 +105,7 @@ public final class ManifestErrors {
         if (type == null || type.getName().startsWith("java.")) {
             return e.getKnownPropertyIds().stream().map(String::valueOf).collect(Collectors.joining(", "));
         }
-        BeanDescription bean = SpecMapper.YAML.getSerializationConfig()
-                .introspect(SpecMapper.YAML.constructType(type));
+        BeanDescription bean = SpecMapper.YAML.getSerializationConfig().introspect(SpecMapper.YAML.constructType(type));
         return bean.findProperties().stream()
                 .map(BeanPropertyDefinition::getName)
                 .collect(Collectors.joining(", "));

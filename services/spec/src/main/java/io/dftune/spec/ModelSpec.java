@@ -14,8 +14,7 @@ public class ModelSpec {
     @JsonPropertyDescription("Model directory in Hugging Face layout: a local path or pvc://<claim>/<path>.")
     private String path;
 
-    public ModelSpec() {
-    }
+    public ModelSpec() {}
 
     public String getPath() {
         return path;

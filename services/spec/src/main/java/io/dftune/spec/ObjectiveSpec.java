@@ -33,11 +33,11 @@ public class ObjectiveSpec {
     private double beta = 1.0;
 
     @Default("false")
-    @JsonPropertyDescription("dft-power: ramp beta linearly from 0 to its value over the warmup (training.warmupRatio).")
+    @JsonPropertyDescription(
+            "dft-power: ramp beta linearly from 0 to its value over the warmup (training.warmupRatio).")
     private boolean betaRamp = false;
 
-    public ObjectiveSpec() {
-    }
+    public ObjectiveSpec() {}
 
     public ObjectiveSpec(ObjectiveType type) {
         this.type = type;

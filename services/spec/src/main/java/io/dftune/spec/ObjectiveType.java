@@ -7,9 +7,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * (rather than {@code @JsonValue}) is what Fabric8's CRD generator reads for the schema's enum.
  */
 public enum ObjectiveType {
-    @JsonProperty("sft") SFT,
-    @JsonProperty("dft") DFT,
-    @JsonProperty("asft") ASFT,
-    @JsonProperty("prob-q") PROB_Q,
-    @JsonProperty("dft-power") DFT_POWER
+    @JsonProperty("sft")
+    SFT,
+    @JsonProperty("dft")
+    DFT,
+    @JsonProperty("asft")
+    ASFT,
+    @JsonProperty("prob-q")
+    PROB_Q,
+    @JsonProperty("dft-power")
+    DFT_POWER
 }

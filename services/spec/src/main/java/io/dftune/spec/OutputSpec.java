@@ -14,8 +14,7 @@ public class OutputSpec {
     @JsonPropertyDescription("Output directory: a local path or pvc://<claim>/<path>.")
     private String path;
 
-    public OutputSpec() {
-    }
+    public OutputSpec() {}
 
     public String getPath() {
         return path;

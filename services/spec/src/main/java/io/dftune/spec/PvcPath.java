@@ -20,7 +20,8 @@ public record PvcPath(String claim, String subPath) {
         if (claim.isEmpty()) {
             throw new IllegalArgumentException("pvc:// needs a claim name: pvc://<claim>/<path>");
         }
-        if (claim.length() > MAX_CLAIM_LENGTH || !StoragePaths.CLAIM.matcher(claim).matches()) {
+        if (claim.length() > MAX_CLAIM_LENGTH
+                || !StoragePaths.CLAIM.matcher(claim).matches()) {
             throw new IllegalArgumentException("claim name \"" + claim + "\" in \"" + value
                     + "\" is not a valid DNS-1123 subdomain (lowercase letters, digits, '-' and '.', "
                     + "starting and ending with a letter or digit, at most 253 characters)");

@@ -7,11 +7,12 @@ import java.util.regex.Matcher;
 /** Kubernetes resource quantities ({@code 500m}, {@code 2}, {@code 8Gi}, {@code 1e3}). */
 final class Quantities {
     /** The quantity grammar of the Kubernetes API (number, then a binary or decimal suffix or an exponent). */
-    static final String PATTERN = "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$";
+    static final String PATTERN =
+            "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$";
+
     private static final java.util.regex.Pattern QUANTITY = java.util.regex.Pattern.compile(PATTERN);
 
-    private Quantities() {
-    }
+    private Quantities() {}
 
     /** Why the value is not a positive quantity, or empty when it is one. */
     static Optional<String> problem(String value) {

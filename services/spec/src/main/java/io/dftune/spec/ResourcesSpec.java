@@ -26,8 +26,7 @@ public class ResourcesSpec {
     @JsonPropertyDescription("Memory for the trainer pod, a Kubernetes quantity such as 8Gi.")
     private String memory;
 
-    public ResourcesSpec() {
-    }
+    public ResourcesSpec() {}
 
     public int getGpus() {
         return gpus;

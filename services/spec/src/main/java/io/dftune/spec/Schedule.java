@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Learning-rate schedule after warmup. */
 public enum Schedule {
-    @JsonProperty("constant") CONSTANT,
-    @JsonProperty("linear") LINEAR,
-    @JsonProperty("cosine") COSINE
+    @JsonProperty("constant")
+    CONSTANT,
+    @JsonProperty("linear")
+    LINEAR,
+    @JsonProperty("cosine")
+    COSINE
 }

@@ -16,17 +16,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /** The strict Jackson configuration used for reading and writing manifests. */
 final class SpecMapper {
-    static final ObjectMapper YAML = strict(YAMLMapper.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
-    static final ObjectMapper JSON = strict(JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT));
+    static final ObjectMapper YAML = strict(YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+    static final ObjectMapper JSON = strict(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT));
 
-    private SpecMapper() {
-    }
+    private SpecMapper() {}
 
     private static ObjectMapper strict(MapperBuilder<?, ?> builder) {
-        return builder
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        return builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 // Otherwise 8.5 silently becomes 8 and 1 silently becomes the second enum constant.
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -34,7 +30,8 @@ final class SpecMapper {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 // An explicit null ("batchSize:" with no value) means "use the default", not 0.
                 .defaultSetterInfo(JsonSetter.Value.forValueNulls(Nulls.SKIP))
-                .withCoercionConfig(LogicalType.Boolean,
+                .withCoercionConfig(
+                        LogicalType.Boolean,
                         config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
                 .build();
     }

@@ -9,8 +9,7 @@ import java.nio.file.Path;
  * the validator and the cluster.
  */
 final class SpecPathResolver {
-    private SpecPathResolver() {
-    }
+    private SpecPathResolver() {}
 
     static void resolve(FineTuneJobSpec spec, Path baseDir) {
         Path base = baseDir.toAbsolutePath().normalize();

@@ -12,8 +12,7 @@ import java.util.Map;
 public final class SpecValidator {
     private static final double NO_MAX = Double.POSITIVE_INFINITY;
 
-    private SpecValidator() {
-    }
+    private SpecValidator() {}
 
     public static List<Violation> validate(FineTuneJobSpec spec) {
         Violations v = new Violations();
@@ -42,9 +41,13 @@ public final class SpecValidator {
      */
     public static List<Violation> validateForCluster(FineTuneJobSpec spec) {
         List<Violation> violations = new ArrayList<>(validate(spec));
-        if (spec != null && spec.getOutput() != null && spec.getOutput().getPath() != null
-                && !spec.getOutput().getPath().isBlank() && !StoragePaths.isPvc(spec.getOutput().getPath())) {
-            violations.add(new Violation("spec.output.path",
+        if (spec != null
+                && spec.getOutput() != null
+                && spec.getOutput().getPath() != null
+                && !spec.getOutput().getPath().isBlank()
+                && !StoragePaths.isPvc(spec.getOutput().getPath())) {
+            violations.add(new Violation(
+                    "spec.output.path",
                     "must be pvc://<claim>/<path> in a cluster: checkpoints and the model must outlive the pod (got \""
                             + spec.getOutput().getPath() + "\")"));
         }
@@ -117,23 +120,24 @@ public final class SpecValidator {
             return;
         }
         if (micro > t.getBatchSize()) {
-            v.add("spec.training.microBatchSize",
-                    "must be <= batchSize " + t.getBatchSize() + " (got " + micro + ")");
+            v.add("spec.training.microBatchSize", "must be <= batchSize " + t.getBatchSize() + " (got " + micro + ")");
         } else if (t.getBatchSize() % micro != 0) {
-            v.add("spec.training.microBatchSize",
-                    "must divide batchSize " + t.getBatchSize() + " (got " + micro + ")");
+            v.add("spec.training.microBatchSize", "must divide batchSize " + t.getBatchSize() + " (got " + micro + ")");
         }
     }
 
     private static void cluster(Violations v, FineTuneJobSpec s) {
-        if (s.getImage() != null && (s.getImage().isBlank() || s.getImage().chars().anyMatch(Character::isWhitespace))) {
+        if (s.getImage() != null
+                && (s.getImage().isBlank() || s.getImage().chars().anyMatch(Character::isWhitespace))) {
             v.add("spec.image", "must be an image reference without spaces (got \"" + s.getImage() + "\")");
         }
         if (s.getResources() != null) {
             ResourcesSpec r = s.getResources();
             if (r.getGpus() < 0 || r.getGpus() > 1) {
-                v.add("spec.resources.gpus", "must be 0 (CPU) or 1: the trainer trains on one device, so more GPUs would "
-                        + "sit idle (got " + r.getGpus() + ")");
+                v.add(
+                        "spec.resources.gpus",
+                        "must be 0 (CPU) or 1: the trainer trains on one device, so more GPUs would " + "sit idle (got "
+                                + r.getGpus() + ")");
             }
             v.quantity("spec.resources.cpu", r.getCpu());
             v.quantity("spec.resources.memory", r.getMemory());
@@ -141,10 +145,18 @@ public final class SpecValidator {
         if (s.getNodeSelector() != null) {
             for (Map.Entry<String, String> e : s.getNodeSelector().entrySet()) {
                 String field = "spec.nodeSelector[" + e.getKey() + "]";
-                v.name(field, e.getKey(), ClusterNames.LABEL_KEY_PATTERN, ClusterNames.DNS_SUBDOMAIN_MAX,
+                v.name(
+                        field,
+                        e.getKey(),
+                        ClusterNames.LABEL_KEY_PATTERN,
+                        ClusterNames.DNS_SUBDOMAIN_MAX,
                         "a label key such as kubernetes.io/arch");
                 if (e.getValue() != null && !e.getValue().isEmpty()) {
-                    v.name(field, e.getValue(), ClusterNames.LABEL_VALUE_PATTERN, ClusterNames.LABEL_VALUE_MAX,
+                    v.name(
+                            field,
+                            e.getValue(),
+                            ClusterNames.LABEL_VALUE_PATTERN,
+                            ClusterNames.LABEL_VALUE_MAX,
                             "a label value");
                 }
             }
@@ -154,9 +166,17 @@ public final class SpecValidator {
                 toleration(v, "spec.tolerations[" + i + "]", s.getTolerations().get(i));
             }
         }
-        v.name("spec.priorityClassName", s.getPriorityClassName(), ClusterNames.DNS_SUBDOMAIN_PATTERN,
-                ClusterNames.DNS_SUBDOMAIN_MAX, "a PriorityClass name (lowercase DNS subdomain)");
-        v.name("spec.queueName", s.getQueueName(), ClusterNames.LABEL_VALUE_PATTERN, ClusterNames.LABEL_VALUE_MAX,
+        v.name(
+                "spec.priorityClassName",
+                s.getPriorityClassName(),
+                ClusterNames.DNS_SUBDOMAIN_PATTERN,
+                ClusterNames.DNS_SUBDOMAIN_MAX,
+                "a PriorityClass name (lowercase DNS subdomain)");
+        v.name(
+                "spec.queueName",
+                s.getQueueName(),
+                ClusterNames.LABEL_VALUE_PATTERN,
+                ClusterNames.LABEL_VALUE_MAX,
                 "a Kueue LocalQueue name (a label value)");
         v.between("spec.backoffLimit", s.getBackoffLimit(), 0, 100);
         if (s.getActiveDeadlineSeconds() != null) {
@@ -174,12 +194,18 @@ public final class SpecValidator {
         v.present(field + ".operator", t.getOperator());
         boolean hasKey = t.getKey() != null && !t.getKey().isEmpty();
         if (hasKey) {
-            v.name(field + ".key", t.getKey(), ClusterNames.LABEL_KEY_PATTERN, ClusterNames.DNS_SUBDOMAIN_MAX,
+            v.name(
+                    field + ".key",
+                    t.getKey(),
+                    ClusterNames.LABEL_KEY_PATTERN,
+                    ClusterNames.DNS_SUBDOMAIN_MAX,
                     "a taint key");
         } else if (t.getOperator() == TolerationSpec.Operator.EQUAL) {
             v.add(field + ".key", "required with operator Equal (only Exists may tolerate every key)");
         }
-        if (t.getOperator() == TolerationSpec.Operator.EXISTS && t.getValue() != null && !t.getValue().isEmpty()) {
+        if (t.getOperator() == TolerationSpec.Operator.EXISTS
+                && t.getValue() != null
+                && !t.getValue().isEmpty()) {
             v.add(field + ".value", "must be empty when operator is Exists (got \"" + t.getValue() + "\")");
         }
         if (t.getTolerationSeconds() != null && t.getEffect() != TolerationSpec.Effect.NO_EXECUTE) {

@@ -12,8 +12,7 @@ public final class StoragePaths {
     public static final String PVC_SCHEME = "pvc";
     public static final String PVC_PREFIX = PVC_SCHEME + "://";
 
-    private static final String DNS_SUBDOMAIN =
-            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+    private static final String DNS_SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
     // "Does not start with scheme://", spelled without look-ahead because Kubernetes evaluates
     // CRD patterns with Go's RE2.
     private static final String LOCAL =
@@ -26,11 +25,9 @@ public final class StoragePaths {
     public static final String PATTERN = "^(pvc://" + DNS_SUBDOMAIN + "(/.*)?|" + LOCAL + ")$";
 
     static final Pattern CLAIM = Pattern.compile(DNS_SUBDOMAIN);
-    private static final Pattern SCHEME =
-            Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
+    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://");
 
-    private StoragePaths() {
-    }
+    private StoragePaths() {}
 
     /** True when the value names a location in a PersistentVolumeClaim. */
     public static boolean isPvc(String value) {
@@ -52,8 +49,8 @@ public final class StoragePaths {
             return Optional.empty();
         }
         if (!scheme.group(1).equals(PVC_SCHEME)) {
-            return Optional.of("unsupported scheme \"" + scheme.group(1)
-                    + "://\"; use a local path or pvc://<claim>/<path>");
+            return Optional.of(
+                    "unsupported scheme \"" + scheme.group(1) + "://\"; use a local path or pvc://<claim>/<path>");
         }
         try {
             PvcPath.parse(value);

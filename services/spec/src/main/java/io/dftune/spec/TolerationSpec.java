@@ -9,24 +9,30 @@ import java.util.Objects;
 
 /** A toleration of the trainer pod, as in a Kubernetes pod spec (cluster only). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.operator != 'Exists' || !has(self.value) || self.value == ''",
+@ValidationRule(
+        value = "self.operator != 'Exists' || !has(self.value) || self.value == ''",
         message = "value must be empty when operator is Exists")
-@ValidationRule(value = "!has(self.tolerationSeconds) || (has(self.effect) && self.effect == 'NoExecute')",
+@ValidationRule(
+        value = "!has(self.tolerationSeconds) || (has(self.effect) && self.effect == 'NoExecute')",
         message = "tolerationSeconds needs effect NoExecute")
-@ValidationRule(value = "has(self.key) || self.operator == 'Exists'",
-        message = "an empty key needs operator Exists")
+@ValidationRule(value = "has(self.key) || self.operator == 'Exists'", message = "an empty key needs operator Exists")
 public class TolerationSpec {
     /** How a toleration matches a taint's value. */
     public enum Operator {
-        @JsonProperty("Exists") EXISTS,
-        @JsonProperty("Equal") EQUAL
+        @JsonProperty("Exists")
+        EXISTS,
+        @JsonProperty("Equal")
+        EQUAL
     }
 
     /** The taint effect a toleration matches; unset matches all. */
     public enum Effect {
-        @JsonProperty("NoSchedule") NO_SCHEDULE,
-        @JsonProperty("PreferNoSchedule") PREFER_NO_SCHEDULE,
-        @JsonProperty("NoExecute") NO_EXECUTE
+        @JsonProperty("NoSchedule")
+        NO_SCHEDULE,
+        @JsonProperty("PreferNoSchedule")
+        PREFER_NO_SCHEDULE,
+        @JsonProperty("NoExecute")
+        NO_EXECUTE
     }
 
     @JsonPropertyDescription("Taint key; empty with operator Exists tolerates every taint.")
@@ -45,8 +51,7 @@ public class TolerationSpec {
     @JsonPropertyDescription("With NoExecute: how long the pod stays bound after the taint appears.")
     private Long tolerationSeconds;
 
-    public TolerationSpec() {
-    }
+    public TolerationSpec() {}
 
     public String getKey() {
         return key;

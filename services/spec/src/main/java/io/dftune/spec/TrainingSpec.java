@@ -10,11 +10,14 @@ import java.util.Objects;
 
 /** Length of training, optimiser, schedule and evaluation cadence. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "self.maxSteps > 0 || self.epochs > 0",
+@ValidationRule(
+        value = "self.maxSteps > 0 || self.epochs > 0",
         message = "epochs must be >= 1 when maxSteps is 0 (set maxSteps or epochs)")
-@ValidationRule(value = "!has(self.microBatchSize) || self.microBatchSize <= self.batchSize",
+@ValidationRule(
+        value = "!has(self.microBatchSize) || self.microBatchSize <= self.batchSize",
         message = "microBatchSize must be <= batchSize")
-@ValidationRule(value = "!has(self.microBatchSize) || self.batchSize % self.microBatchSize == 0",
+@ValidationRule(
+        value = "!has(self.microBatchSize) || self.batchSize % self.microBatchSize == 0",
         message = "microBatchSize must divide batchSize")
 public class TrainingSpec {
     @Min(0)
@@ -105,8 +108,7 @@ public class TrainingSpec {
     @JsonPropertyDescription("Evaluate on at most N examples; 0 uses all.")
     private int evalMaxExamples = 0;
 
-    public TrainingSpec() {
-    }
+    public TrainingSpec() {}
 
     /** Sets microBatchSize to batchSize when unset. Returns this. */
     public TrainingSpec applyDefaults() {
@@ -287,8 +289,23 @@ public class TrainingSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxSteps, epochs, batchSize, microBatchSize, maxLength, learningRate,
-                schedule, warmupRatio, weightDecay, adamBeta1, adamBeta2, adamEpsilon, maxGradNorm,
-                seed, evalEverySteps, evalMaxNewTokens, evalMaxExamples);
+        return Objects.hash(
+                maxSteps,
+                epochs,
+                batchSize,
+                microBatchSize,
+                maxLength,
+                learningRate,
+                schedule,
+                warmupRatio,
+                weightDecay,
+                adamBeta1,
+                adamBeta2,
+                adamEpsilon,
+                maxGradNorm,
+                seed,
+                evalEverySteps,
+                evalMaxNewTokens,
+                evalMaxExamples);
     }
 }

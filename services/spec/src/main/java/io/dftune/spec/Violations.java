@@ -86,9 +86,7 @@ final class Violations {
             return;
         }
         String lower = (minInclusive ? ">= " : "> ") + format(min);
-        String bound = Double.isInfinite(max)
-                ? lower
-                : lower + " and " + (maxInclusive ? "<= " : "< ") + format(max);
+        String bound = Double.isInfinite(max) ? lower : lower + " and " + (maxInclusive ? "<= " : "< ") + format(max);
         add(field, "must be " + bound + " (got " + format(value) + ")");
     }
 

@@ -33,7 +33,8 @@ class ClusterFieldsTest {
 
     @Test
     void aManifestWithEveryClusterFieldLoadsAndIsValid() {
-        FineTuneJob job = FineTuneJobFiles.parse("""
+        FineTuneJob job = FineTuneJobFiles.parse(
+                """
                 apiVersion: dftune.io/v1alpha1
                 kind: FineTuneJob
                 metadata: {name: cluster}
@@ -51,11 +52,14 @@ class ClusterFieldsTest {
                   backoffLimit: 5
                   activeDeadlineSeconds: 3600
                   ttlSecondsAfterFinished: 600
-                """, Path.of("."));
+                """,
+                Path.of("."));
         FineTuneJobSpec s = job.getSpec();
         assertThat(s.getResources().getGpus()).isEqualTo(1);
-        assertThat(s.getTolerations()).singleElement()
-                .extracting(TolerationSpec::getOperator).isEqualTo(TolerationSpec.Operator.EXISTS);
+        assertThat(s.getTolerations())
+                .singleElement()
+                .extracting(TolerationSpec::getOperator)
+                .isEqualTo(TolerationSpec.Operator.EXISTS);
         assertThat(s.isSuspend()).isTrue();
         assertThat(s.getBackoffLimit()).isEqualTo(5);
         assertThat(SpecValidator.validateForCluster(s)).isEmpty();

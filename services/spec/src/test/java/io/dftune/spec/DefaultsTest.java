@@ -14,7 +14,8 @@ class DefaultsTest {
 
     @Test
     void aMinimalManifestReadsFullyDefaultedThroughPlainGetters() {
-        FineTuneJobSpec spec = FineTuneJobFiles.parse(TestSpecs.MINIMAL_MANIFEST, Path.of("/")).getSpec();
+        FineTuneJobSpec spec =
+                FineTuneJobFiles.parse(TestSpecs.MINIMAL_MANIFEST, Path.of("/")).getSpec();
 
         assertThat(spec.getData().getEval()).isNull();
         assertThat(spec.getData().isShuffle()).isTrue();
@@ -71,7 +72,8 @@ class DefaultsTest {
 
     @Test
     void explicitNullsMeanTheDefault() {
-        String yaml = TestSpecs.MINIMAL_MANIFEST + """
+        String yaml = TestSpecs.MINIMAL_MANIFEST
+                + """
                   objective:
                   training:
                     batchSize: ~

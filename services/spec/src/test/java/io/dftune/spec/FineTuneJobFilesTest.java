@@ -89,7 +89,8 @@ class FineTuneJobFilesTest {
 
         String yaml = FineTuneJobFiles.toYaml(job);
 
-        assertThat(yaml).contains("apiVersion: \"dftune.io/v1alpha1\"", "kind: \"FineTuneJob\"", "name: \"built\"")
+        assertThat(yaml)
+                .contains("apiVersion: \"dftune.io/v1alpha1\"", "kind: \"FineTuneJob\"", "name: \"built\"")
                 .doesNotContain("microBatchSize", "eval:");
         FineTuneJob again = FineTuneJobFiles.parse(yaml, dir);
         assertThat(again.getSpec()).isEqualTo(TestSpecs.valid().applyDefaults());
@@ -97,7 +98,9 @@ class FineTuneJobFilesTest {
 
     @Test
     void relativeLocalPathsResolveAgainstTheJobFileFolder() throws IOException {
-        Path file = write("jobs/demo/job.yaml", """
+        Path file = write(
+                "jobs/demo/job.yaml",
+                """
                 apiVersion: dftune.io/v1alpha1
                 kind: FineTuneJob
                 spec:
@@ -110,14 +113,19 @@ class FineTuneJobFilesTest {
 
         Path folder = dir.resolve("jobs/demo").toAbsolutePath();
         assertThat(spec.getModel().getPath()).isEqualTo(folder.resolve("model").toString());
-        assertThat(spec.getData().getTrain()).isEqualTo(folder.resolve("data/train.jsonl").toString());
-        assertThat(spec.getData().getEval()).isEqualTo(dir.resolve("jobs/shared/eval.jsonl").toAbsolutePath().toString());
+        assertThat(spec.getData().getTrain())
+                .isEqualTo(folder.resolve("data/train.jsonl").toString());
+        assertThat(spec.getData().getEval())
+                .isEqualTo(
+                        dir.resolve("jobs/shared/eval.jsonl").toAbsolutePath().toString());
         assertThat(spec.getOutput().getPath()).isEqualTo(folder.resolve("out").toString());
     }
 
     @Test
     void absolutePathsStayAsWritten() throws IOException {
-        Path file = write("job.yaml", """
+        Path file = write(
+                "job.yaml",
+                """
                 apiVersion: dftune.io/v1alpha1
                 kind: FineTuneJob
                 spec:
@@ -134,7 +142,9 @@ class FineTuneJobFilesTest {
 
     @Test
     void pvcPathsAreLeftUntouched() throws IOException {
-        Path file = write("job.yaml", """
+        Path file = write(
+                "job.yaml",
+                """
                 apiVersion: dftune.io/v1alpha1
                 kind: FineTuneJob
                 spec:
@@ -157,7 +167,8 @@ class FineTuneJobFilesTest {
 
         FineTuneJobSpec spec = FineTuneJobFiles.parse(yaml, dir).getSpec();
 
-        assertThat(spec.getModel().getPath()).isEqualTo(dir.toAbsolutePath().resolve("base-model").toString());
+        assertThat(spec.getModel().getPath())
+                .isEqualTo(dir.toAbsolutePath().resolve("base-model").toString());
     }
 
     @Test
@@ -178,7 +189,11 @@ class FineTuneJobFilesTest {
 
     @Test
     void invalidSpecInAFileNamesTheFileAndEveryViolation() throws IOException {
-        Path file = write("bad.yaml", TestSpecs.MINIMAL_MANIFEST.replace("    path: /runs/out", """
+        Path file = write(
+                "bad.yaml",
+                TestSpecs.MINIMAL_MANIFEST.replace(
+                        "    path: /runs/out",
+                        """
                     path: /runs/out
                   training:
                     batchSize: 0

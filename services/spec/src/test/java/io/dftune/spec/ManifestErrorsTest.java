@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManifestErrorsTest {
-    private static final String HEAD = """
+    private static final String HEAD =
+            """
             apiVersion: dftune.io/v1alpha1
             kind: FineTuneJob
             spec:
@@ -31,7 +32,9 @@ class ManifestErrorsTest {
 
     @Test
     void unknownFieldNamesItsPathLineAndTheKnownFields() throws IOException {
-        Path file = Files.writeString(dir.resolve("job.yaml"), HEAD + """
+        Path file = Files.writeString(
+                dir.resolve("job.yaml"),
+                HEAD + """
                   training:
                     maxStep: 100
                 """);
@@ -55,14 +58,16 @@ class ManifestErrorsTest {
         parsing("""
                   objective:
                     type: dtf
-                """).hasMessage("manifest line 8: spec.objective.type: unknown value \"dtf\"; "
-                + "allowed: sft, dft, asft, prob-q, dft-power");
+                """)
+                .hasMessage("manifest line 8: spec.objective.type: unknown value \"dtf\"; "
+                        + "allowed: sft, dft, asft, prob-q, dft-power");
     }
 
     @Test
     void badScheduleNamesAllowedValues() {
         parsing("  training: {schedule: Cosine}\n")
-                .hasMessageEndingWith("spec.training.schedule: unknown value \"Cosine\"; allowed: constant, linear, cosine");
+                .hasMessageEndingWith(
+                        "spec.training.schedule: unknown value \"Cosine\"; allowed: constant, linear, cosine");
     }
 
     @Test
@@ -75,7 +80,8 @@ class ManifestErrorsTest {
         parsing("""
                   training:
                     learningRate: fast
-                """).hasMessage("manifest line 8: spec.training.learningRate: expected a number, got \"fast\"");
+                """)
+                .hasMessage("manifest line 8: spec.training.learningRate: expected a number, got \"fast\"");
     }
 
     @Test
@@ -122,27 +128,32 @@ class ManifestErrorsTest {
     @Test
     void emptyManifestIsAnError() {
         assertThatThrownBy(() -> FineTuneJobFiles.parse("", Path.of("/")))
-                .isInstanceOf(ManifestException.class).hasMessage("manifest: empty manifest");
+                .isInstanceOf(ManifestException.class)
+                .hasMessage("manifest: empty manifest");
         assertThatThrownBy(() -> FineTuneJobFiles.parse("# only a comment\n", Path.of("/")))
-                .isInstanceOf(ManifestException.class).hasMessage("manifest: empty manifest");
+                .isInstanceOf(ManifestException.class)
+                .hasMessage("manifest: empty manifest");
     }
 
     @Test
     void nonMappingDocumentIsAnError() {
         assertThatThrownBy(() -> FineTuneJobFiles.parse("- a\n- b\n", Path.of("/")))
-                .isInstanceOf(ManifestException.class).hasMessage("manifest line 1: top level: expected a mapping");
+                .isInstanceOf(ManifestException.class)
+                .hasMessage("manifest line 1: top level: expected a mapping");
     }
 
     @Test
     void wrongApiVersionIsAnError() {
-        assertThatThrownBy(() -> FineTuneJobFiles.parse(HEAD.replace("dftune.io/v1alpha1", "dftune.io/v1"), Path.of("/")))
+        assertThatThrownBy(
+                        () -> FineTuneJobFiles.parse(HEAD.replace("dftune.io/v1alpha1", "dftune.io/v1"), Path.of("/")))
                 .isInstanceOf(ManifestException.class)
                 .hasMessage("manifest: apiVersion must be \"dftune.io/v1alpha1\", got \"dftune.io/v1\"");
     }
 
     @Test
     void missingApiVersionIsAnError() {
-        assertThatThrownBy(() -> FineTuneJobFiles.parse(HEAD.replace("apiVersion: dftune.io/v1alpha1\n", ""), Path.of("/")))
+        assertThatThrownBy(() ->
+                        FineTuneJobFiles.parse(HEAD.replace("apiVersion: dftune.io/v1alpha1\n", ""), Path.of("/")))
                 .isInstanceOf(ManifestException.class)
                 .hasMessage("manifest: apiVersion is missing; expected \"dftune.io/v1alpha1\"");
     }
@@ -156,7 +167,8 @@ class ManifestErrorsTest {
 
     @Test
     void missingSpecIsAnError() {
-        assertThatThrownBy(() -> FineTuneJobFiles.parse("apiVersion: dftune.io/v1alpha1\nkind: FineTuneJob\n", Path.of("/")))
+        assertThatThrownBy(() ->
+                        FineTuneJobFiles.parse("apiVersion: dftune.io/v1alpha1\nkind: FineTuneJob\n", Path.of("/")))
                 .isInstanceOf(ManifestException.class)
                 .hasMessage("manifest: spec is missing");
     }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
  * job the API server admits is never rejected by the operator and the other way round.
  */
 class SchemaBoundsTest {
-    private record Section(String prefix, Function<FineTuneJobSpec, Object> get) {
-    }
+    private record Section(String prefix, Function<FineTuneJobSpec, Object> get) {}
 
     private static final List<Section> SECTIONS = List.of(
             new Section("spec.objective.", FineTuneJobSpec::getObjective),
@@ -53,9 +52,13 @@ class SchemaBoundsTest {
     private static void checkBound(Section section, Field field, double bound, boolean inclusive, int outward)
             throws ReflectiveOperationException {
         String name = section.prefix() + field.getName();
-        assertThat(fieldViolations(section, field, bound, name)).as(name + " = " + bound).isEqualTo(!inclusive);
+        assertThat(fieldViolations(section, field, bound, name))
+                .as(name + " = " + bound)
+                .isEqualTo(!inclusive);
         double outside = isInteger(field) ? bound + outward : (outward < 0 ? Math.nextDown(bound) : Math.nextUp(bound));
-        assertThat(fieldViolations(section, field, outside, name)).as(name + " = " + outside).isTrue();
+        assertThat(fieldViolations(section, field, outside, name))
+                .as(name + " = " + outside)
+                .isTrue();
     }
 
     private static boolean fieldViolations(Section section, Field field, double value, String name)

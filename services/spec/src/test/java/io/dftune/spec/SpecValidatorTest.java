@@ -34,7 +34,8 @@ class SpecValidatorTest {
     @Test
     void theBaseSpecAndTheFullExampleAreValid() {
         assertValid();
-        FineTuneJobSpec full = FineTuneJobFiles.parse(TestSpecs.FULL_MANIFEST, java.nio.file.Path.of("/")).getSpec();
+        FineTuneJobSpec full = FineTuneJobFiles.parse(TestSpecs.FULL_MANIFEST, java.nio.file.Path.of("/"))
+                .getSpec();
         assertThat(SpecValidator.validate(full)).isEmpty();
     }
 
@@ -115,7 +116,8 @@ class SpecValidatorTest {
     @Test
     void pvcPathWithABadClaimNamesTheClaim() {
         spec.getModel().setPath("pvc://My_Models/base");
-        assertOnlyViolation("spec.model.path", "claim name \"My_Models\" in \"pvc://My_Models/base\" is not a valid DNS-1123");
+        assertOnlyViolation(
+                "spec.model.path", "claim name \"My_Models\" in \"pvc://My_Models/base\" is not a valid DNS-1123");
     }
 
     @Test
@@ -351,16 +353,24 @@ class SpecValidatorTest {
 
     static Stream<Arguments> doubleFields() {
         return Stream.of(
-                field("spec.training.learningRate", (s, v) -> s.getTraining().setLearningRate(v)),
-                field("spec.training.warmupRatio", (s, v) -> s.getTraining().setWarmupRatio(v)),
-                field("spec.training.weightDecay", (s, v) -> s.getTraining().setWeightDecay(v)),
-                field("spec.training.adamBeta1", (s, v) -> s.getTraining().setAdamBeta1(v)),
-                field("spec.training.adamBeta2", (s, v) -> s.getTraining().setAdamBeta2(v)),
-                field("spec.training.adamEpsilon", (s, v) -> s.getTraining().setAdamEpsilon(v)),
-                field("spec.training.maxGradNorm", (s, v) -> s.getTraining().setMaxGradNorm(v)),
-                field("spec.objective.klWeight", (s, v) -> s.getObjective().setKlWeight(v)),
-                field("spec.objective.q", (s, v) -> s.getObjective().setQ(v)),
-                field("spec.objective.beta", (s, v) -> s.getObjective().setBeta(v)))
+                        field("spec.training.learningRate", (s, v) -> s.getTraining()
+                                .setLearningRate(v)),
+                        field("spec.training.warmupRatio", (s, v) -> s.getTraining()
+                                .setWarmupRatio(v)),
+                        field("spec.training.weightDecay", (s, v) -> s.getTraining()
+                                .setWeightDecay(v)),
+                        field("spec.training.adamBeta1", (s, v) -> s.getTraining()
+                                .setAdamBeta1(v)),
+                        field("spec.training.adamBeta2", (s, v) -> s.getTraining()
+                                .setAdamBeta2(v)),
+                        field("spec.training.adamEpsilon", (s, v) -> s.getTraining()
+                                .setAdamEpsilon(v)),
+                        field("spec.training.maxGradNorm", (s, v) -> s.getTraining()
+                                .setMaxGradNorm(v)),
+                        field("spec.objective.klWeight", (s, v) -> s.getObjective()
+                                .setKlWeight(v)),
+                        field("spec.objective.q", (s, v) -> s.getObjective().setQ(v)),
+                        field("spec.objective.beta", (s, v) -> s.getObjective().setBeta(v)))
                 .flatMap(a -> Stream.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)
                         .map(value -> Arguments.of(a.get()[0], a.get()[1], value)));
     }
@@ -371,7 +381,8 @@ class SpecValidatorTest {
 
     @ParameterizedTest(name = "{0} = {2}")
     @MethodSource("doubleFields")
-    void nonFiniteNumbersAreRejectedNamingTheField(String field, ObjDoubleConsumer<FineTuneJobSpec> setter, double value) {
+    void nonFiniteNumbersAreRejectedNamingTheField(
+            String field, ObjDoubleConsumer<FineTuneJobSpec> setter, double value) {
         setter.accept(spec, value);
         assertOnlyViolation(field, "must be a finite number (got " + value + ")");
     }
@@ -390,7 +401,8 @@ class SpecValidatorTest {
         spec.getCheckpoint().setKeep(0);
         spec.getOutput().setPath(null);
 
-        assertThat(SpecValidator.validate(spec)).extracting(Violation::field)
+        assertThat(SpecValidator.validate(spec))
+                .extracting(Violation::field)
                 .containsExactly("spec.training.batchSize", "spec.checkpoint.keep", "spec.output.path");
         assertThat(training().getMicroBatchSize()).isNull();
     }
@@ -401,7 +413,8 @@ class SpecValidatorTest {
         spec.getObjective().setQ(2);
 
         assertThatThrownBy(() -> SpecValidator.validateOrThrow(spec))
-                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.getViolations()).hasSize(2))
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.getViolations())
+                        .hasSize(2))
                 .hasMessage("invalid spec: spec.objective.q: must be > 0 and <= 1 (got 2); "
                         + "spec.training.batchSize: must be >= 1 (got 0)");
     }

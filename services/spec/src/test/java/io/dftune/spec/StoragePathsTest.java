@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class StoragePathsTest {
     private static final Pattern SCHEMA_PATTERN = Pattern.compile(StoragePaths.PATTERN);
@@ -29,7 +29,8 @@ class StoragePathsTest {
     void claimLongerThan253CharactersIsRejected() {
         String claim = "a".repeat(254);
         assertThatThrownBy(() -> PvcPath.parse("pvc://" + claim + "/x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DNS-1123");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("DNS-1123");
         assertThat(PvcPath.parse("pvc://" + "a".repeat(253)).claim()).hasSize(253);
     }
 
@@ -44,17 +45,43 @@ class StoragePathsTest {
 
     /** The CRD pattern must never refuse what the validator accepts, or kubectl would reject valid jobs. */
     @ParameterizedTest
-    @ValueSource(strings = {"model", "./model", "../up/model", "/abs/model", "my model/v1", "C:/models",
-            "a.b-c+d", "s3:", "s3:/x", "1abc://x", "dir/http://x", "pvc://runs", "pvc://runs/",
-            "pvc://data.team-a/train.jsonl", "pvc://a/b/c", "~/models"})
+    @ValueSource(
+            strings = {
+                "model",
+                "./model",
+                "../up/model",
+                "/abs/model",
+                "my model/v1",
+                "C:/models",
+                "a.b-c+d",
+                "s3:",
+                "s3:/x",
+                "1abc://x",
+                "dir/http://x",
+                "pvc://runs",
+                "pvc://runs/",
+                "pvc://data.team-a/train.jsonl",
+                "pvc://a/b/c",
+                "~/models"
+            })
     void schemaPatternAcceptsWhatTheValidatorAccepts(String value) {
         assertThat(StoragePaths.problem(value)).isEmpty();
         assertThat(SCHEMA_PATTERN.matcher(value).matches()).as(value).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"s3://bucket/key", "https://host/x", "PVC://runs", "pvc://", "pvc:///x",
-            "pvc://Bad_Claim/x", "pvc://-runs/x", "pvc://runs-/x", "pvc://UPPER"})
+    @ValueSource(
+            strings = {
+                "s3://bucket/key",
+                "https://host/x",
+                "PVC://runs",
+                "pvc://",
+                "pvc:///x",
+                "pvc://Bad_Claim/x",
+                "pvc://-runs/x",
+                "pvc://runs-/x",
+                "pvc://UPPER"
+            })
     void schemaPatternRejectsWrongSchemesAndClaims(String value) {
         assertThat(StoragePaths.problem(value)).isPresent();
         assertThat(SCHEMA_PATTERN.matcher(value).matches()).as(value).isFalse();

@@ -2,7 +2,8 @@ package io.dftune.spec;
 
 /** Specs and manifests shared by the tests. */
 final class TestSpecs {
-    static final String FULL_MANIFEST = """
+    static final String FULL_MANIFEST =
+            """
             apiVersion: dftune.io/v1alpha1
             kind: FineTuneJob
             metadata:
@@ -21,7 +22,8 @@ final class TestSpecs {
               output: {path: ./output}
             """;
 
-    static final String MINIMAL_MANIFEST = """
+    static final String MINIMAL_MANIFEST =
+            """
             apiVersion: dftune.io/v1alpha1
             kind: FineTuneJob
             spec:
@@ -33,8 +35,7 @@ final class TestSpecs {
                 path: /runs/out
             """;
 
-    private TestSpecs() {
-    }
+    private TestSpecs() {}
 
     /** A spec that passes validation, relying on defaults for everything optional. */
     static FineTuneJobSpec valid() {

@@ -14,15 +14,15 @@ final class CpuThreads {
     static final String PROPERTY = "ai.djl.pytorch.num_threads";
     static final String OPENMP_VARIABLE = "OMP_NUM_THREADS";
 
-    private CpuThreads() {
-    }
+    private CpuThreads() {}
 
     /** Caps the started PyTorch engine's threads at the processors this JVM may use. */
     static void configure() {
         if (userChose(System.getProperty(PROPERTY), System.getenv())) {
             return;
         }
-        cap(JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors()).ifPresent(JniUtils::setNumThreads);
+        cap(JniUtils.getNumThreads(), Runtime.getRuntime().availableProcessors())
+                .ifPresent(JniUtils::setNumThreads);
     }
 
     static boolean userChose(String property, Map<String, String> environment) {

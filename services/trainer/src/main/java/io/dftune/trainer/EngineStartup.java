@@ -17,8 +17,7 @@ public final class EngineStartup {
     private static final CompletableFuture<Void> STARTED = new CompletableFuture<>();
     private static boolean begun;
 
-    private EngineStartup() {
-    }
+    private EngineStartup() {}
 
     /** Starts the engine (and caps its threads, {@link CpuThreads}) in the background; later calls do nothing. */
     static synchronized void begin() {
@@ -26,15 +25,17 @@ public final class EngineStartup {
             return;
         }
         begun = true;
-        Thread starter = new Thread(() -> {
-            try {
-                Engine.getEngine("PyTorch");
-                CpuThreads.configure();
-                STARTED.complete(null);
-            } catch (RuntimeException | Error e) {
-                STARTED.completeExceptionally(e);
-            }
-        }, "dftune-engine-start");
+        Thread starter = new Thread(
+                () -> {
+                    try {
+                        Engine.getEngine("PyTorch");
+                        CpuThreads.configure();
+                        STARTED.complete(null);
+                    } catch (RuntimeException | Error e) {
+                        STARTED.completeExceptionally(e);
+                    }
+                },
+                "dftune-engine-start");
         starter.setDaemon(true);
         starter.start();
     }

@@ -15,17 +15,21 @@ import org.junit.jupiter.api.Test;
  * the user set {@code LD_PRELOAD}; the trainer reports what it got in {@code --version}.
  */
 class LauncherIT {
-    private static final Path LAUNCHER = Path.of("../../bin/dftune").toAbsolutePath().normalize();
+    private static final Path LAUNCHER =
+            Path.of("../../bin/dftune").toAbsolutePath().normalize();
 
     @Test
     void preloadsTcmallocWhenInstalledAndLeavesTheChoiceToTheUser() throws Exception {
-        assertThat(installedLibraries()).as("libtcmalloc-minimal4, which bin/test installs")
+        assertThat(installedLibraries())
+                .as("libtcmalloc-minimal4, which bin/test installs")
                 .contains("libtcmalloc_minimal.so.4 ");
         assertThat(version(Map.of())).endsWith("memory allocator tcmalloc)");
         assertThat(version(Map.of("DFTUNE_MALLOC", "system"))).endsWith("memory allocator system)");
-        assertThat(version(Map.of("LD_PRELOAD", ""))).as("an empty LD_PRELOAD is no choice")
+        assertThat(version(Map.of("LD_PRELOAD", "")))
+                .as("an empty LD_PRELOAD is no choice")
                 .endsWith("memory allocator tcmalloc)");
-        assertThat(version(Map.of("LD_PRELOAD", "libc.so.6"))).as("the user's own LD_PRELOAD")
+        assertThat(version(Map.of("LD_PRELOAD", "libc.so.6")))
+                .as("the user's own LD_PRELOAD")
                 .endsWith("memory allocator system)");
     }
 
@@ -43,7 +47,9 @@ class LauncherIT {
     private static String installedLibraries() throws IOException, InterruptedException {
         for (String ldconfig : new String[] {"ldconfig", "/sbin/ldconfig"}) {
             try {
-                Process process = new ProcessBuilder(ldconfig, "-p").redirectErrorStream(true).start();
+                Process process = new ProcessBuilder(ldconfig, "-p")
+                        .redirectErrorStream(true)
+                        .start();
                 String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (process.waitFor() == 0) {
                     return out;

@@ -4,8 +4,7 @@ import io.dftune.engine.tokenizer.ModelTokenizer;
 
 /** The BOS rule shared by the text formats. */
 final class Bos {
-    private Bos() {
-    }
+    private Bos() {}
 
     /**
      * Adds BOS (not trained) when the tokenizer wants one and the rendered text does not already start with

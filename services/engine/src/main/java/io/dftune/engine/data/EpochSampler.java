@@ -13,8 +13,7 @@ package io.dftune.engine.data;
 public final class EpochSampler {
 
     /** A point in the stream: the next example is slot {@code index} of epoch {@code epoch}. */
-    public record Position(int epoch, int index) {
-    }
+    public record Position(int epoch, int index) {}
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
@@ -27,7 +26,8 @@ public final class EpochSampler {
 
     public EpochSampler(int datasetSize, int epochs, long seed, boolean shuffle) {
         if (datasetSize < 1 || epochs < 1) {
-            throw new IllegalArgumentException("datasetSize and epochs must be >= 1, got " + datasetSize + ", " + epochs);
+            throw new IllegalArgumentException(
+                    "datasetSize and epochs must be >= 1, got " + datasetSize + ", " + epochs);
         }
         this.datasetSize = datasetSize;
         this.epochs = epochs;

@@ -63,13 +63,11 @@ public final class JsonlDataset {
     private int truncated;
     private final List<TrainingExample> examples = new ArrayList<>();
 
-    private record Line(int number, String text) {
-    }
+    private record Line(int number, String text) {}
 
     /** A record's example, or the failure it stopped at ({@code format} is null if the record could not be read). */
-    private record Encoded(int line, DataFormat format, TrainingExample example, boolean truncated,
-            RuntimeException failure) {
-    }
+    private record Encoded(
+            int line, DataFormat format, TrainingExample example, boolean truncated, RuntimeException failure) {}
 
     private JsonlDataset(Path file, ModelTokenizer tok, int maxLength) {
         this.file = file;
@@ -155,7 +153,8 @@ public final class JsonlDataset {
         }
         try {
             TokenSequence seq = encode(f, record);
-            TrainingExample ex = seq.toExample(maxLength, promptOf(f, record), RecordFields.optionalText(record, "answer"));
+            TrainingExample ex =
+                    seq.toExample(maxLength, promptOf(f, record), RecordFields.optionalText(record, "answer"));
             return new Encoded(line.number(), f, ex, seq.truncatedBy(maxLength), null);
         } catch (RuntimeException e) {
             return new Encoded(line.number(), f, null, false, e);
@@ -199,21 +198,25 @@ public final class JsonlDataset {
             }
         } catch (JsonProcessingException e) {
             int col = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
-            throw new RecordException("invalid JSON" + (col > 0 ? " at column " + col : "") + ": "
-                    + e.getOriginalMessage(), e);
+            throw new RecordException(
+                    "invalid JSON" + (col > 0 ? " at column " + col : "") + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         if (n == null || !n.isObject()) {
-            throw new RecordException("expected a JSON object, got " + (n == null ? "nothing" : RecordFields.describe(n)));
+            throw new RecordException(
+                    "expected a JSON object, got " + (n == null ? "nothing" : RecordFields.describe(n)));
         }
         return n;
     }
 
     private TokenSequence encode(DataFormat f, JsonNode record) {
         return switch (f) {
-            case PROMPT_RESPONSE -> promptResponseEncoder().encode(
-                    RecordFields.requiredString(record, "prompt"), RecordFields.requiredString(record, "response"));
+            case PROMPT_RESPONSE ->
+                promptResponseEncoder()
+                        .encode(
+                                RecordFields.requiredString(record, "prompt"),
+                                RecordFields.requiredString(record, "response"));
             case MESSAGES -> messagesEncoder().encode(RecordFields.messages(record));
             case PRETOKENIZED -> pretokenizedEncoder().encode(record);
         };

@@ -12,8 +12,8 @@ import java.util.List;
  * @param truncatedCount kept examples that were cut to the max length
  * @param file the file read
  */
-public record LoadedDataset(List<TrainingExample> examples, DataFormat format, int skippedCount,
-                            int truncatedCount, Path file) {
+public record LoadedDataset(
+        List<TrainingExample> examples, DataFormat format, int skippedCount, int truncatedCount, Path file) {
     public LoadedDataset {
         examples = List.copyOf(examples);
     }

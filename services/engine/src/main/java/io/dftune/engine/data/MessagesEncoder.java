@@ -66,7 +66,8 @@ final class MessagesEncoder {
     }
 
     private String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        return plain != null ? plain.render(messages, addGenerationPrompt)
+        return plain != null
+                ? plain.render(messages, addGenerationPrompt)
                 : tok.applyChatTemplate(messages, addGenerationPrompt);
     }
 

@@ -14,7 +14,8 @@ final class PretokenizedEncoder {
         int[] ids = RecordFields.intArray(record, "input_ids");
         int[] mask = RecordFields.intArray(record, "completion_mask");
         if (ids.length != mask.length) {
-            throw new RecordException("input_ids has " + ids.length + " entries but completion_mask has " + mask.length);
+            throw new RecordException(
+                    "input_ids has " + ids.length + " entries but completion_mask has " + mask.length);
         }
         if (ids.length == 0) {
             throw new RecordException("input_ids is empty");
@@ -22,8 +23,8 @@ final class PretokenizedEncoder {
         TokenSequence seq = new TokenSequence();
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= vocabSize) {
-                throw new RecordException("input_ids[" + i + "] = " + ids[i] + " is outside the vocabulary (0.."
-                        + (vocabSize - 1) + ")");
+                throw new RecordException(
+                        "input_ids[" + i + "] = " + ids[i] + " is outside the vocabulary (0.." + (vocabSize - 1) + ")");
             }
             if (mask[i] != 0 && mask[i] != 1) {
                 throw new RecordException("completion_mask[" + i + "] = " + mask[i] + "; values must be 0 or 1");

@@ -34,9 +34,8 @@ public final class PromptResponseEncoder {
     }
 
     private TokenSequence promptSequence(String prompt) {
-        String promptText = tok.hasChatTemplate()
-                ? tok.applyChatTemplate(List.of(ChatMessage.user(prompt)), true)
-                : prompt;
+        String promptText =
+                tok.hasChatTemplate() ? tok.applyChatTemplate(List.of(ChatMessage.user(prompt)), true) : prompt;
         TokenSequence seq = new TokenSequence();
         Bos.addIfNeeded(tok, promptText, seq);
         seq.addText(tok, promptText, false);

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Typed access to a record's fields, with errors that name the key. */
 final class RecordFields {
-    private RecordFields() {
-    }
+    private RecordFields() {}
 
     static JsonNode required(JsonNode record, String key) {
         JsonNode n = record.get(key);
@@ -80,15 +79,16 @@ final class RecordFields {
     }
 
     static String describe(JsonNode n) {
-        String type = switch (n.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            default -> n.getNodeType().toString().toLowerCase();
-        };
+        String type =
+                switch (n.getNodeType()) {
+                    case ARRAY -> "an array";
+                    case OBJECT -> "an object";
+                    case STRING -> "a string";
+                    case NUMBER -> "a number";
+                    case BOOLEAN -> "a boolean";
+                    case NULL -> "null";
+                    default -> n.getNodeType().toString().toLowerCase();
+                };
         return n.isValueNode() && !n.isNull() ? type + " (" + abbreviate(n.toString()) + ")" : type;
     }
 

@@ -19,8 +19,8 @@ public record TrainingExample(int[] inputIds, int[] completionMask, String promp
         Objects.requireNonNull(inputIds, "inputIds");
         Objects.requireNonNull(completionMask, "completionMask");
         if (inputIds.length != completionMask.length) {
-            throw new IllegalArgumentException("inputIds has " + inputIds.length + " tokens but completionMask "
-                    + completionMask.length);
+            throw new IllegalArgumentException(
+                    "inputIds has " + inputIds.length + " tokens but completionMask " + completionMask.length);
         }
         for (int m : completionMask) {
             if (m != 0 && m != 1) {
@@ -28,7 +28,8 @@ public record TrainingExample(int[] inputIds, int[] completionMask, String promp
             }
         }
         if (completionMask.length > 0 && completionMask[0] != 0) {
-            throw new IllegalArgumentException("completionMask[0] must be 0: nothing precedes position 0 to predict it");
+            throw new IllegalArgumentException(
+                    "completionMask[0] must be 0: nothing precedes position 0 to predict it");
         }
     }
 

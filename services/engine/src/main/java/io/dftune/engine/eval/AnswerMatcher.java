@@ -29,6 +29,8 @@ public final class AnswerMatcher {
 
     private static String normalise(String text) {
         String trimmed = text.strip();
-        return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1).strip() : trimmed;
+        return trimmed.endsWith(".")
+                ? trimmed.substring(0, trimmed.length() - 1).strip()
+                : trimmed;
     }
 }

@@ -8,7 +8,6 @@ import io.dftune.engine.objective.SftObjective;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.ResponseLoss;
 import io.dftune.engine.train.TokenStats;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -34,8 +33,13 @@ public final class Evaluator {
     private final int maxExamples;
     private final AnswerMatcher answers;
 
-    public Evaluator(ResponseLoss responseLoss, ModelTokenizer tokenizer, int microBatchSize, int maxNewTokens,
-            int maxExamples, String answerMarker) {
+    public Evaluator(
+            ResponseLoss responseLoss,
+            ModelTokenizer tokenizer,
+            int microBatchSize,
+            int maxNewTokens,
+            int maxExamples,
+            String answerMarker) {
         this.responseLoss = responseLoss;
         this.tokenizer = tokenizer;
         this.microBatchSize = microBatchSize;
@@ -45,8 +49,8 @@ public final class Evaluator {
     }
 
     public EvalMetrics evaluate(CausalLm model, List<TrainingExample> examples, long step) {
-        List<TrainingExample> selected = maxExamples > 0 && examples.size() > maxExamples
-                ? examples.subList(0, maxExamples) : examples;
+        List<TrainingExample> selected =
+                maxExamples > 0 && examples.size() > maxExamples ? examples.subList(0, maxExamples) : examples;
         TokenStats stats = new TokenStats();
         SftObjective nll = new SftObjective();
         for (int start = 0; start < selected.size(); start += microBatchSize) {
@@ -54,23 +58,33 @@ public final class Evaluator {
             stats.add(responseLoss.score(model, Batch.of(chunk, tokenizer.padId()), nll));
         }
         // Similar prompt lengths decode together: less padding per batch.
-        List<TrainingExample> answerable = selected.stream().filter(e -> e.answer() != null)
-                .sorted(Comparator.comparingInt((TrainingExample e) -> promptIds(e).length)).toList();
+        List<TrainingExample> answerable = selected.stream()
+                .filter(e -> e.answer() != null)
+                .sorted(Comparator.comparingInt((TrainingExample e) -> promptIds(e).length))
+                .toList();
         int correct = 0;
         Generator generator = new Generator(model, tokenizer.eosId());
         for (List<TrainingExample> group : generationBatches(answerable, maxNewTokens)) {
             List<int[]> completions = generator.generateGreedy(
                     group.stream().map(Evaluator::promptIds).toList(), maxNewTokens);
             for (int i = 0; i < group.size(); i++) {
-                if (answers.matches(tokenizer.decode(completions.get(i)), group.get(i).answer())) {
+                if (answers.matches(
+                        tokenizer.decode(completions.get(i)), group.get(i).answer())) {
                     correct++;
                 }
             }
         }
         int answered = answerable.size();
-        return new EvalMetrics(step, stats.nll(), stats.dftLoss(), stats.meanTargetProbability(),
-                stats.lowProbabilityRatio(), stats.tokenAccuracy(), stats.tokens(),
-                answered == 0 ? Double.NaN : (double) correct / answered, answered);
+        return new EvalMetrics(
+                step,
+                stats.nll(),
+                stats.dftLoss(),
+                stats.meanTargetProbability(),
+                stats.lowProbabilityRatio(),
+                stats.tokenAccuracy(),
+                stats.tokens(),
+                answered == 0 ? Double.NaN : (double) correct / answered,
+                answered);
     }
 
     /**

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.KvCache;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -113,8 +112,11 @@ public final class Generator {
             }
         }
         try (NDManager scope = model.manager().newSubManager()) {
-            NDArray hidden = model.hiddenStates(scope.create(ids), scope.create(positions),
-                    scope.create(mask, new Shape(rows, 1, width, width)), cache);
+            NDArray hidden = model.hiddenStates(
+                    scope.create(ids),
+                    scope.create(positions),
+                    scope.create(mask, new Shape(rows, 1, width, width)),
+                    cache);
             return model.logits(hidden.get(":, -1, :")).argMax(-1).toLongArray();
         }
     }
@@ -133,8 +135,8 @@ public final class Generator {
         }
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray ids = scope.create(tokens, new Shape(rows, 1));
-            NDArray hidden = model.hiddenStates(ids, scope.create(positions),
-                    scope.create(mask, new Shape(rows, 1, 1, keys)), cache);
+            NDArray hidden = model.hiddenStates(
+                    ids, scope.create(positions), scope.create(mask, new Shape(rows, 1, 1, keys)), cache);
             return model.logits(hidden.get(":, -1, :")).argMax(-1).toLongArray();
         }
     }

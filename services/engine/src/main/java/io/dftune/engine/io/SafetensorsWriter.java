@@ -20,99 +20,100 @@ import java.util.Map;
  * names). The header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
  */
 public final class SafetensorsWriter {
-  /** The metadata PyTorch-saved Hugging Face checkpoints carry. */
-  public static final Map<String, String> PT_METADATA = Map.of("format", "pt");
+    /** The metadata PyTorch-saved Hugging Face checkpoints carry. */
+    public static final Map<String, String> PT_METADATA = Map.of("format", "pt");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int CHUNK_BYTES = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNK_BYTES = 1 << 20;
 
-  private SafetensorsWriter() {}
+    private SafetensorsWriter() {}
 
-  /** Writes float32 data with {@link #PT_METADATA}. */
-  public static void write(Path file, Map<String, NDArray> tensors) throws IOException {
-    write(file, tensors, SafetensorsDType.F32, PT_METADATA);
-  }
+    /** Writes float32 data with {@link #PT_METADATA}. */
+    public static void write(Path file, Map<String, NDArray> tensors) throws IOException {
+        write(file, tensors, SafetensorsDType.F32, PT_METADATA);
+    }
 
-  public static void write(Path file, Map<String, NDArray> tensors, SafetensorsDType dtype) throws IOException {
-    write(file, tensors, dtype, PT_METADATA);
-  }
+    public static void write(Path file, Map<String, NDArray> tensors, SafetensorsDType dtype) throws IOException {
+        write(file, tensors, dtype, PT_METADATA);
+    }
 
-  /**
-   * Writes (creating or truncating) {@code file}. Values convert to {@code dtype} with round to
-   * nearest even. {@code metadata} may be null or empty for no {@code __metadata__}.
-   */
-  public static void write(Path file, Map<String, NDArray> tensors, SafetensorsDType dtype,
-      Map<String, String> metadata) throws IOException {
-    byte[] header = header(tensors, dtype, metadata);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer prefix = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
-      prefix.putLong(header.length).put(header).flip();
-      FileChannels.writeFully(channel, prefix);
-      ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-      for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-        writeData(channel, chunk, floats(e.getKey(), e.getValue()), dtype);
-      }
+    /**
+     * Writes (creating or truncating) {@code file}. Values convert to {@code dtype} with round to
+     * nearest even. {@code metadata} may be null or empty for no {@code __metadata__}.
+     */
+    public static void write(
+            Path file, Map<String, NDArray> tensors, SafetensorsDType dtype, Map<String, String> metadata)
+            throws IOException {
+        byte[] header = header(tensors, dtype, metadata);
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer prefix = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+            prefix.putLong(header.length).put(header).flip();
+            FileChannels.writeFully(channel, prefix);
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+                writeData(channel, chunk, floats(e.getKey(), e.getValue()), dtype);
+            }
+        }
     }
-  }
 
-  private static byte[] header(Map<String, NDArray> tensors, SafetensorsDType dtype, Map<String, String> metadata) {
-    ObjectNode root = JSON.createObjectNode();
-    if (metadata != null && !metadata.isEmpty()) {
-      ObjectNode meta = root.putObject("__metadata__");
-      metadata.forEach(meta::put);
+    private static byte[] header(Map<String, NDArray> tensors, SafetensorsDType dtype, Map<String, String> metadata) {
+        ObjectNode root = JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode meta = root.putObject("__metadata__");
+            metadata.forEach(meta::put);
+        }
+        long offset = 0;
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            String name = e.getKey();
+            if (name == null || name.isEmpty() || name.equals("__metadata__")) {
+                throw new IllegalArgumentException("invalid tensor name: " + name);
+            }
+            long[] shape = e.getValue().getShape().getShape();
+            long bytes = Math.multiplyExact(e.getValue().size(), (long) dtype.bytes());
+            ObjectNode entry = root.putObject(name);
+            entry.put("dtype", dtype.name());
+            ArrayNode shapeNode = entry.putArray("shape");
+            for (long d : shape) {
+                shapeNode.add(d);
+            }
+            entry.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        byte[] json = root.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] header = new byte[padded];
+        System.arraycopy(json, 0, header, 0, json.length);
+        for (int i = json.length; i < padded; i++) {
+            header[i] = ' ';
+        }
+        return header;
     }
-    long offset = 0;
-    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-      String name = e.getKey();
-      if (name == null || name.isEmpty() || name.equals("__metadata__")) {
-        throw new IllegalArgumentException("invalid tensor name: " + name);
-      }
-      long[] shape = e.getValue().getShape().getShape();
-      long bytes = Math.multiplyExact(e.getValue().size(), (long) dtype.bytes());
-      ObjectNode entry = root.putObject(name);
-      entry.put("dtype", dtype.name());
-      ArrayNode shapeNode = entry.putArray("shape");
-      for (long d : shape) {
-        shapeNode.add(d);
-      }
-      entry.putArray("data_offsets").add(offset).add(offset + bytes);
-      offset += bytes;
-    }
-    byte[] json = root.toString().getBytes(StandardCharsets.UTF_8);
-    int padded = (json.length + 7) / 8 * 8;
-    byte[] header = new byte[padded];
-    System.arraycopy(json, 0, header, 0, json.length);
-    for (int i = json.length; i < padded; i++) {
-      header[i] = ' ';
-    }
-    return header;
-  }
 
-  private static float[] floats(String name, NDArray array) {
-    if (array.size() * 4 > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(name + ": tensors over 2 GiB as float32 are not supported");
+    private static float[] floats(String name, NDArray array) {
+        if (array.size() * 4 > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(name + ": tensors over 2 GiB as float32 are not supported");
+        }
+        if (array.getDataType() == DataType.FLOAT32) {
+            return array.toFloatArray();
+        }
+        if (!array.getDataType().isFloating()) {
+            throw new IllegalArgumentException(name + ": expected a floating-point array, got " + array.getDataType());
+        }
+        try (NDArray converted = array.toType(DataType.FLOAT32, true)) {
+            return converted.toFloatArray();
+        }
     }
-    if (array.getDataType() == DataType.FLOAT32) {
-      return array.toFloatArray();
-    }
-    if (!array.getDataType().isFloating()) {
-      throw new IllegalArgumentException(name + ": expected a floating-point array, got " + array.getDataType());
-    }
-    try (NDArray converted = array.toType(DataType.FLOAT32, true)) {
-      return converted.toFloatArray();
-    }
-  }
 
-  private static void writeData(FileChannel channel, ByteBuffer chunk, float[] values, SafetensorsDType dtype)
-      throws IOException {
-    int perChunk = chunk.capacity() / dtype.bytes();
-    ElementCodec codec = new ElementCodec(dtype, perChunk);
-    for (int offset = 0; offset < values.length; offset += perChunk) {
-      int count = Math.min(perChunk, values.length - offset);
-      chunk.clear();
-      codec.encode(values, offset, count, chunk);
-      FileChannels.writeFully(channel, chunk.flip());
+    private static void writeData(FileChannel channel, ByteBuffer chunk, float[] values, SafetensorsDType dtype)
+            throws IOException {
+        int perChunk = chunk.capacity() / dtype.bytes();
+        ElementCodec codec = new ElementCodec(dtype, perChunk);
+        for (int offset = 0; offset < values.length; offset += perChunk) {
+            int count = Math.min(perChunk, values.length - offset);
+            chunk.clear();
+            codec.encode(values, offset, count, chunk);
+            FileChannels.writeFully(channel, chunk.flip());
+        }
     }
-  }
 }

@@ -11,24 +11,24 @@ import java.util.Arrays;
  * @param file the safetensors file that holds the data
  */
 public record TensorInfo(String name, SafetensorsDType dtype, long[] shape, long begin, long end, Path file) {
-  public TensorInfo {
-    shape = shape.clone();
-  }
-
-  @Override
-  public long[] shape() {
-    return shape.clone();
-  }
-
-  public long numel() {
-    long n = 1;
-    for (long d : shape) {
-      n = Math.multiplyExact(n, d);
+    public TensorInfo {
+        shape = shape.clone();
     }
-    return n;
-  }
 
-  public String shapeString() {
-    return Arrays.toString(shape);
-  }
+    @Override
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public long numel() {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    public String shapeString() {
+        return Arrays.toString(shape);
+    }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import io.dftune.engine.nd.Constants;
-
 import java.util.Collection;
 import java.util.Map;
 
@@ -81,7 +80,8 @@ public final class CausalLm implements AutoCloseable {
                 rotary.angles(scope, (int) inputIds.getShape().get(1), positions, queryScale);
         // One mask for all query heads of a key/value group: [B or 1, 1, 1, T, S + T].
         NDArray groupMask = mask.expandDims(2);
-        NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), SparseFormat.DENSE).head();
+        NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), SparseFormat.DENSE)
+                .head();
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
             // A layer's intermediate arrays are released when it ends, not when the caller's scope
             // does: autograd keeps what backward needs (libtorch counts references), and the rest
@@ -126,19 +126,26 @@ public final class CausalLm implements AutoCloseable {
         NDArray q = angles.rotateQueries(linear(x, prefix + "q_proj").reshape(batch, length, heads, headDim));
         NDArray k = angles.rotateKeys(linear(x, prefix + "k_proj").reshape(batch, length, kvHeads, headDim))
                 .transpose(0, 2, 1, 3);
-        NDArray v = linear(x, prefix + "v_proj").reshape(batch, length, kvHeads, headDim).transpose(0, 2, 1, 3);
+        NDArray v = linear(x, prefix + "v_proj")
+                .reshape(batch, length, kvHeads, headDim)
+                .transpose(0, 2, 1, 3);
         if (cache != null) {
             NDArray[] all = cache.append(layer, k, v);
             k = all[0];
             v = all[1];
         }
         long keys = k.getShape().get(2);
-        NDArray stacked = q.reshape(batch, length, kvHeads, groups, headDim).transpose(0, 2, 3, 1, 4)
+        NDArray stacked = q.reshape(batch, length, kvHeads, groups, headDim)
+                .transpose(0, 2, 3, 1, 4)
                 .reshape(batch, kvHeads, groups * length, headDim);
-        NDArray scores = stacked.matMul(k.transpose(0, 1, 3, 2)).reshape(batch, kvHeads, groups, length, keys)
+        NDArray scores = stacked.matMul(k.transpose(0, 1, 3, 2))
+                .reshape(batch, kvHeads, groups, length, keys)
                 .add(groupMask);
-        NDArray context = scores.softmax(-1).reshape(batch, kvHeads, groups * length, keys).matMul(v);
-        NDArray merged = context.reshape(batch, heads, length, headDim).transpose(0, 2, 1, 3)
+        NDArray context = scores.softmax(-1)
+                .reshape(batch, kvHeads, groups * length, keys)
+                .matMul(v);
+        NDArray merged = context.reshape(batch, heads, length, headDim)
+                .transpose(0, 2, 1, 3)
                 .reshape(batch, length, (long) heads * headDim);
         return linear(merged, prefix + "o_proj");
     }

@@ -17,303 +17,308 @@ import java.util.Map;
  * {@link #write} reproduces fields this class does not know. Instances are immutable.
  */
 public final class ModelConfig {
-  public static final String FILE_NAME = "config.json";
+    public static final String FILE_NAME = "config.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private final ObjectNode json;
-  private final Architecture architecture;
-  private final int vocabSize;
-  private final int hiddenSize;
-  private final int intermediateSize;
-  private final int numHiddenLayers;
-  private final int numAttentionHeads;
-  private final int numKeyValueHeads;
-  private final int headDim;
-  private final double rmsNormEps;
-  private final double ropeTheta;
-  private final boolean tieWordEmbeddings;
-  private final boolean attentionQkvBias;
-  private final boolean attentionOutputBias;
-  private final boolean mlpBias;
-  private final int maxPositionEmbeddings;
-  private final Integer bosTokenId;
-  private final List<Integer> eosTokenIds;
-  private final String torchDtype;
+    private final ObjectNode json;
+    private final Architecture architecture;
+    private final int vocabSize;
+    private final int hiddenSize;
+    private final int intermediateSize;
+    private final int numHiddenLayers;
+    private final int numAttentionHeads;
+    private final int numKeyValueHeads;
+    private final int headDim;
+    private final double rmsNormEps;
+    private final double ropeTheta;
+    private final boolean tieWordEmbeddings;
+    private final boolean attentionQkvBias;
+    private final boolean attentionOutputBias;
+    private final boolean mlpBias;
+    private final int maxPositionEmbeddings;
+    private final Integer bosTokenId;
+    private final List<Integer> eosTokenIds;
+    private final String torchDtype;
 
-  private ModelConfig(ObjectNode json) {
-    this.json = json;
-    ConfigFields f = new ConfigFields(json);
-    architecture = architecture(f);
-    vocabSize = f.requiredPositiveInt("vocab_size");
-    hiddenSize = f.requiredPositiveInt("hidden_size");
-    intermediateSize = f.requiredPositiveInt("intermediate_size");
-    numHiddenLayers = f.requiredPositiveInt("num_hidden_layers");
-    numAttentionHeads = f.requiredPositiveInt("num_attention_heads");
-    numKeyValueHeads = f.positiveInt("num_key_value_heads", numAttentionHeads);
-    if (!f.has("head_dim") && hiddenSize % numAttentionHeads != 0) {
-      throw new ModelConfigException("hidden_size (" + hiddenSize + ") must be divisible by num_attention_heads ("
-          + numAttentionHeads + ") when head_dim is not set");
+    private ModelConfig(ObjectNode json) {
+        this.json = json;
+        ConfigFields f = new ConfigFields(json);
+        architecture = architecture(f);
+        vocabSize = f.requiredPositiveInt("vocab_size");
+        hiddenSize = f.requiredPositiveInt("hidden_size");
+        intermediateSize = f.requiredPositiveInt("intermediate_size");
+        numHiddenLayers = f.requiredPositiveInt("num_hidden_layers");
+        numAttentionHeads = f.requiredPositiveInt("num_attention_heads");
+        numKeyValueHeads = f.positiveInt("num_key_value_heads", numAttentionHeads);
+        if (!f.has("head_dim") && hiddenSize % numAttentionHeads != 0) {
+            throw new ModelConfigException("hidden_size (" + hiddenSize + ") must be divisible by num_attention_heads ("
+                    + numAttentionHeads + ") when head_dim is not set");
+        }
+        headDim = f.positiveInt("head_dim", hiddenSize / numAttentionHeads);
+        if (numAttentionHeads % numKeyValueHeads != 0) {
+            throw new ModelConfigException("num_key_value_heads (" + numKeyValueHeads
+                    + ") must divide num_attention_heads (" + numAttentionHeads + ")");
+        }
+        if (headDim % 2 != 0) {
+            throw new ModelConfigException("head_dim (" + headDim + ") must be even for rotary position embeddings");
+        }
+        rmsNormEps = f.positiveDouble("rms_norm_eps", 1e-6);
+        ropeTheta = RopeSettings.theta(f);
+        String act = f.text("hidden_act");
+        if (act != null && !act.equals("silu")) {
+            throw new ModelConfigException("hidden_act \"" + act + "\" is not supported (only silu)");
+        }
+        tieWordEmbeddings = f.bool("tie_word_embeddings", false);
+        if (architecture == Architecture.QWEN2) {
+            if (f.bool("use_sliding_window", false)) {
+                throw new ModelConfigException("use_sliding_window=true is not supported (only full attention)");
+            }
+            attentionQkvBias = true;
+            attentionOutputBias = false;
+            mlpBias = false;
+        } else {
+            attentionQkvBias = f.bool("attention_bias", false);
+            attentionOutputBias = attentionQkvBias;
+            mlpBias = f.bool("mlp_bias", false);
+        }
+        maxPositionEmbeddings =
+                f.positiveInt("max_position_embeddings", architecture == Architecture.QWEN2 ? 32768 : 2048);
+        bosTokenId = f.tokenId("bos_token_id");
+        eosTokenIds = List.copyOf(f.tokenIds("eos_token_id"));
+        torchDtype = f.has("torch_dtype") ? f.text("torch_dtype") : f.text("dtype");
     }
-    headDim = f.positiveInt("head_dim", hiddenSize / numAttentionHeads);
-    if (numAttentionHeads % numKeyValueHeads != 0) {
-      throw new ModelConfigException("num_key_value_heads (" + numKeyValueHeads
-          + ") must divide num_attention_heads (" + numAttentionHeads + ")");
+
+    private static Architecture architecture(ConfigFields f) {
+        JsonNode architectures = f.node("architectures");
+        if (architectures != null && architectures.isArray() && architectures.size() > 0) {
+            String name = architectures.get(0).asText();
+            Architecture a = Architecture.fromClassName(name);
+            if (a == null) {
+                throw new ModelConfigException(
+                        "architecture " + name + " is not supported (supported: " + Architecture.supportedList() + ")");
+            }
+            return a;
+        }
+        String type = f.text("model_type");
+        if (type == null) {
+            throw new ModelConfigException(
+                    "neither architectures nor model_type is set (supported: " + Architecture.supportedList() + ")");
+        }
+        Architecture a = Architecture.fromModelType(type);
+        if (a == null) {
+            throw new ModelConfigException(
+                    "model_type " + type + " is not supported (supported: " + Architecture.supportedList() + ")");
+        }
+        return a;
     }
-    if (headDim % 2 != 0) {
-      throw new ModelConfigException("head_dim (" + headDim + ") must be even for rotary position embeddings");
+
+    /** Parses and validates a config tree (copied); throws {@link ModelConfigException} naming the field. */
+    public static ModelConfig fromJson(JsonNode json) {
+        if (json == null || !json.isObject()) {
+            throw new ModelConfigException("config is not a JSON object");
+        }
+        return new ModelConfig(((ObjectNode) json).deepCopy());
     }
-    rmsNormEps = f.positiveDouble("rms_norm_eps", 1e-6);
-    ropeTheta = RopeSettings.theta(f);
-    String act = f.text("hidden_act");
-    if (act != null && !act.equals("silu")) {
-      throw new ModelConfigException("hidden_act \"" + act + "\" is not supported (only silu)");
+
+    public static ModelConfig parse(String json) {
+        try {
+            return fromJson(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new ModelConfigException("config is not valid JSON: " + e.getOriginalMessage());
+        }
     }
-    tieWordEmbeddings = f.bool("tie_word_embeddings", false);
-    if (architecture == Architecture.QWEN2) {
-      if (f.bool("use_sliding_window", false)) {
-        throw new ModelConfigException("use_sliding_window=true is not supported (only full attention)");
-      }
-      attentionQkvBias = true;
-      attentionOutputBias = false;
-      mlpBias = false;
-    } else {
-      attentionQkvBias = f.bool("attention_bias", false);
-      attentionOutputBias = attentionQkvBias;
-      mlpBias = f.bool("mlp_bias", false);
+
+    /**
+     * Reads {@code config.json}, or {@code dir/config.json} when given a directory. Content problems
+     * throw {@link ModelConfigException} with the file in the message.
+     */
+    public static ModelConfig read(Path fileOrDir) throws IOException {
+        Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(FILE_NAME) : fileOrDir;
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new ModelConfigException(file + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        try {
+            return fromJson(tree);
+        } catch (ModelConfigException e) {
+            throw new ModelConfigException(file + ": " + e.getMessage());
+        }
     }
-    maxPositionEmbeddings = f.positiveInt("max_position_embeddings", architecture == Architecture.QWEN2 ? 32768 : 2048);
-    bosTokenId = f.tokenId("bos_token_id");
-    eosTokenIds = List.copyOf(f.tokenIds("eos_token_id"));
-    torchDtype = f.has("torch_dtype") ? f.text("torch_dtype") : f.text("dtype");
-  }
 
-  private static Architecture architecture(ConfigFields f) {
-    JsonNode architectures = f.node("architectures");
-    if (architectures != null && architectures.isArray() && architectures.size() > 0) {
-      String name = architectures.get(0).asText();
-      Architecture a = Architecture.fromClassName(name);
-      if (a == null) {
-        throw new ModelConfigException("architecture " + name + " is not supported (supported: "
-            + Architecture.supportedList() + ")");
-      }
-      return a;
+    /** Writes the JSON tree to {@code config.json}, or {@code dir/config.json} when given a directory. */
+    public void write(Path fileOrDir) throws IOException {
+        Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(FILE_NAME) : fileOrDir;
+        Files.writeString(file, JSON.writeValueAsString(json) + "\n");
     }
-    String type = f.text("model_type");
-    if (type == null) {
-      throw new ModelConfigException("neither architectures nor model_type is set (supported: "
-          + Architecture.supportedList() + ")");
+
+    /** A copy of the JSON tree this config was read from (unknown fields included). */
+    public ObjectNode toJson() {
+        return json.deepCopy();
     }
-    Architecture a = Architecture.fromModelType(type);
-    if (a == null) {
-      throw new ModelConfigException("model_type " + type + " is not supported (supported: "
-          + Architecture.supportedList() + ")");
+
+    /** A copy that records the dtype the weights are saved in (e.g. "float32", "bfloat16"). */
+    public ModelConfig withTorchDtype(String dtype) {
+        ObjectNode copy = json.deepCopy();
+        copy.put("torch_dtype", dtype);
+        if (copy.has("dtype")) { // the name newer transformers versions write
+            copy.put("dtype", dtype);
+        }
+        return new ModelConfig(copy);
     }
-    return a;
-  }
 
-  /** Parses and validates a config tree (copied); throws {@link ModelConfigException} naming the field. */
-  public static ModelConfig fromJson(JsonNode json) {
-    if (json == null || !json.isObject()) {
-      throw new ModelConfigException("config is not a JSON object");
+    /**
+     * Every tensor a Hugging Face checkpoint of this config holds, name to shape, in a fixed order.
+     * {@code lm_head.weight} is left out when the embeddings are tied.
+     */
+    public Map<String, long[]> parameterShapes() {
+        long h = hiddenSize;
+        long q = (long) numAttentionHeads * headDim;
+        long kv = (long) numKeyValueHeads * headDim;
+        long i = intermediateSize;
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put("model.embed_tokens.weight", new long[] {vocabSize, h});
+        for (int layer = 0; layer < numHiddenLayers; layer++) {
+            String p = "model.layers." + layer + ".";
+            shapes.put(p + "input_layernorm.weight", new long[] {h});
+            linear(shapes, p + "self_attn.q_proj", q, h, attentionQkvBias);
+            linear(shapes, p + "self_attn.k_proj", kv, h, attentionQkvBias);
+            linear(shapes, p + "self_attn.v_proj", kv, h, attentionQkvBias);
+            linear(shapes, p + "self_attn.o_proj", h, q, attentionOutputBias);
+            shapes.put(p + "post_attention_layernorm.weight", new long[] {h});
+            linear(shapes, p + "mlp.gate_proj", i, h, mlpBias);
+            linear(shapes, p + "mlp.up_proj", i, h, mlpBias);
+            linear(shapes, p + "mlp.down_proj", h, i, mlpBias);
+        }
+        shapes.put("model.norm.weight", new long[] {h});
+        if (!tieWordEmbeddings) {
+            shapes.put("lm_head.weight", new long[] {vocabSize, h});
+        }
+        return shapes;
     }
-    return new ModelConfig(((ObjectNode) json).deepCopy());
-  }
 
-  public static ModelConfig parse(String json) {
-    try {
-      return fromJson(JSON.readTree(json));
-    } catch (JsonProcessingException e) {
-      throw new ModelConfigException("config is not valid JSON: " + e.getOriginalMessage());
+    private static void linear(Map<String, long[]> shapes, String prefix, long out, long in, boolean bias) {
+        shapes.put(prefix + ".weight", new long[] {out, in});
+        if (bias) {
+            shapes.put(prefix + ".bias", new long[] {out});
+        }
     }
-  }
 
-  /**
-   * Reads {@code config.json}, or {@code dir/config.json} when given a directory. Content problems
-   * throw {@link ModelConfigException} with the file in the message.
-   */
-  public static ModelConfig read(Path fileOrDir) throws IOException {
-    Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(FILE_NAME) : fileOrDir;
-    JsonNode tree;
-    try {
-      tree = JSON.readTree(file.toFile());
-    } catch (JsonProcessingException e) {
-      throw new ModelConfigException(file + ": not valid JSON: " + e.getOriginalMessage());
+    /** Number of scalar parameters in {@link #parameterShapes()}. */
+    public long parameterCount() {
+        long n = 0;
+        for (long[] shape : parameterShapes().values()) {
+            long size = 1;
+            for (long d : shape) {
+                size *= d;
+            }
+            n += size;
+        }
+        return n;
     }
-    try {
-      return fromJson(tree);
-    } catch (ModelConfigException e) {
-      throw new ModelConfigException(file + ": " + e.getMessage());
+
+    public static ModelConfigBuilder builder(Architecture architecture) {
+        return new ModelConfigBuilder(architecture);
     }
-  }
 
-  /** Writes the JSON tree to {@code config.json}, or {@code dir/config.json} when given a directory. */
-  public void write(Path fileOrDir) throws IOException {
-    Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(FILE_NAME) : fileOrDir;
-    Files.writeString(file, JSON.writeValueAsString(json) + "\n");
-  }
-
-  /** A copy of the JSON tree this config was read from (unknown fields included). */
-  public ObjectNode toJson() {
-    return json.deepCopy();
-  }
-
-  /** A copy that records the dtype the weights are saved in (e.g. "float32", "bfloat16"). */
-  public ModelConfig withTorchDtype(String dtype) {
-    ObjectNode copy = json.deepCopy();
-    copy.put("torch_dtype", dtype);
-    if (copy.has("dtype")) { // the name newer transformers versions write
-      copy.put("dtype", dtype);
+    /** A Llama config with the builder's defaults for everything not given. */
+    public static ModelConfig llama(int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads) {
+        return builder(Architecture.LLAMA)
+                .sizes(vocab, hidden, intermediate, layers, heads, kvHeads)
+                .build();
     }
-    return new ModelConfig(copy);
-  }
 
-  /**
-   * Every tensor a Hugging Face checkpoint of this config holds, name to shape, in a fixed order.
-   * {@code lm_head.weight} is left out when the embeddings are tied.
-   */
-  public Map<String, long[]> parameterShapes() {
-    long h = hiddenSize;
-    long q = (long) numAttentionHeads * headDim;
-    long kv = (long) numKeyValueHeads * headDim;
-    long i = intermediateSize;
-    Map<String, long[]> shapes = new LinkedHashMap<>();
-    shapes.put("model.embed_tokens.weight", new long[] {vocabSize, h});
-    for (int layer = 0; layer < numHiddenLayers; layer++) {
-      String p = "model.layers." + layer + ".";
-      shapes.put(p + "input_layernorm.weight", new long[] {h});
-      linear(shapes, p + "self_attn.q_proj", q, h, attentionQkvBias);
-      linear(shapes, p + "self_attn.k_proj", kv, h, attentionQkvBias);
-      linear(shapes, p + "self_attn.v_proj", kv, h, attentionQkvBias);
-      linear(shapes, p + "self_attn.o_proj", h, q, attentionOutputBias);
-      shapes.put(p + "post_attention_layernorm.weight", new long[] {h});
-      linear(shapes, p + "mlp.gate_proj", i, h, mlpBias);
-      linear(shapes, p + "mlp.up_proj", i, h, mlpBias);
-      linear(shapes, p + "mlp.down_proj", h, i, mlpBias);
+    /** A Qwen2 config with the builder's defaults for everything not given. */
+    public static ModelConfig qwen2(int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads) {
+        return builder(Architecture.QWEN2)
+                .sizes(vocab, hidden, intermediate, layers, heads, kvHeads)
+                .build();
     }
-    shapes.put("model.norm.weight", new long[] {h});
-    if (!tieWordEmbeddings) {
-      shapes.put("lm_head.weight", new long[] {vocabSize, h});
+
+    public Architecture architecture() {
+        return architecture;
     }
-    return shapes;
-  }
 
-  private static void linear(Map<String, long[]> shapes, String prefix, long out, long in, boolean bias) {
-    shapes.put(prefix + ".weight", new long[] {out, in});
-    if (bias) {
-      shapes.put(prefix + ".bias", new long[] {out});
+    public int vocabSize() {
+        return vocabSize;
     }
-  }
 
-  /** Number of scalar parameters in {@link #parameterShapes()}. */
-  public long parameterCount() {
-    long n = 0;
-    for (long[] shape : parameterShapes().values()) {
-      long size = 1;
-      for (long d : shape) {
-        size *= d;
-      }
-      n += size;
+    public int hiddenSize() {
+        return hiddenSize;
     }
-    return n;
-  }
 
-  public static ModelConfigBuilder builder(Architecture architecture) {
-    return new ModelConfigBuilder(architecture);
-  }
+    public int intermediateSize() {
+        return intermediateSize;
+    }
 
-  /** A Llama config with the builder's defaults for everything not given. */
-  public static ModelConfig llama(int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads) {
-    return builder(Architecture.LLAMA).sizes(vocab, hidden, intermediate, layers, heads, kvHeads).build();
-  }
+    public int numHiddenLayers() {
+        return numHiddenLayers;
+    }
 
-  /** A Qwen2 config with the builder's defaults for everything not given. */
-  public static ModelConfig qwen2(int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads) {
-    return builder(Architecture.QWEN2).sizes(vocab, hidden, intermediate, layers, heads, kvHeads).build();
-  }
+    public int numAttentionHeads() {
+        return numAttentionHeads;
+    }
 
-  public Architecture architecture() {
-    return architecture;
-  }
+    public int numKeyValueHeads() {
+        return numKeyValueHeads;
+    }
 
-  public int vocabSize() {
-    return vocabSize;
-  }
+    public int headDim() {
+        return headDim;
+    }
 
-  public int hiddenSize() {
-    return hiddenSize;
-  }
+    public double rmsNormEps() {
+        return rmsNormEps;
+    }
 
-  public int intermediateSize() {
-    return intermediateSize;
-  }
+    public double ropeTheta() {
+        return ropeTheta;
+    }
 
-  public int numHiddenLayers() {
-    return numHiddenLayers;
-  }
+    public boolean tieWordEmbeddings() {
+        return tieWordEmbeddings;
+    }
 
-  public int numAttentionHeads() {
-    return numAttentionHeads;
-  }
+    /** Whether q_proj, k_proj and v_proj have biases (always for Qwen2; attention_bias for Llama). */
+    public boolean attentionQkvBias() {
+        return attentionQkvBias;
+    }
 
-  public int numKeyValueHeads() {
-    return numKeyValueHeads;
-  }
+    /** Whether o_proj has a bias (never for Qwen2; attention_bias for Llama). */
+    public boolean attentionOutputBias() {
+        return attentionOutputBias;
+    }
 
-  public int headDim() {
-    return headDim;
-  }
+    /** Whether gate/up/down projections have biases (Llama's mlp_bias; never for Qwen2). */
+    public boolean mlpBias() {
+        return mlpBias;
+    }
 
-  public double rmsNormEps() {
-    return rmsNormEps;
-  }
+    public int maxPositionEmbeddings() {
+        return maxPositionEmbeddings;
+    }
 
-  public double ropeTheta() {
-    return ropeTheta;
-  }
+    /** May be null. */
+    public Integer bosTokenId() {
+        return bosTokenId;
+    }
 
-  public boolean tieWordEmbeddings() {
-    return tieWordEmbeddings;
-  }
+    /** eos_token_id as a list (one element when config.json has a single integer; empty when unset). */
+    public List<Integer> eosTokenIds() {
+        return eosTokenIds;
+    }
 
-  /** Whether q_proj, k_proj and v_proj have biases (always for Qwen2; attention_bias for Llama). */
-  public boolean attentionQkvBias() {
-    return attentionQkvBias;
-  }
+    /** May be null. */
+    public String torchDtype() {
+        return torchDtype;
+    }
 
-  /** Whether o_proj has a bias (never for Qwen2; attention_bias for Llama). */
-  public boolean attentionOutputBias() {
-    return attentionOutputBias;
-  }
-
-  /** Whether gate/up/down projections have biases (Llama's mlp_bias; never for Qwen2). */
-  public boolean mlpBias() {
-    return mlpBias;
-  }
-
-  public int maxPositionEmbeddings() {
-    return maxPositionEmbeddings;
-  }
-
-  /** May be null. */
-  public Integer bosTokenId() {
-    return bosTokenId;
-  }
-
-  /** eos_token_id as a list (one element when config.json has a single integer; empty when unset). */
-  public List<Integer> eosTokenIds() {
-    return eosTokenIds;
-  }
-
-  /** May be null. */
-  public String torchDtype() {
-    return torchDtype;
-  }
-
-  @Override
-  public String toString() {
-    return architecture.className() + "(vocab=" + vocabSize + ", hidden=" + hiddenSize + ", intermediate="
-        + intermediateSize + ", layers=" + numHiddenLayers + ", heads=" + numAttentionHeads + ", kvHeads="
-        + numKeyValueHeads + ", headDim=" + headDim + ", tied=" + tieWordEmbeddings + ")";
-  }
+    @Override
+    public String toString() {
+        return architecture.className() + "(vocab=" + vocabSize + ", hidden=" + hiddenSize + ", intermediate="
+                + intermediateSize + ", layers=" + numHiddenLayers + ", heads=" + numAttentionHeads + ", kvHeads="
+                + numKeyValueHeads + ", headDim=" + headDim + ", tied=" + tieWordEmbeddings + ")";
+    }
 }

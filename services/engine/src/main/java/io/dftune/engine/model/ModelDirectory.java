@@ -2,11 +2,10 @@ package io.dftune.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -15,16 +14,16 @@ import java.util.Map;
 /** Loads a Hugging Face model directory into a {@link CausalLm} and writes one back out. */
 public final class ModelDirectory {
     /** Files besides the weights that make a model directory usable on its own. */
-    private static final List<String> COMPANION_FILES = List.of(
-            "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json");
+    private static final List<String> COMPANION_FILES =
+            List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json");
 
     private ModelDirectory() {}
 
     /** Loads config and weights; any problem is reported with the file and tensor it concerns. */
     public static CausalLm load(Path directory, NDManager parent) {
         if (!Files.isDirectory(directory)) {
-            throw new UncheckedIOException(new NoSuchFileException(directory.toString(), null,
-                    "model directory not found: " + directory));
+            throw new UncheckedIOException(
+                    new NoSuchFileException(directory.toString(), null, "model directory not found: " + directory));
         }
         NDManager manager = parent.newSubManager();
         try {

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /** Weights that do not match their config.json: a missing, unexpected or misshapen tensor. */
 public class ModelWeightsException extends IOException {
-  public ModelWeightsException(String message) {
-    super(message);
-  }
+    public ModelWeightsException(String message) {
+        super(message);
+    }
 }

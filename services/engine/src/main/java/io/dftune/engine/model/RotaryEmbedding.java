@@ -53,8 +53,12 @@ final class RotaryEmbedding {
             int maxPosition = (int) positions.max().getLong();
             synchronized (this) {
                 ensureCache(maxPosition + 1);
-                c = Embedding.embedding(positions, cos, SparseFormat.DENSE).head().expandDims(2);
-                s = Embedding.embedding(positions, signedSin, SparseFormat.DENSE).head().expandDims(2);
+                c = Embedding.embedding(positions, cos, SparseFormat.DENSE)
+                        .head()
+                        .expandDims(2);
+                s = Embedding.embedding(positions, signedSin, SparseFormat.DENSE)
+                        .head()
+                        .expandDims(2);
             }
         }
         return new Angles(c, s, c.mul(queryScale), s.mul(queryScale));

@@ -14,8 +14,7 @@ public final class MemoryAllocator {
     private static final List<String> KNOWN = List.of("tcmalloc", "jemalloc");
     private static final Path MAPS = Path.of("/proc/self/maps");
 
-    private MemoryAllocator() {
-    }
+    private MemoryAllocator() {}
 
     /** "tcmalloc", "jemalloc" or "system" (also where the process's mappings cannot be read). */
     public static String inUse() {

@@ -11,8 +11,8 @@ import ai.djl.ndarray.NDArray;
  * @param referenceVocabLogProbs the frozen reference model's log-softmax at the same positions
  *     [n, V], without gradient; null unless the objective {@linkplain Objective#needsReference needs it}
  */
-public record TokenScores(NDArray targetLogProbs, NDArray vocabLogProbs, double progress,
-        NDArray referenceVocabLogProbs) {
+public record TokenScores(
+        NDArray targetLogProbs, NDArray vocabLogProbs, double progress, NDArray referenceVocabLogProbs) {
 
     public TokenScores(NDArray targetLogProbs, NDArray vocabLogProbs, double progress) {
         this(targetLogProbs, vocabLogProbs, progress, null);

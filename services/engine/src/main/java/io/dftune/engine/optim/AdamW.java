@@ -2,7 +2,6 @@ package io.dftune.engine.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +27,8 @@ public final class AdamW {
         this.settings = settings;
         for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
             firstMoments.put(entry.getKey(), stateManager.zeros(entry.getValue().getShape()));
-            secondMoments.put(entry.getKey(), stateManager.zeros(entry.getValue().getShape()));
+            secondMoments.put(
+                    entry.getKey(), stateManager.zeros(entry.getValue().getShape()));
         }
     }
 

@@ -2,7 +2,6 @@ package io.dftune.engine.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
 import java.util.Collection;
 
 /**

@@ -22,8 +22,7 @@ public final class BpeTrainer {
         }
     }
 
-    private BpeTrainer() {
-    }
+    private BpeTrainer() {}
 
     /**
      * Learns up to {@code maxMerges} merges from {@code text}, in the order they apply. Stops early when no
@@ -53,7 +52,8 @@ public final class BpeTrainer {
     private static List<Word> countWords(String text, Collection<String> excludedTokens) {
         String[] pieces = new String[] {text};
         if (!excludedTokens.isEmpty()) {
-            String alternatives = String.join("|", excludedTokens.stream().map(Pattern::quote).toList());
+            String alternatives =
+                    String.join("|", excludedTokens.stream().map(Pattern::quote).toList());
             pieces = text.split(alternatives);
         }
         Map<String, Integer> counts = new LinkedHashMap<>();

@@ -40,8 +40,8 @@ public final class ByteLevelTokenizerFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What was written. {@code vocabSize} counts the byte symbols, merges and special tokens. */
-    public record Written(Path tokenizerJson, Path tokenizerConfigJson, int vocabSize, Map<String, Integer> specialTokenIds) {
-    }
+    public record Written(
+            Path tokenizerJson, Path tokenizerConfigJson, int vocabSize, Map<String, Integer> specialTokenIds) {}
 
     private final List<String> specialTokens = new ArrayList<>();
     private final List<BpeTrainer.Merge> merges = new ArrayList<>();
@@ -51,8 +51,7 @@ public final class ByteLevelTokenizerFiles {
     private String chatTemplate;
     private boolean addBosToken;
 
-    private ByteLevelTokenizerFiles() {
-    }
+    private ByteLevelTokenizerFiles() {}
 
     public static ByteLevelTokenizerFiles builder() {
         return new ByteLevelTokenizerFiles();

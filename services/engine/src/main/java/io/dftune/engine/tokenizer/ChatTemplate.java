@@ -31,6 +31,7 @@ public final class ChatTemplate {
 
     /** Spaces and tabs from a line start up to a block or comment tag ({@code {%+} opts out). */
     private static final Pattern LSTRIP_BLOCKS = Pattern.compile("(?m)^[ \\t]+(?=\\{%(?!\\+)|\\{#)");
+
     private static final Pattern REVERSE_SLICE = Pattern.compile("\\[\\s*:\\s*:\\s*-1\\s*]");
     private static final Pattern FOR_TAG = Pattern.compile("\\{%[-+]?\\s*for\\s(.*?)[-+]?%}", Pattern.DOTALL);
     private static final Pattern LOOP_FILTER = Pattern.compile("\\sin\\s.*\\sif\\s", Pattern.DOTALL);
@@ -55,9 +56,11 @@ public final class ChatTemplate {
         Matcher m = FOR_TAG.matcher(source);
         while (m.find()) {
             String header = m.group(1);
-            if (LOOP_FILTER.matcher(header).find() && !INLINE_ELSE.matcher(header).find()) {
-                throw new ChatTemplateException("chat template uses a loop filter ('" + m.group().strip()
-                        + "'), which the Jinja engine here (Jinjava) ignores; rewrite it as an if inside the loop");
+            if (LOOP_FILTER.matcher(header).find()
+                    && !INLINE_ELSE.matcher(header).find()) {
+                throw new ChatTemplateException(
+                        "chat template uses a loop filter ('" + m.group().strip()
+                                + "'), which the Jinja engine here (Jinjava) ignores; rewrite it as an if inside the loop");
             }
         }
         String s = LSTRIP_BLOCKS.matcher(source).replaceAll("").replace("{%+", "{%");

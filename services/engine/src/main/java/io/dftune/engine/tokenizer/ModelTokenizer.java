@@ -35,20 +35,22 @@ public final class ModelTokenizer implements AutoCloseable {
     private final boolean addsBos;
     private final ChatTemplate chatTemplate;
 
-    private record SpecialToken(String text, int id) {
-    }
+    private record SpecialToken(String text, int id) {}
 
     private ModelTokenizer(Path directory, HuggingFaceTokenizer tokenizer, TokenizerFiles files) {
         this.directory = directory;
         this.tokenizer = tokenizer;
         this.files = files;
-        this.eos = special("eos_token", "eos_token_id").orElseThrow(() -> new TokenizerException(
-                "no EOS token for " + directory + ": tokenizer_config.json has no eos_token and config.json no eos_token_id"));
+        this.eos = special("eos_token", "eos_token_id")
+                .orElseThrow(() -> new TokenizerException("no EOS token for " + directory
+                        + ": tokenizer_config.json has no eos_token and config.json no eos_token_id"));
         this.bos = special("bos_token", "bos_token_id");
         this.pad = special("pad_token", null);
         this.unkToken = files.tokenSetting("unk_token");
         this.addsBos = bos.isPresent() && decideAddsBos();
-        this.chatTemplate = files.chatTemplate.map(src -> new ChatTemplate(src, templateTokens())).orElse(null);
+        this.chatTemplate = files.chatTemplate
+                .map(src -> new ChatTemplate(src, templateTokens()))
+                .orElse(null);
     }
 
     /**
@@ -93,8 +95,8 @@ public final class ModelTokenizer implements AutoCloseable {
         }
         String token = files.idTokens.get(id.getAsInt());
         if (token == null) {
-            throw new TokenizerException(directory.resolve("config.json") + ": " + modelConfigKey + " "
-                    + id.getAsInt() + " is not in the vocabulary of " + files.tokenizerJson);
+            throw new TokenizerException(directory.resolve("config.json") + ": " + modelConfigKey + " " + id.getAsInt()
+                    + " is not in the vocabulary of " + files.tokenizerJson);
         }
         return Optional.of(new SpecialToken(token, id.getAsInt()));
     }
@@ -105,7 +107,8 @@ public final class ModelTokenizer implements AutoCloseable {
         }
         // Llama-3 style: no add_bos_token, but tokenizer.json's post-processor prepends BOS, so Hugging Face
         // adds it to plain (non-template) text. We follow that since encode() itself never adds it.
-        return files.postProcessorPrefixId.isPresent() && files.postProcessorPrefixId.getAsInt() == bos.get().id();
+        return files.postProcessorPrefixId.isPresent()
+                && files.postProcessorPrefixId.getAsInt() == bos.get().id();
     }
 
     private Map<String, String> templateTokens() {

@@ -31,8 +31,7 @@ final class ParsedTemplate {
     private final ThreadLocal<Context> globals;
 
     /** The rendering and the errors, in renderForResult's order: a thrown failure's first, then the parser's, then the render's. */
-    record Result(String output, List<TemplateError> errors) {
-    }
+    record Result(String output, List<TemplateError> errors) {}
 
     ParsedTemplate(Jinjava jinjava, String source) {
         this.jinjava = jinjava;

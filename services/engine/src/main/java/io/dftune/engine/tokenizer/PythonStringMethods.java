@@ -22,8 +22,22 @@ final class PythonStringMethods extends ELResolver {
 
     private static final Pattern INDEX = Pattern.compile("-?\\d{1,9}");
 
-    static final Set<String> METHODS = Set.of("strip", "lstrip", "rstrip", "startswith", "endswith", "upper",
-            "lower", "title", "capitalize", "split", "splitlines", "join", "replace", "find", "count");
+    static final Set<String> METHODS = Set.of(
+            "strip",
+            "lstrip",
+            "rstrip",
+            "startswith",
+            "endswith",
+            "upper",
+            "lower",
+            "title",
+            "capitalize",
+            "split",
+            "splitlines",
+            "join",
+            "replace",
+            "find",
+            "count");
 
     @Override
     public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes, Object[] params) {
@@ -46,7 +60,11 @@ final class PythonStringMethods extends ELResolver {
             case "upper" -> s.toUpperCase(Locale.ROOT);
             case "lower" -> s.toLowerCase(Locale.ROOT);
             case "title" -> title(s);
-            case "capitalize" -> s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
+            case "capitalize" ->
+                s.isEmpty()
+                        ? s
+                        : s.substring(0, 1).toUpperCase(Locale.ROOT)
+                                + s.substring(1).toLowerCase(Locale.ROOT);
             case "split" -> split(s, arg(p, 0), p.length > 1 ? ((Number) p[1]).intValue() : -1);
             case "splitlines" -> splitlines(s);
             case "join" -> join(s, p[0]);
@@ -194,7 +212,9 @@ final class PythonStringMethods extends ELResolver {
      */
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
-        if (!(base instanceof String s) || property == null || !INDEX.matcher(property.toString()).matches()) {
+        if (!(base instanceof String s)
+                || property == null
+                || !INDEX.matcher(property.toString()).matches()) {
             return null;
         }
         int n = Integer.parseInt(property.toString());
@@ -212,8 +232,7 @@ final class PythonStringMethods extends ELResolver {
     }
 
     @Override
-    public void setValue(ELContext context, Object base, Object property, Object value) {
-    }
+    public void setValue(ELContext context, Object base, Object property, Object value) {}
 
     @Override
     public boolean isReadOnly(ELContext context, Object base, Object property) {

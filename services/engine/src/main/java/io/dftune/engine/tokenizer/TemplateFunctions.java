@@ -14,8 +14,7 @@ final class TemplateFunctions {
         }
     }
 
-    private TemplateFunctions() {
-    }
+    private TemplateFunctions() {}
 
     public static String raiseException(Object message) {
         throw new RaisedException(String.valueOf(message));
@@ -45,24 +44,25 @@ final class TemplateFunctions {
     }
 
     private static String directive(LocalDateTime t, char d, boolean noPad) {
-        String pattern = switch (d) {
-            case 'd' -> noPad ? "d" : "dd";
-            case 'm' -> noPad ? "M" : "MM";
-            case 'H' -> noPad ? "H" : "HH";
-            case 'I' -> noPad ? "h" : "hh";
-            case 'M' -> noPad ? "m" : "mm";
-            case 'S' -> noPad ? "s" : "ss";
-            case 'Y' -> "yyyy";
-            case 'y' -> "yy";
-            case 'b' -> "MMM";
-            case 'B' -> "MMMM";
-            case 'a' -> "EEE";
-            case 'A' -> "EEEE";
-            case 'p' -> "a";
-            case 'j' -> noPad ? "D" : "DDD";
-            case '%' -> "'%'";
-            default -> throw new IllegalArgumentException("strftime directive %" + d + " is not supported");
-        };
+        String pattern =
+                switch (d) {
+                    case 'd' -> noPad ? "d" : "dd";
+                    case 'm' -> noPad ? "M" : "MM";
+                    case 'H' -> noPad ? "H" : "HH";
+                    case 'I' -> noPad ? "h" : "hh";
+                    case 'M' -> noPad ? "m" : "mm";
+                    case 'S' -> noPad ? "s" : "ss";
+                    case 'Y' -> "yyyy";
+                    case 'y' -> "yy";
+                    case 'b' -> "MMM";
+                    case 'B' -> "MMMM";
+                    case 'a' -> "EEE";
+                    case 'A' -> "EEEE";
+                    case 'p' -> "a";
+                    case 'j' -> noPad ? "D" : "DDD";
+                    case '%' -> "'%'";
+                    default -> throw new IllegalArgumentException("strftime directive %" + d + " is not supported");
+                };
         return DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH).format(t);
     }
 }

@@ -32,6 +32,7 @@ final class TokenizerFiles {
     final JsonNode config;
     /** config.json, or an empty object when the file is absent. */
     final JsonNode modelConfig;
+
     final Optional<String> chatTemplate;
 
     private TokenizerFiles(Path dir) {
@@ -72,7 +73,8 @@ final class TokenizerFiles {
             }
         }
         if (tokenIds.isEmpty()) {
-            throw new TokenizerException(tokenizerJson + " defines no vocabulary (model.vocab and added_tokens are empty)");
+            throw new TokenizerException(
+                    tokenizerJson + " defines no vocabulary (model.vocab and added_tokens are empty)");
         }
         readPostProcessor(root.path("post_processor"));
     }
@@ -91,7 +93,9 @@ final class TokenizerFiles {
         } else if ("TemplateProcessing".equals(pp.path("type").asText())) {
             JsonNode first = pp.path("single").path(0).path("SpecialToken");
             if (first.isObject()) {
-                JsonNode ids = pp.path("special_tokens").path(first.path("id").asText()).path("ids");
+                JsonNode ids = pp.path("special_tokens")
+                        .path(first.path("id").asText())
+                        .path("ids");
                 if (ids.size() == 1) {
                     postProcessorPrefixId = OptionalInt.of(ids.get(0).asInt());
                 }

@@ -9,7 +9,6 @@ import io.dftune.engine.io.SafetensorsWriter;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.optim.AdamW;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,7 +50,8 @@ public final class CheckpointStore {
         AtomicDirectory.write(target, dir -> {
             ModelDirectory.save(model, companionSource, dir);
             SafetensorsWriter.write(dir.resolve(OPTIMIZER_FILE), optimizer.state());
-            json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STATE_FILE).toFile(), state);
+            json.writerWithDefaultPrettyPrinter()
+                    .writeValue(dir.resolve(STATE_FILE).toFile(), state);
         });
         prune();
         return target;
@@ -89,7 +89,8 @@ public final class CheckpointStore {
     /** Loads the optimizer moments of a checkpoint into {@code optimizer}. */
     public void restoreOptimizer(Checkpoint checkpoint, AdamW optimizer, NDManager scratchParent) {
         try (NDManager scratch = scratchParent.newSubManager()) {
-            Map<String, NDArray> state = SafetensorsReader.read(checkpoint.directory().resolve(OPTIMIZER_FILE), scratch);
+            Map<String, NDArray> state =
+                    SafetensorsReader.read(checkpoint.directory().resolve(OPTIMIZER_FILE), scratch);
             optimizer.restore(state, checkpoint.state().step());
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint " + checkpoint.directory() + ": " + e.getMessage(), e);
@@ -110,7 +111,8 @@ public final class CheckpointStore {
             try {
                 AtomicDirectory.deleteRecursively(all.get(i).directory());
             } catch (IOException e) {
-                throw new UncheckedIOException("could not remove old checkpoint " + all.get(i).directory(), e);
+                throw new UncheckedIOException(
+                        "could not remove old checkpoint " + all.get(i).directory(), e);
             }
         }
     }

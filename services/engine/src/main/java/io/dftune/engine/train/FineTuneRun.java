@@ -17,7 +17,6 @@ import io.dftune.engine.optim.AdamWSettings;
 import io.dftune.engine.optim.LearningRateSchedule;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.TrainingSpec;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -61,27 +60,45 @@ public final class FineTuneRun {
         Path output = Path.of(spec.getOutput().getPath());
         List<TrainingExample> train = resources.train().examples();
         TrainingPlan plan = TrainingPlan.of(training, train.size());
-        CheckpointStore checkpoints = new CheckpointStore(output, spec.getCheckpoint().getKeep());
+        CheckpointStore checkpoints =
+                new CheckpointStore(output, spec.getCheckpoint().getKeep());
         CausalLm model = resources.model();
         NDManager root = model.manager();
         model.setTrainable(true);
 
-        AdamW optimizer = new AdamW(model.parameters(), root.newSubManager(), new AdamWSettings(
-                training.getAdamBeta1(), training.getAdamBeta2(), training.getAdamEpsilon(), training.getWeightDecay()));
-        long startStep = resources.resumedFrom().map(c -> {
-            checkpoints.restoreOptimizer(c, optimizer, root);
-            return c.state().step();
-        }).orElse(0L);
+        AdamW optimizer = new AdamW(
+                model.parameters(),
+                root.newSubManager(),
+                new AdamWSettings(
+                        training.getAdamBeta1(),
+                        training.getAdamBeta2(),
+                        training.getAdamEpsilon(),
+                        training.getWeightDecay()));
+        long startStep = resources
+                .resumedFrom()
+                .map(c -> {
+                    checkpoints.restoreOptimizer(c, optimizer, root);
+                    return c.state().step();
+                })
+                .orElse(0L);
         LearningRateSchedule schedule = new LearningRateSchedule(
                 training.getSchedule(), training.getLearningRate(), plan.totalSteps(), training.getWarmupRatio());
-        EpochSampler sampler = new EpochSampler(train.size(), plan.epochsSpanned(), training.getSeed(),
+        EpochSampler sampler = new EpochSampler(
+                train.size(),
+                plan.epochsSpanned(),
+                training.getSeed(),
                 spec.getData().isShuffle());
         Batcher batcher = new Batcher(train, resources.tokenizer().padId(), plan.microBatchSize());
-        Evaluator evaluator = new Evaluator(responseLoss, resources.tokenizer(), plan.microBatchSize(),
-                training.getEvalMaxNewTokens(), training.getEvalMaxExamples(), spec.getData().getAnswerMarker());
+        Evaluator evaluator = new Evaluator(
+                responseLoss,
+                resources.tokenizer(),
+                plan.microBatchSize(),
+                training.getEvalMaxNewTokens(),
+                training.getEvalMaxExamples(),
+                spec.getData().getAnswerMarker());
         Path companions = Path.of(spec.getModel().getPath());
-        GradientStep gradientStep = new GradientStep(model, resources.reference().orElse(null), responseLoss, objective,
-                training.getMaxGradNorm());
+        GradientStep gradientStep = new GradientStep(
+                model, resources.reference().orElse(null), responseLoss, objective, training.getMaxGradNorm());
 
         listener.onStart(plan, startStep);
         try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), startStep)) {
@@ -117,14 +134,21 @@ public final class FineTuneRun {
             }
             Path finalDir = output.resolve("final");
             AtomicDirectory.write(finalDir, dir -> ModelDirectory.save(model, companions, dir));
-            RunResult result = new RunResult(RunOutcome.SUCCEEDED, step, plan.totalSteps(), finalEval.orElse(null), finalDir);
+            RunResult result =
+                    new RunResult(RunOutcome.SUCCEEDED, step, plan.totalSteps(), finalEval.orElse(null), finalDir);
             listener.onFinish(result);
             return result;
         }
     }
 
-    private StepMetrics trainStep(GradientStep gradientStep, AdamW optimizer, LearningRateSchedule schedule,
-            EpochSampler sampler, Batcher batcher, TrainingPlan plan, long step) {
+    private StepMetrics trainStep(
+            GradientStep gradientStep,
+            AdamW optimizer,
+            LearningRateSchedule schedule,
+            EpochSampler sampler,
+            Batcher batcher,
+            TrainingPlan plan,
+            long step) {
         long started = System.nanoTime();
         List<Batch> microBatches = batcher.microBatches(sampler.stepIndices(step, plan.batchSize()));
         long inputTokens = 0;
@@ -143,13 +167,24 @@ public final class FineTuneRun {
         double learningRate = schedule.at(step);
         optimizer.step(learningRate);
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new StepMetrics(step + 1, plan.totalSteps(), plan.epochAt(step + 1), stats.objectiveLoss(), stats.nll(),
-                stats.meanTargetProbability(), stats.lowProbabilityRatio(), stats.tokenAccuracy(), learningRate,
-                gradNorm, inputTokens / seconds, stats.tokens(), seconds);
+        return new StepMetrics(
+                step + 1,
+                plan.totalSteps(),
+                plan.epochAt(step + 1),
+                stats.objectiveLoss(),
+                stats.nll(),
+                stats.meanTargetProbability(),
+                stats.lowProbabilityRatio(),
+                stats.tokenAccuracy(),
+                learningRate,
+                gradNorm,
+                inputTokens / seconds,
+                stats.tokens(),
+                seconds);
     }
 
-    private Optional<EvalMetrics> evaluate(Evaluator evaluator, CausalLm model, long step, MetricsLog metrics,
-            TrainingListener listener) {
+    private Optional<EvalMetrics> evaluate(
+            Evaluator evaluator, CausalLm model, long step, MetricsLog metrics, TrainingListener listener) {
         if (resources.eval().isEmpty()) {
             return Optional.empty();
         }
@@ -160,11 +195,17 @@ public final class FineTuneRun {
         return Optional.of(result);
     }
 
-    private void checkpoint(CheckpointStore checkpoints, CausalLm model, Path companions, AdamW optimizer,
-            TrainingPlan plan, long step, TrainingListener listener) {
+    private void checkpoint(
+            CheckpointStore checkpoints,
+            CausalLm model,
+            Path companions,
+            AdamW optimizer,
+            TrainingPlan plan,
+            long step,
+            TrainingListener listener) {
         long started = System.nanoTime();
-        TrainerState state = new TrainerState(step, plan.totalSteps(), spec.getTraining().getSeed(), objective.name(),
-                step * plan.batchSize());
+        TrainerState state = new TrainerState(
+                step, plan.totalSteps(), spec.getTraining().getSeed(), objective.name(), step * plan.batchSize());
         Path dir = checkpoints.save(model, companions, optimizer, state);
         listener.onCheckpoint(step, dir, (System.nanoTime() - started) / 1e9);
     }

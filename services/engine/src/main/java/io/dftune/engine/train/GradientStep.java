@@ -7,7 +7,6 @@ import io.dftune.engine.data.Batcher;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.objective.Objective;
 import io.dftune.engine.optim.GradientClipping;
-
 import java.util.List;
 
 /**
@@ -29,7 +28,8 @@ public final class GradientStep {
      * @param reference the frozen start model for objectives that need one, else null
      * @param maxGradNorm clip the global norm to this; {@code <= 0} only measures it
      */
-    public GradientStep(CausalLm model, CausalLm reference, ResponseLoss loss, Objective objective, double maxGradNorm) {
+    public GradientStep(
+            CausalLm model, CausalLm reference, ResponseLoss loss, Objective objective, double maxGradNorm) {
         this.model = model;
         this.reference = reference;
         this.loss = loss;

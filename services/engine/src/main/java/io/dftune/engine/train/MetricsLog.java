@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dftune.engine.eval.EvalJson;
 import io.dftune.engine.eval.EvalMetrics;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,8 +28,12 @@ public final class MetricsLog implements AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             List<String> kept = keptLines(file, keepThroughStep);
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            out = Files.newBufferedWriter(
+                    file,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
             for (String line : kept) {
                 out.write(line);
                 out.newLine();

@@ -42,7 +42,11 @@ public final class ResponseLoss {
      * @param stepTokens response tokens in the whole optimizer step (the loss normaliser)
      */
     public TokenStats forwardBackward(
-            CausalLm model, Batch batch, long stepTokens, Objective objective, GradientCollector collector,
+            CausalLm model,
+            Batch batch,
+            long stepTokens,
+            Objective objective,
+            GradientCollector collector,
             double progress) {
         return forwardBackward(model, null, batch, stepTokens, objective, collector, progress);
     }
@@ -55,8 +59,13 @@ public final class ResponseLoss {
      *     objective does not need it
      */
     public TokenStats forwardBackward(
-            CausalLm model, CausalLm reference, Batch batch, long stepTokens, Objective objective,
-            GradientCollector collector, double progress) {
+            CausalLm model,
+            CausalLm reference,
+            Batch batch,
+            long stepTokens,
+            Objective objective,
+            GradientCollector collector,
+            double progress) {
         requireReference(objective, reference);
         TokenStats stats = new TokenStats();
         ResponseTargets targets = ResponseTargets.of(batch);
@@ -70,8 +79,16 @@ public final class ResponseLoss {
             Side referenceSide = objective.needsReference()
                     ? new Side(reference, flatHidden(reference, batch, scope).stopGradient())
                     : null;
-            chunkedBackward(new Side(model, detached), referenceSide, targets, stepTokens, objective, collector,
-                    progress, scope, stats);
+            chunkedBackward(
+                    new Side(model, detached),
+                    referenceSide,
+                    targets,
+                    stepTokens,
+                    objective,
+                    collector,
+                    progress,
+                    scope,
+                    stats);
             NDArray hiddenGradient = detached.getGradient();
             hiddenGradient.attach(scope);
             collector.backward(hidden.mul(hiddenGradient).sum());
@@ -86,25 +103,47 @@ public final class ResponseLoss {
      *
      * @param flatHidden final hidden states [B*T, H] of {@code batch}, flattened; must require a gradient
      */
-    public TokenStats headForwardBackward(CausalLm model, NDArray flatHidden, Batch batch, long stepTokens,
-            Objective objective, GradientCollector collector, double progress) {
+    public TokenStats headForwardBackward(
+            CausalLm model,
+            NDArray flatHidden,
+            Batch batch,
+            long stepTokens,
+            Objective objective,
+            GradientCollector collector,
+            double progress) {
         requireReference(objective, null);
         TokenStats stats = new TokenStats();
         try (NDManager scope = model.manager().newSubManager()) {
-            chunkedBackward(new Side(model, flatHidden), null, ResponseTargets.of(batch), stepTokens, objective,
-                    collector, progress, scope, stats);
+            chunkedBackward(
+                    new Side(model, flatHidden),
+                    null,
+                    ResponseTargets.of(batch),
+                    stepTokens,
+                    objective,
+                    collector,
+                    progress,
+                    scope,
+                    stats);
         }
         return stats;
     }
 
-    private void chunkedBackward(Side policy, Side reference, ResponseTargets targets, long stepTokens,
-            Objective objective, GradientCollector collector, double progress, NDManager scope, TokenStats stats) {
+    private void chunkedBackward(
+            Side policy,
+            Side reference,
+            ResponseTargets targets,
+            long stepTokens,
+            Objective objective,
+            GradientCollector collector,
+            double progress,
+            NDManager scope,
+            TokenStats stats) {
         NDArray normaliser = Constants.scalar(scope, (float) (1.0 / stepTokens));
         for (int start = 0; start < targets.count(); start += chunkTokens) {
             int end = Math.min(targets.count(), start + chunkTokens);
             try (NDManager chunkScope = scope.newSubManager()) {
-                NDArray lossSum = scoreChunk(policy, reference, targets, start, end, objective, progress, chunkScope,
-                        stats);
+                NDArray lossSum =
+                        scoreChunk(policy, reference, targets, start, end, objective, progress, chunkScope, stats);
                 collector.backward(lossSum.mul(normaliser));
             }
         }
@@ -125,8 +164,7 @@ public final class ResponseLoss {
             for (int start = 0; start < targets.count(); start += chunkTokens) {
                 int end = Math.min(targets.count(), start + chunkTokens);
                 try (NDManager chunkScope = scope.newSubManager()) {
-                    scoreChunk(new Side(model, hidden), null, targets, start, end, objective, 1.0, chunkScope,
-                            stats);
+                    scoreChunk(new Side(model, hidden), null, targets, start, end, objective, 1.0, chunkScope, stats);
                 }
             }
         }
@@ -149,25 +187,35 @@ public final class ResponseLoss {
     /** A model with its flattened final hidden states [B*T, H] for the current micro-batch. */
     private record Side(CausalLm model, NDArray flatHidden) {
         NDArray logits(NDArray positions) {
-            NDArray selected = Embedding.embedding(positions, flatHidden, SparseFormat.DENSE).head();
+            NDArray selected = Embedding.embedding(positions, flatHidden, SparseFormat.DENSE)
+                    .head();
             return model.logits(selected);
         }
     }
 
     /** Returns the objective's (unnormalised) loss sum for targets [start, end) and records stats. */
     private static NDArray scoreChunk(
-            Side policy, Side reference, ResponseTargets targets, int start, int end, Objective objective,
-            double progress, NDManager chunkScope, TokenStats stats) {
+            Side policy,
+            Side reference,
+            ResponseTargets targets,
+            int start,
+            int end,
+            Objective objective,
+            double progress,
+            NDManager chunkScope,
+            TokenStats stats) {
         int count = end - start;
         NDArray positions = chunkScope.create(targets.positions(start, end));
         NDArray targetIds = chunkScope.create(targets.tokenIds(start, end)).reshape(count, 1);
         NDArray logits = policy.logits(positions);
         NDArray vocabLogProbs = logits.logSoftmax(-1);
         NDArray targetLogProbs = vocabLogProbs.gather(targetIds, 1).reshape(count);
-        NDArray referenceLogProbs =
-                reference == null ? null : reference.logits(positions).logSoftmax(-1).stopGradient();
-        NDArray lossSum = objective.tokenLoss(
-                new TokenScores(targetLogProbs, vocabLogProbs, progress, referenceLogProbs)).sum();
+        NDArray referenceLogProbs = reference == null
+                ? null
+                : reference.logits(positions).logSoftmax(-1).stopGradient();
+        NDArray lossSum = objective
+                .tokenLoss(new TokenScores(targetLogProbs, vocabLogProbs, progress, referenceLogProbs))
+                .sum();
 
         // The target is a most likely token when its log-prob (gathered from the same array) equals
         // the row's maximum: one max reduction, a third of the cost of argmax over the vocabulary.

@@ -1,7 +1,6 @@
 package io.dftune.engine.train;
 
 import io.dftune.engine.data.Batch;
-
 import java.util.Arrays;
 
 /**

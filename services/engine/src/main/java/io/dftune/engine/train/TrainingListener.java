@@ -1,7 +1,6 @@
 package io.dftune.engine.train;
 
 import io.dftune.engine.eval.EvalMetrics;
-
 import java.nio.file.Path;
 
 /** Observes a run: the CLI's progress display and the trainer service's event stream. */

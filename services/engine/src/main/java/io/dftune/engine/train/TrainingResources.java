@@ -8,7 +8,6 @@ import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.spec.FineTuneJobSpec;
-
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -24,14 +23,16 @@ public record TrainingResources(
         LoadedDataset train,
         Optional<LoadedDataset> eval,
         Optional<CheckpointStore.Checkpoint> resumedFrom,
-        Optional<CausalLm> reference) implements AutoCloseable {
+        Optional<CausalLm> reference)
+        implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TrainingResources.class.getName());
 
     public static TrainingResources open(FineTuneJobSpec spec, NDManager parent) {
         Path modelPath = Path.of(spec.getModel().getPath());
         int maxLength = spec.getTraining().getMaxLength();
-        boolean needsReference = Objectives.create(spec.getObjective(), spec.getTraining()).needsReference();
+        boolean needsReference =
+                Objectives.create(spec.getObjective(), spec.getTraining()).needsReference();
         ModelTokenizer tokenizer = ModelTokenizer.load(modelPath);
         CausalLm model = null;
         try {
@@ -39,7 +40,8 @@ public record TrainingResources(
             Optional<LoadedDataset> eval = Optional.ofNullable(spec.getData().getEval())
                     .map(file -> JsonlDataset.load(Path.of(file), tokenizer, maxLength));
             Optional<CheckpointStore.Checkpoint> resumedFrom = Optional.empty();
-            CheckpointStore checkpoints = new CheckpointStore(Path.of(spec.getOutput().getPath()), 1);
+            CheckpointStore checkpoints =
+                    new CheckpointStore(Path.of(spec.getOutput().getPath()), 1);
             for (CheckpointStore.Checkpoint checkpoint : checkpoints.list()) {
                 try {
                     checkpoints.verifyOptimizerState(checkpoint);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class BatchTest {
 
-    private static final TrainingExample A = new TrainingExample(new int[] {1, 2, 3, 4}, new int[] {0, 0, 1, 1}, null, null);
+    private static final TrainingExample A =
+            new TrainingExample(new int[] {1, 2, 3, 4}, new int[] {0, 0, 1, 1}, null, null);
     private static final TrainingExample B = new TrainingExample(new int[] {5, 6}, new int[] {0, 1}, null, null);
     private static final TrainingExample C = new TrainingExample(new int[] {7, 8, 9}, new int[] {0, 1, 1}, null, null);
 
@@ -53,6 +54,7 @@ class BatchTest {
         assertThatThrownBy(() -> new TrainingExample(new int[] {1, 2}, new int[] {0, 2}, null, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TrainingExample(new int[] {1, 2}, new int[] {1, 1}, null, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("completionMask[0]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("completionMask[0]");
     }
 }

@@ -9,8 +9,7 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 final class DataTestSupport {
-    private DataTestSupport() {
-    }
+    private DataTestSupport() {}
 
     static Path jsonl(Path dir, String name, String... lines) {
         Path f = dir.resolve(name);

@@ -34,8 +34,10 @@ class EpochSamplerTest {
         EpochSampler s = new EpochSampler(50, 3, 42, true);
         int[] e0 = s.order(0);
         int[] e1 = s.order(1);
-        assertThat(Arrays.stream(e0).sorted().toArray()).containsExactly(IntStream.range(0, 50).toArray());
-        assertThat(Arrays.stream(e1).sorted().toArray()).containsExactly(IntStream.range(0, 50).toArray());
+        assertThat(Arrays.stream(e0).sorted().toArray())
+                .containsExactly(IntStream.range(0, 50).toArray());
+        assertThat(Arrays.stream(e1).sorted().toArray())
+                .containsExactly(IntStream.range(0, 50).toArray());
         assertThat(e0).isNotEqualTo(IntStream.range(0, 50).toArray());
         assertThat(e1).isNotEqualTo(e0);
         assertThat(new EpochSampler(50, 3, 42, true).order(1)).isEqualTo(e1);

@@ -22,6 +22,7 @@ class JsonlDatasetErrorsTest {
 
     @TempDir
     Path dir;
+
     private ModelTokenizer tok;
 
     @BeforeEach
@@ -58,32 +59,46 @@ class JsonlDatasetErrorsTest {
 
     @Test
     void trailingGarbageAndNonObjectsAreRejected() {
-        assertFails("a.jsonl", " line 1: unexpected text after the JSON value at column 34",
-                GOOD + " {}");
+        assertFails("a.jsonl", " line 1: unexpected text after the JSON value at column 34", GOOD + " {}");
         assertFails("b.jsonl", " line 2: expected a JSON object, got an array", GOOD, "[1, 2]");
-        assertThatThrownBy(() -> JsonlDataset.load(jsonl(dir, "c.jsonl",
-                "{\"prompt\": \"p\", \"prompt\": \"q\", \"response\": \"r\"}"), tok, 64))
-                .hasMessageContaining("c.jsonl line 1: invalid JSON").hasMessageContaining("Duplicate field 'prompt'");
+        assertThatThrownBy(() -> JsonlDataset.load(
+                        jsonl(dir, "c.jsonl", "{\"prompt\": \"p\", \"prompt\": \"q\", \"response\": \"r\"}"), tok, 64))
+                .hasMessageContaining("c.jsonl line 1: invalid JSON")
+                .hasMessageContaining("Duplicate field 'prompt'");
     }
 
     @Test
     void missingAndMistypedKeysAreNamed() {
         assertFails("a.jsonl", " line 2: missing required key \"response\"", GOOD, "{\"prompt\": \"p\"}");
-        assertFails("b.jsonl", " line 1: \"prompt\" must be a string, got a number (3)",
+        assertFails(
+                "b.jsonl",
+                " line 1: \"prompt\" must be a string, got a number (3)",
                 "{\"prompt\": 3, \"response\": \"r\"}");
-        assertFails("c.jsonl", " line 1: \"answer\" must be a string or number, got an object",
+        assertFails(
+                "c.jsonl",
+                " line 1: \"answer\" must be a string or number, got an object",
                 "{\"prompt\": \"p\", \"response\": \"r\", \"answer\": {}}");
-        assertFails("d.jsonl", " line 1: record has none of the keys prompt/response, messages or "
-                + "input_ids/completion_mask (keys found: [text])", "{\"text\": \"hello\"}");
+        assertFails(
+                "d.jsonl",
+                " line 1: record has none of the keys prompt/response, messages or "
+                        + "input_ids/completion_mask (keys found: [text])",
+                "{\"text\": \"hello\"}");
     }
 
     @Test
     void mixedFormatsAreRejected() {
-        assertFails("a.jsonl", " line 3: record is in MESSAGES format but the file's first record (line 1) is "
+        assertFails(
+                "a.jsonl",
+                " line 3: record is in MESSAGES format but the file's first record (line 1) is "
                         + "PROMPT_RESPONSE; use one format per file",
-                GOOD, GOOD, "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}");
-        assertFails("b.jsonl", " line 1: record mixes keys of the formats [PROMPT_RESPONSE, MESSAGES] "
-                + "(keys found: [prompt, messages])", "{\"prompt\": \"p\", \"messages\": []}");
+                GOOD,
+                GOOD,
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}");
+        assertFails(
+                "b.jsonl",
+                " line 1: record mixes keys of the formats [PROMPT_RESPONSE, MESSAGES] "
+                        + "(keys found: [prompt, messages])",
+                "{\"prompt\": \"p\", \"messages\": []}");
     }
 
     @Test
@@ -96,13 +111,16 @@ class JsonlDatasetErrorsTest {
     void missingFileDirectoryAndBadEncodingNameThePath() throws Exception {
         Path missing = dir.resolve("nope.jsonl");
         assertThatThrownBy(() -> JsonlDataset.load(missing, tok, 64))
-                .isInstanceOf(DatasetException.class).hasMessage("dataset file not found: " + missing);
+                .isInstanceOf(DatasetException.class)
+                .hasMessage("dataset file not found: " + missing);
         assertThatThrownBy(() -> JsonlDataset.load(dir, tok, 64))
-                .isInstanceOf(DatasetException.class).hasMessageContaining(dir + " is a directory");
+                .isInstanceOf(DatasetException.class)
+                .hasMessageContaining(dir + " is a directory");
         Path latin1 = dir.resolve("latin1.jsonl");
         Files.write(latin1, "{\"prompt\": \"caf\u00e9\", \"response\": \"r\"}".getBytes(StandardCharsets.ISO_8859_1));
         assertThatThrownBy(() -> JsonlDataset.load(latin1, tok, 64))
-                .isInstanceOf(DatasetException.class).hasMessage(latin1 + " is not valid UTF-8 text");
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(latin1 + " is not valid UTF-8 text");
     }
 
     @Test

@@ -46,7 +46,8 @@ class JsonlDatasetParallelTest {
     private void assertLoadsAsOneByOne(ModelTokenizer tok) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < RECORDS; i++) {
-            lines.add("{\"prompt\": \"" + prompt(i) + "\", \"response\": \"" + response(i) + "\", \"answer\": " + i + "}");
+            lines.add("{\"prompt\": \"" + prompt(i) + "\", \"response\": \"" + response(i) + "\", \"answer\": " + i
+                    + "}");
             if (i % 1000 == 0) {
                 lines.add("");
             }
@@ -85,10 +86,21 @@ class JsonlDatasetParallelTest {
     void theFirstBadRecordInTheFileIsReportedWhateverFailsAfterIt() {
         String otherFormat = "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}";
         try (ModelTokenizer tok = chatml()) {
-            assertFirstFailure(tok, " line 4101: missing required key \"response\"",
-                    4100, "{\"prompt\": \"p\"}", otherFormat, "not json");
-            assertFirstFailure(tok, " line 2001: record is in MESSAGES format but the file's first record (line 1) is "
-                    + "PROMPT_RESPONSE; use one format per file", 2000, otherFormat, "{\"prompt\": \"p\"}", "not json");
+            assertFirstFailure(
+                    tok,
+                    " line 4101: missing required key \"response\"",
+                    4100,
+                    "{\"prompt\": \"p\"}",
+                    otherFormat,
+                    "not json");
+            assertFirstFailure(
+                    tok,
+                    " line 2001: record is in MESSAGES format but the file's first record (line 1) is "
+                            + "PROMPT_RESPONSE; use one format per file",
+                    2000,
+                    otherFormat,
+                    "{\"prompt\": \"p\"}",
+                    "not json");
             assertFirstFailure(tok, " line 2: invalid JSON", 1, "{", otherFormat, "{\"prompt\": \"p\"}");
         }
     }

@@ -44,46 +44,65 @@ class MessagesFormatTest {
             int[] p2 = tok.encode("<|im_start|>user\n3+3?<|im_end|>\n<|im_start|>assistant\n");
             int[] a2 = tok.encode("6<|im_end|>");
             assertThat(ex.inputIds()).containsExactly(concat(p1, a1, nl, p2, a2, nl));
-            assertThat(ex.completionMask()).containsExactly(concat(fill(p1.length, 0), fill(a1.length, 1),
-                    fill(nl.length, 0), fill(p2.length, 0), fill(a2.length, 1), fill(nl.length, 0)));
+            assertThat(ex.completionMask())
+                    .containsExactly(concat(
+                            fill(p1.length, 0),
+                            fill(a1.length, 1),
+                            fill(nl.length, 0),
+                            fill(p2.length, 0),
+                            fill(a2.length, 1),
+                            fill(nl.length, 0)));
             assertThat(a1[a1.length - 1]).isEqualTo(tok.eosId());
             assertThat(ex.responseTokenCount()).isEqualTo(a1.length + a2.length);
             assertThat(ex.prompt()).isEqualTo("2+2?");
             assertThat(ex.answer()).isEqualTo("6");
             // The pieces tokenize to the same text the template renders for the whole conversation.
-            assertThat(tok.decode(ex.inputIds())).isEqualTo(tok.decode(tok.encode(
-                    "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n"
-                            + "4<|im_end|>\n<|im_start|>user\n3+3?<|im_end|>\n<|im_start|>assistant\n6<|im_end|>\n")));
+            assertThat(tok.decode(ex.inputIds()))
+                    .isEqualTo(
+                            tok.decode(
+                                    tok.encode(
+                                            "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n"
+                                                    + "4<|im_end|>\n<|im_start|>user\n3+3?<|im_end|>\n<|im_start|>assistant\n6<|im_end|>\n")));
         }
     }
 
     @Test
     void llamaStyleTemplateKeepsItsOwnBosAndTrainsTheEos() {
         TokenizerFixtures.llama(dir.resolve("model"), true);
-        Path f = jsonl(dir, "chat.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"},"
-                + "{\"role\": \"assistant\", \"content\": \"hello\"}]}");
+        Path f = jsonl(
+                dir,
+                "chat.jsonl",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"},"
+                        + "{\"role\": \"assistant\", \"content\": \"hello\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
             TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
             int[] prompt = tok.encode("<s>[INST] hi [/INST]");
             int[] answer = tok.encode(" hello </s>");
             assertThat(ex.inputIds()).containsExactly(concat(prompt, answer));
             assertThat(ex.completionMask()).containsExactly(concat(fill(prompt.length, 0), fill(answer.length, 1)));
-            assertThat(Arrays.stream(ex.inputIds()).filter(id -> id == tok.bosId().getAsInt()).count()).isEqualTo(1);
+            assertThat(Arrays.stream(ex.inputIds())
+                            .filter(id -> id == tok.bosId().getAsInt())
+                            .count())
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void withoutTemplateUsesThePlainRoleFormat() {
         TokenizerFixtures.plain(dir.resolve("model"));
-        Path f = jsonl(dir, "chat.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"},"
-                + "{\"role\": \"assistant\", \"content\": \"yo\"}]}");
+        Path f = jsonl(
+                dir,
+                "chat.jsonl",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"},"
+                        + "{\"role\": \"assistant\", \"content\": \"yo\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
             TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
             int[] prompt = tok.encode("User: hi\nAssistant: ");
             int[] answer = concat(tok.encode("yo"), of(tok.eosId()));
             int[] nl = tok.encode("\n");
             assertThat(ex.inputIds()).containsExactly(concat(prompt, answer, nl));
-            assertThat(ex.completionMask()).containsExactly(concat(fill(prompt.length, 0), fill(answer.length, 1), fill(nl.length, 0)));
+            assertThat(ex.completionMask())
+                    .containsExactly(concat(fill(prompt.length, 0), fill(answer.length, 1), fill(nl.length, 0)));
         }
     }
 
@@ -97,7 +116,8 @@ class MessagesFormatTest {
             assertThat(ds.size()).isEqualTo(1);
             assertThat(ds.skippedCount()).isEqualTo(1);
             assertThatThrownBy(() -> JsonlDataset.load(none, tok, 1024))
-                    .isInstanceOf(DatasetException.class).hasMessageContaining("all 1 records of " + none);
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageContaining("all 1 records of " + none);
         }
     }
 
@@ -135,7 +155,9 @@ class MessagesFormatTest {
     @Test
     void templateExceptionsNameTheLine() {
         TokenizerFixtures.llama(dir.resolve("model"), true);
-        Path f = jsonl(dir, "chat.jsonl",
+        Path f = jsonl(
+                dir,
+                "chat.jsonl",
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"assistant\", \"content\": \"b\"}]}",
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"user\", \"content\": \"b\"},"
                         + " {\"role\": \"assistant\", \"content\": \"c\"}]}");
@@ -153,11 +175,11 @@ class MessagesFormatTest {
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
             assertThatThrownBy(() -> JsonlDataset.load(jsonl(dir, "a.jsonl", "{\"messages\": []}"), tok, 64))
                     .hasMessageContaining("a.jsonl line 1: \"messages\" must be a non-empty array");
-            assertThatThrownBy(() -> JsonlDataset.load(jsonl(dir, "b.jsonl",
-                    "{\"messages\": [{\"role\": \"user\"}]}"), tok, 64))
+            assertThatThrownBy(() ->
+                            JsonlDataset.load(jsonl(dir, "b.jsonl", "{\"messages\": [{\"role\": \"user\"}]}"), tok, 64))
                     .hasMessageContaining("b.jsonl line 1: messages[0].content must be a string, got nothing");
-            assertThatThrownBy(() -> JsonlDataset.load(jsonl(dir, "c.jsonl",
-                    "{\"messages\": [{\"role\": \"user\", \"content\": 5}]}"), tok, 64))
+            assertThatThrownBy(() -> JsonlDataset.load(
+                            jsonl(dir, "c.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": 5}]}"), tok, 64))
                     .hasMessageContaining("messages[0].content must be a string, got a number (5)");
         }
     }

@@ -16,6 +16,7 @@ class PretokenizedFormatTest {
 
     @TempDir
     Path dir;
+
     private ModelTokenizer tok;
 
     @BeforeEach
@@ -38,7 +39,9 @@ class PretokenizedFormatTest {
 
     @Test
     void loadsIdsAndMaskAsGiven() {
-        Path f = jsonl(dir, "tok.jsonl",
+        Path f = jsonl(
+                dir,
+                "tok.jsonl",
                 "{\"input_ids\": [5, 6, 7, 256], \"completion_mask\": [0, 0, 1, 1], \"answer\": \"x\"}",
                 "{\"input_ids\": [5, 6], \"completion_mask\": [0, 0]}");
         LoadedDataset ds = JsonlDataset.load(f, tok, 64);
@@ -71,20 +74,27 @@ class PretokenizedFormatTest {
 
     @Test
     void validatesFields() {
-        assertFails("{\"input_ids\": [1, 2, 3], \"completion_mask\": [0, 1]}",
+        assertFails(
+                "{\"input_ids\": [1, 2, 3], \"completion_mask\": [0, 1]}",
                 "input_ids has 3 entries but completion_mask has 2");
-        assertFails("{\"input_ids\": [1, 2], \"completion_mask\": [0, 2]}",
+        assertFails(
+                "{\"input_ids\": [1, 2], \"completion_mask\": [0, 2]}",
                 "completion_mask[1] = 2; values must be 0 or 1");
-        assertFails("{\"input_ids\": [1, 257], \"completion_mask\": [0, 1]}",
+        assertFails(
+                "{\"input_ids\": [1, 257], \"completion_mask\": [0, 1]}",
                 "input_ids[1] = 257 is outside the vocabulary (0..256)");
-        assertFails("{\"input_ids\": [-1, 2], \"completion_mask\": [0, 1]}",
+        assertFails(
+                "{\"input_ids\": [-1, 2], \"completion_mask\": [0, 1]}",
                 "input_ids[0] = -1 is outside the vocabulary (0..256)");
-        assertFails("{\"input_ids\": [1, 2.5], \"completion_mask\": [0, 1]}",
+        assertFails(
+                "{\"input_ids\": [1, 2.5], \"completion_mask\": [0, 1]}",
                 "input_ids[1] must be an integer, got a number (2.5)");
-        assertFails("{\"input_ids\": [1, \"2\"], \"completion_mask\": [0, 1]}",
+        assertFails(
+                "{\"input_ids\": [1, \"2\"], \"completion_mask\": [0, 1]}",
                 "input_ids[1] must be an integer, got a string (\"2\")");
         assertFails("{\"input_ids\": [1, 2]}", "missing required key \"completion_mask\"");
-        assertFails("{\"input_ids\": \"12\", \"completion_mask\": [0, 1]}",
+        assertFails(
+                "{\"input_ids\": \"12\", \"completion_mask\": [0, 1]}",
                 "\"input_ids\" must be an array of integers, got a string (\"12\")");
         assertFails("{\"input_ids\": [], \"completion_mask\": []}", "input_ids is empty");
     }

@@ -22,7 +22,9 @@ class PromptResponseFormatTest {
     @Test
     void promptGoesThroughTheChatTemplateAndOnlyResponsePlusEosIsTrained() {
         TokenizerFixtures.chatml(dir.resolve("model"));
-        Path f = jsonl(dir, "train.jsonl",
+        Path f = jsonl(
+                dir,
+                "train.jsonl",
                 "{\"prompt\": \"What is two plus two?\", \"response\": \"Four.\", \"answer\": \"4\"}",
                 "",
                 "{\"prompt\": \"Capital of France?\", \"response\": \"Paris\", \"answer\": 7}");
@@ -37,12 +39,14 @@ class PromptResponseFormatTest {
             int[] response = tok.encode("Four.");
             TrainingExample ex = ds.examples().get(0);
             assertThat(ex.inputIds()).containsExactly(concat(prompt, response, of(tok.eosId())));
-            assertThat(ex.completionMask()).containsExactly(concat(fill(prompt.length, 0), fill(response.length + 1, 1)));
+            assertThat(ex.completionMask())
+                    .containsExactly(concat(fill(prompt.length, 0), fill(response.length + 1, 1)));
             assertThat(ex.responseTokenCount()).isEqualTo(response.length + 1);
             assertThat(ex.prompt()).isEqualTo("What is two plus two?");
             assertThat(ex.answer()).isEqualTo("4");
             assertThat(ds.examples().get(1).answer()).isEqualTo("7");
-            assertThat(ds.responseTokenCount()).isEqualTo(ex.responseTokenCount() + ds.examples().get(1).responseTokenCount());
+            assertThat(ds.responseTokenCount())
+                    .isEqualTo(ex.responseTokenCount() + ds.examples().get(1).responseTokenCount());
         }
     }
 
@@ -54,8 +58,10 @@ class PromptResponseFormatTest {
             TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
             int[] prompt = tok.encode("Q: 2+2?\nA:");
             int[] response = tok.encode(" 4");
-            assertThat(ex.inputIds()).containsExactly(concat(of(tok.bosId().getAsInt()), prompt, response, of(tok.eosId())));
-            assertThat(ex.completionMask()).containsExactly(concat(fill(1 + prompt.length, 0), fill(response.length + 1, 1)));
+            assertThat(ex.inputIds())
+                    .containsExactly(concat(of(tok.bosId().getAsInt()), prompt, response, of(tok.eosId())));
+            assertThat(ex.completionMask())
+                    .containsExactly(concat(fill(1 + prompt.length, 0), fill(response.length + 1, 1)));
         }
     }
 
@@ -98,10 +104,12 @@ class PromptResponseFormatTest {
     @Test
     void rightTruncationKeepsTheBeginningAndSkipsExamplesWithoutResponseTokens() {
         TokenizerFixtures.plain(dir.resolve("model"));
-        Path f = jsonl(dir, "train.jsonl",
-                "{\"prompt\": \"abcd\", \"response\": \"efgh\"}",     // 4 + 4 + EOS = 9 tokens (bytes, no merges)
-                "{\"prompt\": \"abcdefgh\", \"response\": \"ij\"}",   // response starts at position 8
-                "{\"prompt\": \"ab\", \"response\": \"c\"}");         // 4 tokens, fits
+        Path f = jsonl(
+                dir,
+                "train.jsonl",
+                "{\"prompt\": \"abcd\", \"response\": \"efgh\"}", // 4 + 4 + EOS = 9 tokens (bytes, no merges)
+                "{\"prompt\": \"abcdefgh\", \"response\": \"ij\"}", // response starts at position 8
+                "{\"prompt\": \"ab\", \"response\": \"c\"}"); // 4 tokens, fits
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
             LoadedDataset ds = JsonlDataset.load(f, tok, 6);
             assertThat(ds.size()).isEqualTo(2);
@@ -117,7 +125,9 @@ class PromptResponseFormatTest {
     @Test
     void allSkippedIsAnErrorNamingFileAndMaxLength() {
         TokenizerFixtures.plain(dir.resolve("model"));
-        Path f = jsonl(dir, "long.jsonl",
+        Path f = jsonl(
+                dir,
+                "long.jsonl",
                 "{\"prompt\": \"a long prompt\", \"response\": \"r\"}",
                 "{\"prompt\": \"another long prompt\", \"response\": \"r\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
@@ -131,10 +141,15 @@ class PromptResponseFormatTest {
     @Test
     void templateFailureNamesFileAndLine() throws Exception {
         Path model = dir.resolve("model");
-        ByteLevelTokenizerFiles.builder().eosToken("</s>")
-                .chatTemplate("{% if messages[0]['content'] == 'bad' %}{{ raise_exception('no bad prompts') }}{% endif %}ok")
+        ByteLevelTokenizerFiles.builder()
+                .eosToken("</s>")
+                .chatTemplate(
+                        "{% if messages[0]['content'] == 'bad' %}{{ raise_exception('no bad prompts') }}{% endif %}ok")
                 .write(model);
-        Path f = jsonl(dir, "train.jsonl", "{\"prompt\": \"fine\", \"response\": \"b\"}",
+        Path f = jsonl(
+                dir,
+                "train.jsonl",
+                "{\"prompt\": \"fine\", \"response\": \"b\"}",
                 "{\"prompt\": \"bad\", \"response\": \"b\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(model)) {
             assertThatThrownBy(() -> JsonlDataset.load(f, tok, 64))

@@ -26,7 +26,9 @@ class GenerationBatchesTest {
         for (int i = 0; i < 200; i++) {
             examples.add(example(40 + i / 10));
         }
-        assertThat(Evaluator.generationBatches(examples, MAX_NEW)).singleElement().isEqualTo(examples);
+        assertThat(Evaluator.generationBatches(examples, MAX_NEW))
+                .singleElement()
+                .isEqualTo(examples);
     }
 
     @Test
@@ -43,13 +45,15 @@ class GenerationBatchesTest {
         assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(examples);
         for (List<TrainingExample> batch : batches.subList(0, batches.size() - 1)) {
             int longest = Evaluator.promptIds(batch.get(batch.size() - 1)).length;
-            assertThat((long) batch.size() * (longest + MAX_NEW)).isLessThanOrEqualTo(Evaluator.GENERATION_TOKEN_BUDGET);
+            assertThat((long) batch.size() * (longest + MAX_NEW))
+                    .isLessThanOrEqualTo(Evaluator.GENERATION_TOKEN_BUDGET);
             TrainingExample next = examples.get(examples.indexOf(batch.get(batch.size() - 1)) + 1);
             assertThat((long) (batch.size() + 1) * (Evaluator.promptIds(next).length + MAX_NEW))
                     .as("a batch closes only when the next prompt would not fit")
                     .isGreaterThan(Evaluator.GENERATION_TOKEN_BUDGET);
         }
-        assertThat(batches.get(batches.size() - 1)).as("a prompt over the budget alone")
+        assertThat(batches.get(batches.size() - 1))
+                .as("a prompt over the budget alone")
                 .containsExactly(examples.get(examples.size() - 1));
     }
 }

@@ -14,30 +14,33 @@ import org.junit.jupiter.api.Test;
 
 class GeneratorBatchTest {
 
-  @Test
-  void cachedBatchedGreedyDecodingGivesEachPromptsOwnGreedyCompletion() {
-    ModelConfig config = ModelConfig.llama(50, 32, 64, 2, 4, 2);
-    try (NDManager manager = NDManager.newBaseManager()) {
-      JniUtils.setGradMode(false);
-      // A large init std makes the logits peaked, so near-ties (where float rounding could decide) are absent.
-      CausalLm model = ModelInitializer.initialize(config, manager, 3, 0.5);
-      int eos = 7;
-      Generator generator = new Generator(model, eos);
-      Random random = new Random(11);
-      List<int[]> prompts = new ArrayList<>();
-      for (int length : new int[] {1, 5, 3, 9, 2, 6, 4, 7, 1, 8, 3, 5}) {
-        prompts.add(random.ints(length, 0, 50).toArray());
-      }
+    @Test
+    void cachedBatchedGreedyDecodingGivesEachPromptsOwnGreedyCompletion() {
+        ModelConfig config = ModelConfig.llama(50, 32, 64, 2, 4, 2);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            JniUtils.setGradMode(false);
+            // A large init std makes the logits peaked, so near-ties (where float rounding could decide) are absent.
+            CausalLm model = ModelInitializer.initialize(config, manager, 3, 0.5);
+            int eos = 7;
+            Generator generator = new Generator(model, eos);
+            Random random = new Random(11);
+            List<int[]> prompts = new ArrayList<>();
+            for (int length : new int[] {1, 5, 3, 9, 2, 6, 4, 7, 1, 8, 3, 5}) {
+                prompts.add(random.ints(length, 0, 50).toArray());
+            }
 
-      List<int[]> batched = generator.generateGreedy(prompts, 12);
+            List<int[]> batched = generator.generateGreedy(prompts, 12);
 
-      for (int i = 0; i < prompts.size(); i++) {
-        int[] single = generator.generate(prompts.get(i), GenerationSettings.greedy(12));
-        assertThat(batched.get(i)).as("prompt %d", i).containsExactly(single);
-      }
-      assertThat(batched).as("some rows stop at EOS, some at the limit")
-          .anyMatch(c -> c.length < 12).anyMatch(c -> c.length == 12);
-      assertThat(generator.generateGreedy(prompts, 0)).allSatisfy(c -> assertThat(c).isEmpty());
+            for (int i = 0; i < prompts.size(); i++) {
+                int[] single = generator.generate(prompts.get(i), GenerationSettings.greedy(12));
+                assertThat(batched.get(i)).as("prompt %d", i).containsExactly(single);
+            }
+            assertThat(batched)
+                    .as("some rows stop at EOS, some at the limit")
+                    .anyMatch(c -> c.length < 12)
+                    .anyMatch(c -> c.length == 12);
+            assertThat(generator.generateGreedy(prompts, 0))
+                    .allSatisfy(c -> assertThat(c).isEmpty());
+        }
     }
-  }
 }

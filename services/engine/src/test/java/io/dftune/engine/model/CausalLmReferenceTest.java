@@ -13,14 +13,13 @@ import io.dftune.engine.objective.SftObjective;
 import io.dftune.engine.testing.PythonReference;
 import io.dftune.engine.train.ResponseLoss;
 import io.dftune.engine.train.TokenStats;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Loss, NLL and logits of random Llama and Qwen2 checkpoints against the independent PyTorch
@@ -42,7 +41,8 @@ class CausalLmReferenceTest {
         }
         JsonNode expected = PythonReference.score(dir, asReference);
 
-        try (NDManager root = NDManager.newBaseManager(); CausalLm model = ModelDirectory.load(dir, root)) {
+        try (NDManager root = NDManager.newBaseManager();
+                CausalLm model = ModelDirectory.load(dir, root)) {
             ResponseLoss loss = new ResponseLoss(7);
             Batch batch = Batch.of(examples, 0);
             TokenStats sft = loss.score(model, batch, new SftObjective());
@@ -52,8 +52,10 @@ class CausalLmReferenceTest {
             assertThat(sft.nll()).isCloseTo(expected.get("nll").asDouble(), within(2e-5));
             assertThat(sft.objectiveLoss()).isCloseTo(expected.get("nll").asDouble(), within(2e-5));
             assertThat(dft.objectiveLoss()).isCloseTo(expected.get("dft_loss").asDouble(), within(2e-5));
-            assertThat(dft.meanTargetProbability()).isCloseTo(expected.get("mean_target_prob").asDouble(), within(2e-6));
-            assertThat(dft.lowProbabilityRatio()).isEqualTo(expected.get("low_prob_ratio").asDouble());
+            assertThat(dft.meanTargetProbability())
+                    .isCloseTo(expected.get("mean_target_prob").asDouble(), within(2e-6));
+            assertThat(dft.lowProbabilityRatio())
+                    .isEqualTo(expected.get("low_prob_ratio").asDouble());
 
             JsonNode referenceLogits = expected.get("logits_example0");
             try (NDManager scope = root.newSubManager()) {
@@ -63,7 +65,10 @@ class CausalLmReferenceTest {
                 double worst = 0;
                 for (int t = 0; t < referenceLogits.size(); t++) {
                     for (int v = 0; v < vocab; v++) {
-                        worst = Math.max(worst, Math.abs(logits[t * vocab + v] - referenceLogits.get(t).get(v).asDouble()));
+                        worst = Math.max(
+                                worst,
+                                Math.abs(logits[t * vocab + v]
+                                        - referenceLogits.get(t).get(v).asDouble()));
                     }
                 }
                 assertThat(worst).as("max |logit difference|").isLessThan(1e-4);

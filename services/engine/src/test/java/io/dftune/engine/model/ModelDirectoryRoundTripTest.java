@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.dftune.engine.testing.PythonReference;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A model written by dftune loads back (here and in the independent reader) with identical logits. */
 class ModelDirectoryRoundTripTest {
@@ -34,8 +33,12 @@ class ModelDirectoryRoundTripTest {
                 assertThat(reloaded.config().architecture()).isEqualTo(Architecture.QWEN2);
             }
         }
-        double originalSum = PythonReference.stats(original).at("/tensors/model.norm.weight/sum").asDouble();
-        double savedSum = PythonReference.stats(saved).at("/tensors/model.norm.weight/sum").asDouble();
+        double originalSum = PythonReference.stats(original)
+                .at("/tensors/model.norm.weight/sum")
+                .asDouble();
+        double savedSum = PythonReference.stats(saved)
+                .at("/tensors/model.norm.weight/sum")
+                .asDouble();
         assertThat(savedSum).isEqualTo(originalSum);
     }
 

@@ -10,7 +10,6 @@ import io.dftune.engine.data.Batch;
 import io.dftune.engine.data.TrainingExample;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.optim.GradientClipping;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +74,8 @@ final class GradientCheck {
         NDArray logProbs = model.logits(model.hiddenStates(ids)).logSoftmax(-1);
         NDArray referenceLogits = reference.logits(reference.hiddenStates(ids)).stopGradient();
         NDArray referenceProbs = referenceLogits.softmax(-1);
-        NDArray perPosition = referenceProbs.mul(referenceLogits.logSoftmax(-1).sub(logProbs)).sum(new int[] {2});
+        NDArray perPosition =
+                referenceProbs.mul(referenceLogits.logSoftmax(-1).sub(logProbs)).sum(new int[] {2});
         int rows = batch.inputIds().length;
         int width = batch.inputIds()[0].length;
         float[] predictsResponse = new float[rows * width];
@@ -86,7 +86,9 @@ final class GradientCheck {
                 }
             }
         }
-        return perPosition.mul(scope.create(predictsResponse, new Shape(rows, width))).sum();
+        return perPosition
+                .mul(scope.create(predictsResponse, new Shape(rows, width)))
+                .sum();
     }
 
     static NDArray scalar(NDManager scope, double value) {
@@ -116,7 +118,8 @@ final class GradientCheck {
             }
             assertThat(scale).as("gradient of %s is not trivially zero", name).isGreaterThan(1e-7);
             for (int i = 0; i < e.length; i++) {
-                assertThat((double) Math.abs(a[i] - e[i])).as("%s[%d]", name, i)
+                assertThat((double) Math.abs(a[i] - e[i]))
+                        .as("%s[%d]", name, i)
                         .isLessThanOrEqualTo(tolerance * Math.max(1, scale) + 1e-7);
             }
         }

@@ -42,11 +42,18 @@ class ModelFiniteDifferenceTest {
             });
             JniUtils.setGradMode(false);
             int checked = 0;
-            for (String name : List.of("model.embed_tokens.weight", "model.layers.0.input_layernorm.weight",
-                    "model.layers.0.self_attn.q_proj.weight", "model.layers.0.self_attn.k_proj.weight",
-                    "model.layers.0.self_attn.v_proj.weight", "model.layers.0.self_attn.o_proj.weight",
-                    "model.layers.1.post_attention_layernorm.weight", "model.layers.1.mlp.gate_proj.weight",
-                    "model.layers.1.mlp.up_proj.weight", "model.layers.1.mlp.down_proj.weight", "model.norm.weight")) {
+            for (String name : List.of(
+                    "model.embed_tokens.weight",
+                    "model.layers.0.input_layernorm.weight",
+                    "model.layers.0.self_attn.q_proj.weight",
+                    "model.layers.0.self_attn.k_proj.weight",
+                    "model.layers.0.self_attn.v_proj.weight",
+                    "model.layers.0.self_attn.o_proj.weight",
+                    "model.layers.1.post_attention_layernorm.weight",
+                    "model.layers.1.mlp.gate_proj.weight",
+                    "model.layers.1.mlp.up_proj.weight",
+                    "model.layers.1.mlp.down_proj.weight",
+                    "model.norm.weight")) {
                 NDArray parameter = model.parameters().get(name);
                 float[] gradient = analytic.get(name);
                 for (int index : largestTwo(gradient)) {
@@ -61,9 +68,10 @@ class ModelFiniteDifferenceTest {
                     values[index] = original;
                     parameter.set(values);
                     double numeric = (plus - minus) / (2 * STEP);
-                    assertThat(gradient[index]).as("%s[%d]: backward %s, finite difference %s", name, index,
-                            gradient[index], numeric).isCloseTo((float) numeric,
-                            org.assertj.core.data.Offset.offset((float) (2e-3 + 2e-2 * Math.abs(numeric))));
+                    assertThat(gradient[index])
+                            .as("%s[%d]: backward %s, finite difference %s", name, index, gradient[index], numeric)
+                            .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float)
+                                    (2e-3 + 2e-2 * Math.abs(numeric))));
                     checked++;
                 }
             }

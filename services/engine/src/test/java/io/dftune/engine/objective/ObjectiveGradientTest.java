@@ -17,11 +17,10 @@ import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
 import io.dftune.engine.train.ResponseLoss;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * Gradients of the objectives as the training path computes them (chunked, against detached hidden
@@ -46,7 +45,8 @@ class ObjectiveGradientTest {
             Map<String, float[]> viaProbability = gradients(model, () -> {
                 try (GradientCollector c = Engine.getInstance().newGradientCollector();
                         NDManager scope = root.newSubManager()) {
-                    NDArray targetProbabilities = fullTargetLogProbs(model, batch, scope).exp();
+                    NDArray targetProbabilities =
+                            fullTargetLogProbs(model, batch, scope).exp();
                     c.backward(targetProbabilities.sum().neg().div(scope.full(new ai.djl.ndarray.types.Shape(), n)));
                 }
             });
@@ -57,7 +57,9 @@ class ObjectiveGradientTest {
                     new ResponseLoss(5).forwardBackward(model, batch, n, new SftObjective(), c, 0);
                 }
             });
-            assertThat(maxDifference(sft, viaProbability)).as("SFT and DFT gradients differ").isGreaterThan(1e-3);
+            assertThat(maxDifference(sft, viaProbability))
+                    .as("SFT and DFT gradients differ")
+                    .isGreaterThan(1e-3);
         }
     }
 
@@ -76,7 +78,8 @@ class ObjectiveGradientTest {
             Map<String, float[]> perExample = gradients(model, () -> {
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
                     for (TrainingExample e : examples) {
-                        new ResponseLoss(1024).forwardBackward(model, Batch.of(List.of(e), 0), n, new DftObjective(), c, 0);
+                        new ResponseLoss(1024)
+                                .forwardBackward(model, Batch.of(List.of(e), 0), n, new DftObjective(), c, 0);
                     }
                 }
             });
@@ -87,8 +90,8 @@ class ObjectiveGradientTest {
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
                     for (TrainingExample e : examples) {
                         Batch single = Batch.of(List.of(e), 0);
-                        new ResponseLoss(1024).forwardBackward(model, single, single.responseTokenCount(),
-                                new DftObjective(), c, 0);
+                        new ResponseLoss(1024)
+                                .forwardBackward(model, single, single.responseTokenCount(), new DftObjective(), c, 0);
                     }
                 }
             });

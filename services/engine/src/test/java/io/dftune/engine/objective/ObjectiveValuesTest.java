@@ -47,14 +47,19 @@ class ObjectiveValuesTest {
 
     @Test
     void asftAddsWeightedKlFromTheReference() {
-        double[][] logP = {{Math.log(0.7), Math.log(0.2), Math.log(0.1)}, {Math.log(0.3), Math.log(0.3), Math.log(0.4)}};
-        double[][] refLogP = {{Math.log(0.5), Math.log(0.25), Math.log(0.25)}, {Math.log(0.1), Math.log(0.6), Math.log(0.3)}};
+        double[][] logP = {{Math.log(0.7), Math.log(0.2), Math.log(0.1)}, {Math.log(0.3), Math.log(0.3), Math.log(0.4)}
+        };
+        double[][] refLogP = {
+            {Math.log(0.5), Math.log(0.25), Math.log(0.25)}, {Math.log(0.1), Math.log(0.6), Math.log(0.3)}
+        };
         int[] targets = {0, 2};
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray vocab = manager.create(flat(logP), new Shape(2, 3));
             NDArray reference = manager.create(flat(refLogP), new Shape(2, 3));
             NDArray target = manager.create(new float[] {(float) logP[0][0], (float) logP[1][2]});
-            float[] loss = new AsftObjective(0.25).tokenLoss(new TokenScores(target, vocab, 0, reference)).toFloatArray();
+            float[] loss = new AsftObjective(0.25)
+                    .tokenLoss(new TokenScores(target, vocab, 0, reference))
+                    .toFloatArray();
             for (int row = 0; row < 2; row++) {
                 double lp = logP[row][targets[row]];
                 double kl = 0;
@@ -78,13 +83,15 @@ class ObjectiveValuesTest {
 
         ObjectiveSpec power = new ObjectiveSpec(ObjectiveType.DFT_POWER);
         power.setBeta(0.5);
-        assertThat(((DftPowerObjective) Objectives.create(power, training)).betaAt(0.05)).isEqualTo(0.5);
+        assertThat(((DftPowerObjective) Objectives.create(power, training)).betaAt(0.05))
+                .isEqualTo(0.5);
         power.setBetaRamp(true);
         DftPowerObjective ramped = (DftPowerObjective) Objectives.create(power, training);
         assertThat(ramped.name()).isEqualTo("dft-power");
         assertThat(ramped.betaAt(0.05)).isCloseTo(0.25, within(1e-12));
         training.setWarmupRatio(0);
-        assertThat(((DftPowerObjective) Objectives.create(power, training)).betaAt(0)).isEqualTo(0.5);
+        assertThat(((DftPowerObjective) Objectives.create(power, training)).betaAt(0))
+                .isEqualTo(0.5);
 
         assertThatThrownBy(() -> Objectives.create(new ObjectiveSpec(null), training))
                 .hasMessageContaining("spec.objective.type");
@@ -101,7 +108,9 @@ class ObjectiveValuesTest {
                 values[i] = (float) LOG_P[i];
             }
             NDArray logP = manager.create(values);
-            return objective.tokenLoss(new TokenScores(logP, logP.reshape(LOG_P.length, 1), progress)).toFloatArray();
+            return objective
+                    .tokenLoss(new TokenScores(logP, logP.reshape(LOG_P.length, 1), progress))
+                    .toFloatArray();
         }
     }
 

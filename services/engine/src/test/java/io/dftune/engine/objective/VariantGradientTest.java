@@ -21,13 +21,12 @@ import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
 import io.dftune.engine.train.ResponseLoss;
 import io.dftune.engine.train.TokenStats;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Gradients of asft, prob-q and dft-power through the training path (several chunks, detached
@@ -71,7 +70,8 @@ class VariantGradientTest {
         });
         assertClose(viaTraining, viaFull, TOLERANCE);
         assertThat(stats[0].objectiveLoss()).isCloseTo(expectedLoss[0], within(1e-5));
-        assertThat(maxDifference(viaTraining, training(new DftObjective(), null, 0, null))).isGreaterThan(1e-4);
+        assertThat(maxDifference(viaTraining, training(new DftObjective(), null, 0, null)))
+                .isGreaterThan(1e-4);
     }
 
     @Test
@@ -115,10 +115,10 @@ class VariantGradientTest {
     void rampedDftPowerStartsAsSftAndFollowsTheRampedBeta() {
         DftPowerObjective ramped = new DftPowerObjective(0.8, 0.2);
         assertClose(training(ramped, null, 0, null), training(new SftObjective(), null, 0, null), TOLERANCE);
-        assertClose(training(ramped, null, 0.05, null), training(new DftPowerObjective(0.2, 0), null, 0, null),
-                TOLERANCE);
-        assertClose(training(ramped, null, 0.9, null), training(new DftPowerObjective(0.8, 0), null, 0, null),
-                TOLERANCE);
+        assertClose(
+                training(ramped, null, 0.05, null), training(new DftPowerObjective(0.2, 0), null, 0, null), TOLERANCE);
+        assertClose(
+                training(ramped, null, 0.9, null), training(new DftPowerObjective(0.8, 0), null, 0, null), TOLERANCE);
     }
 
     @Test
@@ -140,14 +140,17 @@ class VariantGradientTest {
             assertThat(stats[0].objectiveLoss()).isCloseTo(expectedLoss[0], within(1e-5));
             // The KL term is large enough here that leaving it out would be caught.
             assertThat(stats[0].objectiveLoss() - stats[0].dftLoss()).isGreaterThan(1e-3);
-            assertThat(maxDifference(viaTraining, training(new DftObjective(), null, 0, null))).isGreaterThan(1e-4);
+            assertThat(maxDifference(viaTraining, training(new DftObjective(), null, 0, null)))
+                    .isGreaterThan(1e-4);
         }
     }
 
     @Test
     void asftWithZeroKlWeightIsDft() {
         try (CausalLm reference = frozen(8)) {
-            assertClose(training(new AsftObjective(0), reference, 0, null), training(new DftObjective(), null, 0, null),
+            assertClose(
+                    training(new AsftObjective(0), reference, 0, null),
+                    training(new DftObjective(), null, 0, null),
                     TOLERANCE);
         }
     }
@@ -178,11 +181,12 @@ class VariantGradientTest {
     }
 
     /** Gradients through ResponseLoss with 5-token chunks; stores the step's stats in {@code stats[0]}. */
-    private Map<String, float[]> training(Objective objective, CausalLm reference, double progress, TokenStats[] stats) {
+    private Map<String, float[]> training(
+            Objective objective, CausalLm reference, double progress, TokenStats[] stats) {
         return gradients(model, () -> {
             try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                TokenStats result = new ResponseLoss(5).forwardBackward(model, reference, batch, n, objective, c,
-                        progress);
+                TokenStats result =
+                        new ResponseLoss(5).forwardBackward(model, reference, batch, n, objective, c, progress);
                 if (stats != null) {
                     stats[0] = result;
                 }

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import io.dftune.engine.optim.GradientClipping;
-
 import java.util.List;
 
 /** Gives parameters chosen gradients the way training does: through a backward pass. */

@@ -24,194 +24,214 @@ import java.util.concurrent.TimeUnit;
  * skipped silently.
  */
 public final class PythonReference {
-  public static final String PYTHON = "/usr/bin/python3";
-  private static final String SCRIPT = "src/test/python/hf_reference.py";
-  private static final long TIMEOUT_SECONDS = 600;
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static volatile boolean checked;
+    public static final String PYTHON = "/usr/bin/python3";
+    private static final String SCRIPT = "src/test/python/hf_reference.py";
+    private static final long TIMEOUT_SECONDS = 600;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static volatile boolean checked;
 
-  /** One scoring example: token ids and which positions count as completion targets (1) or not (0). */
-  public record Example(int[] inputIds, int[] completionMask) {
-    public Example {
-      if (inputIds.length != completionMask.length) {
-        throw new IllegalArgumentException("inputIds and completionMask differ in length");
-      }
-    }
-  }
-
-  private PythonReference() {}
-
-  /**
-   * Writes a random HF checkpoint (sizes: vocab 97, hidden 64, intermediate 128, 2 layers, 4 heads,
-   * 2 kv heads, head_dim 16) and returns the script's per-tensor stats:
-   * {@code {"tensors": {name: {"dtype", "shape", "sum", "abs_sum", "first": [4 values]}}}}.
-   *
-   * @param arch "llama" or "qwen2"
-   * @param dtype "f32", "bf16" or "f16"
-   * @param shards 1 for model.safetensors, more for an index plus that many shards
-   */
-  public static JsonNode makeRandom(String arch, Path dir, long seed, String dtype, boolean tied, int shards) {
-    return makeRandom(arch, dir, seed, dtype, tied, shards, false);
-  }
-
-  /** As above; {@code llamaBias} sets Llama's attention_bias and mlp_bias. */
-  public static JsonNode makeRandom(String arch, Path dir, long seed, String dtype, boolean tied, int shards,
-      boolean llamaBias) {
-    return withTempFile(stats -> {
-      List<String> args = new ArrayList<>(List.of("make-random", "--arch", arch, "--out", dir.toString(),
-          "--seed", Long.toString(seed), "--dtype", dtype, "--shards", Integer.toString(shards),
-          "--dump-stats", stats.toString()));
-      if (tied) {
-        args.add("--tied");
-      }
-      if (llamaBias) {
-        args.add("--llama-bias");
-      }
-      run(args.toArray(String[]::new));
-      return JSON.readTree(stats.toFile());
-    });
-  }
-
-  /** Per-tensor stats (as {@link #makeRandom}) of a model directory, safetensors file or index file. */
-  public static JsonNode stats(Path modelOrFile) {
-    return withTempFile(out -> {
-      run("stats", "--model", modelOrFile.toString(), "--output", out.toString());
-      return JSON.readTree(out.toFile());
-    });
-  }
-
-  /** Re-encodes a checkpoint as one safetensors file, rounding with torch (bf16) or numpy (f16) casts. */
-  public static void convert(Path src, Path outFile, String dtype) {
-    run("convert", "--src", src.toString(), "--out", outFile.toString(), "--dtype", dtype);
-  }
-
-  /** {@link #score(Path, List, String)} in float64. */
-  public static JsonNode score(Path modelDir, List<Example> examples) {
-    return score(modelDir, examples, "f64");
-  }
-
-  /**
-   * The HF forward pass over every example; returns {@code examples[i].target_positions /
-   * target_token_ids / target_log_probs}, the aggregates over all targets ({@code tokens}, {@code nll},
-   * {@code dft_loss}, {@code mean_target_prob}, {@code low_prob_ratio}; null when no target) and
-   * {@code logits_example0} ([T][V]). Target t counts when completionMask[t] == 1 and t >= 1.
-   *
-   * @param precision "f64" or "f32"
-   */
-  public static JsonNode score(Path modelDir, List<Example> examples, String precision) {
-    ArrayNode input = JSON.createArrayNode();
-    for (Example e : examples) {
-      ObjectNode node = input.addObject();
-      Arrays.stream(e.inputIds()).forEach(node.putArray("input_ids")::add);
-      Arrays.stream(e.completionMask()).forEach(node.putArray("completion_mask")::add);
-    }
-    return withTempFile(in -> withTempFile(out -> {
-      JSON.writeValue(in.toFile(), input);
-      run("score", "--model", modelDir.toString(), "--input", in.toString(), "--output", out.toString(),
-          "--precision", precision);
-      return JSON.readTree(out.toFile());
-    }));
-  }
-
-  /** Runs the script's own checks (bf16 rounding vs torch, RoPE, attention, causality). */
-  public static String selfTest() {
-    return run("selftest");
-  }
-
-  /** Runs the script with the given arguments; returns stdout, fails with stderr on a non-zero exit. */
-  public static String run(String... args) {
-    requireAvailable();
-    List<String> command = new ArrayList<>(List.of(PYTHON, script().toString()));
-    command.addAll(List.of(args));
-    Result r = exec(command);
-    if (r.exitCode != 0) {
-      throw new AssertionError("hf_reference.py failed (exit " + r.exitCode + "): " + String.join(" ", command)
-          + "\n--- stderr ---\n" + r.stderr + "\n--- stdout ---\n" + r.stdout);
-    }
-    return r.stdout;
-  }
-
-  /** Fails (never skips) when /usr/bin/python3, torch or numpy is missing. */
-  public static void requireAvailable() {
-    if (checked) {
-      return;
-    }
-    String hint = "The numerical reference tests need Debian's python3 with torch and numpy: "
-        + "run `apt-get install python3-torch python3-numpy`.";
-    if (!Files.isExecutable(Paths.get(PYTHON))) {
-      throw new AssertionError(PYTHON + " not found. " + hint);
-    }
-    Result r = exec(List.of(PYTHON, "-c", "import torch, numpy"));
-    if (r.exitCode != 0) {
-      throw new AssertionError(PYTHON + " cannot import torch/numpy. " + hint + "\n" + r.stderr);
-    }
-    checked = true;
-  }
-
-  /**
-   * The script, found from the working directory upwards, so tests of other modules that use this
-   * class from the engine's test jar find it too.
-   */
-  public static Path script() {
-    Path dir = Paths.get("").toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      for (Path candidate : List.of(d.resolve(SCRIPT), d.resolve("services/engine").resolve(SCRIPT))) {
-        if (Files.isRegularFile(candidate)) {
-          return candidate;
+    /** One scoring example: token ids and which positions count as completion targets (1) or not (0). */
+    public record Example(int[] inputIds, int[] completionMask) {
+        public Example {
+            if (inputIds.length != completionMask.length) {
+                throw new IllegalArgumentException("inputIds and completionMask differ in length");
+            }
         }
-      }
     }
-    throw new AssertionError("cannot find services/engine/" + SCRIPT + " from " + dir);
-  }
 
-  private record Result(int exitCode, String stdout, String stderr) {}
+    private PythonReference() {}
 
-  private static Result exec(List<String> command) {
-    try {
-      Process p = new ProcessBuilder(command).start();
-      p.getOutputStream().close();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("timed out after " + TIMEOUT_SECONDS + " s: " + String.join(" ", command));
-      }
-      return new Result(p.exitValue(), out.join(), err.join());
-    } catch (IOException e) {
-      throw new AssertionError("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted: " + String.join(" ", command), e);
+    /**
+     * Writes a random HF checkpoint (sizes: vocab 97, hidden 64, intermediate 128, 2 layers, 4 heads,
+     * 2 kv heads, head_dim 16) and returns the script's per-tensor stats:
+     * {@code {"tensors": {name: {"dtype", "shape", "sum", "abs_sum", "first": [4 values]}}}}.
+     *
+     * @param arch "llama" or "qwen2"
+     * @param dtype "f32", "bf16" or "f16"
+     * @param shards 1 for model.safetensors, more for an index plus that many shards
+     */
+    public static JsonNode makeRandom(String arch, Path dir, long seed, String dtype, boolean tied, int shards) {
+        return makeRandom(arch, dir, seed, dtype, tied, shards, false);
     }
-  }
 
-  private static String readAll(InputStream in) {
-    try (in) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** As above; {@code llamaBias} sets Llama's attention_bias and mlp_bias. */
+    public static JsonNode makeRandom(
+            String arch, Path dir, long seed, String dtype, boolean tied, int shards, boolean llamaBias) {
+        return withTempFile(stats -> {
+            List<String> args = new ArrayList<>(List.of(
+                    "make-random",
+                    "--arch",
+                    arch,
+                    "--out",
+                    dir.toString(),
+                    "--seed",
+                    Long.toString(seed),
+                    "--dtype",
+                    dtype,
+                    "--shards",
+                    Integer.toString(shards),
+                    "--dump-stats",
+                    stats.toString()));
+            if (tied) {
+                args.add("--tied");
+            }
+            if (llamaBias) {
+                args.add("--llama-bias");
+            }
+            run(args.toArray(String[]::new));
+            return JSON.readTree(stats.toFile());
+        });
     }
-  }
 
-  private interface TempFileBody<T> {
-    T apply(Path file) throws IOException;
-  }
+    /** Per-tensor stats (as {@link #makeRandom}) of a model directory, safetensors file or index file. */
+    public static JsonNode stats(Path modelOrFile) {
+        return withTempFile(out -> {
+            run("stats", "--model", modelOrFile.toString(), "--output", out.toString());
+            return JSON.readTree(out.toFile());
+        });
+    }
 
-  private static <T> T withTempFile(TempFileBody<T> body) {
-    Path file = null;
-    try {
-      file = Files.createTempFile("hf-reference", ".json");
-      return body.apply(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      if (file != null) {
+    /** Re-encodes a checkpoint as one safetensors file, rounding with torch (bf16) or numpy (f16) casts. */
+    public static void convert(Path src, Path outFile, String dtype) {
+        run("convert", "--src", src.toString(), "--out", outFile.toString(), "--dtype", dtype);
+    }
+
+    /** {@link #score(Path, List, String)} in float64. */
+    public static JsonNode score(Path modelDir, List<Example> examples) {
+        return score(modelDir, examples, "f64");
+    }
+
+    /**
+     * The HF forward pass over every example; returns {@code examples[i].target_positions /
+     * target_token_ids / target_log_probs}, the aggregates over all targets ({@code tokens}, {@code nll},
+     * {@code dft_loss}, {@code mean_target_prob}, {@code low_prob_ratio}; null when no target) and
+     * {@code logits_example0} ([T][V]). Target t counts when completionMask[t] == 1 and t >= 1.
+     *
+     * @param precision "f64" or "f32"
+     */
+    public static JsonNode score(Path modelDir, List<Example> examples, String precision) {
+        ArrayNode input = JSON.createArrayNode();
+        for (Example e : examples) {
+            ObjectNode node = input.addObject();
+            Arrays.stream(e.inputIds()).forEach(node.putArray("input_ids")::add);
+            Arrays.stream(e.completionMask()).forEach(node.putArray("completion_mask")::add);
+        }
+        return withTempFile(in -> withTempFile(out -> {
+            JSON.writeValue(in.toFile(), input);
+            run(
+                    "score",
+                    "--model",
+                    modelDir.toString(),
+                    "--input",
+                    in.toString(),
+                    "--output",
+                    out.toString(),
+                    "--precision",
+                    precision);
+            return JSON.readTree(out.toFile());
+        }));
+    }
+
+    /** Runs the script's own checks (bf16 rounding vs torch, RoPE, attention, causality). */
+    public static String selfTest() {
+        return run("selftest");
+    }
+
+    /** Runs the script with the given arguments; returns stdout, fails with stderr on a non-zero exit. */
+    public static String run(String... args) {
+        requireAvailable();
+        List<String> command = new ArrayList<>(List.of(PYTHON, script().toString()));
+        command.addAll(List.of(args));
+        Result r = exec(command);
+        if (r.exitCode != 0) {
+            throw new AssertionError("hf_reference.py failed (exit " + r.exitCode + "): " + String.join(" ", command)
+                    + "\n--- stderr ---\n" + r.stderr + "\n--- stdout ---\n" + r.stdout);
+        }
+        return r.stdout;
+    }
+
+    /** Fails (never skips) when /usr/bin/python3, torch or numpy is missing. */
+    public static void requireAvailable() {
+        if (checked) {
+            return;
+        }
+        String hint = "The numerical reference tests need Debian's python3 with torch and numpy: "
+                + "run `apt-get install python3-torch python3-numpy`.";
+        if (!Files.isExecutable(Paths.get(PYTHON))) {
+            throw new AssertionError(PYTHON + " not found. " + hint);
+        }
+        Result r = exec(List.of(PYTHON, "-c", "import torch, numpy"));
+        if (r.exitCode != 0) {
+            throw new AssertionError(PYTHON + " cannot import torch/numpy. " + hint + "\n" + r.stderr);
+        }
+        checked = true;
+    }
+
+    /**
+     * The script, found from the working directory upwards, so tests of other modules that use this
+     * class from the engine's test jar find it too.
+     */
+    public static Path script() {
+        Path dir = Paths.get("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            for (Path candidate :
+                    List.of(d.resolve(SCRIPT), d.resolve("services/engine").resolve(SCRIPT))) {
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new AssertionError("cannot find services/engine/" + SCRIPT + " from " + dir);
+    }
+
+    private record Result(int exitCode, String stdout, String stderr) {}
+
+    private static Result exec(List<String> command) {
         try {
-          Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-          // a leftover temp file is harmless
+            Process p = new ProcessBuilder(command).start();
+            p.getOutputStream().close();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out after " + TIMEOUT_SECONDS + " s: " + String.join(" ", command));
+            }
+            return new Result(p.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: " + String.join(" ", command), e);
         }
-      }
     }
-  }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private interface TempFileBody<T> {
+        T apply(Path file) throws IOException;
+    }
+
+    private static <T> T withTempFile(TempFileBody<T> body) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("hf-reference", ".json");
+            return body.apply(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
 }

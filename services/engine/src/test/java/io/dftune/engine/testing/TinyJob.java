@@ -7,7 +7,6 @@ import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.model.ModelInitializer;
 import io.dftune.engine.tokenizer.ByteLevelTokenizerFiles;
 import io.dftune.engine.tokenizer.TokenizerFixtures;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +61,8 @@ public final class TinyJob {
                              evalMaxExamples: 2, evalMaxNewTokens: 4}
                   checkpoint: {everySteps: %d, keep: 3}
                   output: {path: %s}
-                """.formatted(name, maxSteps, checkpointEverySteps, output);
+                """
+                .formatted(name, maxSteps, checkpointEverySteps, output);
     }
 
     /** Writes a manifest file next to the model and data. */

@@ -52,8 +52,14 @@ class ByteLevelTokenizerFilesTest {
     void writtenTokenizerRoundTripsArbitraryTextInDjl() throws Exception {
         ByteLevelTokenizerFiles.Written w = TokenizerFixtures.chatml(dir);
         try (HuggingFaceTokenizer tok = djl(w)) {
-            for (String text : List.of("the quick brown fox", "héllo wörld 🤖 — 中文\n\n\tTabs  and   spaces ",
-                    "line1\r\nline2\n", "", " ", "\u0000\u0001 control", "x".repeat(3000))) {
+            for (String text : List.of(
+                    "the quick brown fox",
+                    "héllo wörld 🤖 — 中文\n\n\tTabs  and   spaces ",
+                    "line1\r\nline2\n",
+                    "",
+                    " ",
+                    "\u0000\u0001 control",
+                    "x".repeat(3000))) {
                 Encoding e = tok.encode(text, false, false);
                 assertThat(tok.decode(e.getIds(), false)).isEqualTo(text);
                 assertThat(Arrays.stream(e.getIds())).allMatch(id -> id >= 0 && id < w.vocabSize());
@@ -72,7 +78,8 @@ class ByteLevelTokenizerFilesTest {
             for (Map.Entry<String, Integer> e : ids.entrySet()) {
                 assertThat(tok.encode(e.getKey(), false, false).getIds()).containsExactly(e.getValue());
             }
-            long[] chat = tok.encode("<|im_start|>user\nhi<|im_end|>", false, false).getIds();
+            long[] chat =
+                    tok.encode("<|im_start|>user\nhi<|im_end|>", false, false).getIds();
             assertThat(chat[0]).isEqualTo(ids.get("<|im_start|>").longValue());
             assertThat(chat[chat.length - 1]).isEqualTo(ids.get("<|im_end|>").longValue());
             assertThat(tok.decode(chat, true)).isEqualTo("user\nhi");
@@ -81,14 +88,17 @@ class ByteLevelTokenizerFilesTest {
 
     @Test
     void learnedMergesShortenEncodings() throws Exception {
-        ByteLevelTokenizerFiles.Written bytesOnly = ByteLevelTokenizerFiles.builder().eosToken("<|endoftext|>")
-                .write(dir.resolve("bytes"));
-        ByteLevelTokenizerFiles.Written merged = ByteLevelTokenizerFiles.builder().eosToken("<|endoftext|>")
-                .trainMerges(TokenizerFixtures.CORPUS, 100).write(dir.resolve("merged"));
+        ByteLevelTokenizerFiles.Written bytesOnly =
+                ByteLevelTokenizerFiles.builder().eosToken("<|endoftext|>").write(dir.resolve("bytes"));
+        ByteLevelTokenizerFiles.Written merged = ByteLevelTokenizerFiles.builder()
+                .eosToken("<|endoftext|>")
+                .trainMerges(TokenizerFixtures.CORPUS, 100)
+                .write(dir.resolve("merged"));
         assertThat(bytesOnly.vocabSize()).isEqualTo(257);
         assertThat(merged.vocabSize()).isGreaterThan(300);
         String text = "the capital of France is Paris";
-        try (HuggingFaceTokenizer a = djl(bytesOnly); HuggingFaceTokenizer b = djl(merged)) {
+        try (HuggingFaceTokenizer a = djl(bytesOnly);
+                HuggingFaceTokenizer b = djl(merged)) {
             long[] byteIds = a.encode(text, false, false).getIds();
             long[] mergedIds = b.encode(text, false, false).getIds();
             assertThat(byteIds).hasSize(text.length());
@@ -112,14 +122,17 @@ class ByteLevelTokenizerFilesTest {
 
     @Test
     void rejectsMergesThatUseUndefinedSymbols() {
-        ByteLevelTokenizerFiles b = ByteLevelTokenizerFiles.builder().eosToken("</s>")
-                .merges(List.of(new BpeTrainer.Merge("ab", "c")));
-        assertThatThrownBy(() -> b.write(dir)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ab");
+        ByteLevelTokenizerFiles b =
+                ByteLevelTokenizerFiles.builder().eosToken("</s>").merges(List.of(new BpeTrainer.Merge("ab", "c")));
+        assertThatThrownBy(() -> b.write(dir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ab");
     }
 
     @Test
     void requiresAnEosToken() {
         assertThatThrownBy(() -> ByteLevelTokenizerFiles.builder().write(dir))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("eos");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("eos");
     }
 }

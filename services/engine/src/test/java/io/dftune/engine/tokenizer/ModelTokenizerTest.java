@@ -99,10 +99,18 @@ class ModelTokenizerTest {
         seq.put("type", "Sequence");
         ObjectNode tp = seq.putArray("processors").addObject();
         tp.put("type", "TemplateProcessing");
-        tp.putArray("single").addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
+        tp.putArray("single")
+                .addObject()
+                .putObject("SpecialToken")
+                .put("id", "<s>")
+                .put("type_id", 0);
         tp.withArray("single").addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
         tp.putArray("pair");
-        tp.putObject("special_tokens").putObject("<s>").put("id", "<s>").putArray("ids").add(bos);
+        tp.putObject("special_tokens")
+                .putObject("<s>")
+                .put("id", "<s>")
+                .putArray("ids")
+                .add(bos);
         ((ObjectNode) tp.get("special_tokens").get("<s>")).putArray("tokens").add("<s>");
         writeJson("tokenizer.json", tj);
         ObjectNode cfg = readJson("tokenizer_config.json");
@@ -142,7 +150,8 @@ class ModelTokenizerTest {
         try (ModelTokenizer tok = ModelTokenizer.load(dir)) {
             assertThat(tok.eosToken()).isEqualTo("<|endoftext|>");
             assertThat(tok.padId()).isEqualTo(tok.eosId());
-            assertThat(tok.applyChatTemplate(List.of(ChatMessage.user("x")), false)).isEqualTo("x!");
+            assertThat(tok.applyChatTemplate(List.of(ChatMessage.user("x")), false))
+                    .isEqualTo("x!");
         }
     }
 
@@ -162,7 +171,8 @@ class ModelTokenizerTest {
         Files.delete(dir.resolve("tokenizer_config.json"));
         int bos = w.specialTokenIds().get("<s>");
         int eos = w.specialTokenIds().get("</s>");
-        Files.writeString(dir.resolve("config.json"),
+        Files.writeString(
+                dir.resolve("config.json"),
                 "{\"bos_token_id\": " + bos + ", \"eos_token_id\": [" + eos + ", " + bos + "]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir)) {
             assertThat(tok.bosId()).isEqualTo(OptionalInt.of(bos));
@@ -171,7 +181,8 @@ class ModelTokenizerTest {
             assertThat(tok.addsBos()).as("add_bos_token defaults to false").isFalse();
             assertThat(tok.hasChatTemplate()).isFalse();
             assertThatThrownBy(() -> tok.applyChatTemplate(List.of(ChatMessage.user("x")), true))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no chat template");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no chat template");
         }
     }
 
@@ -206,7 +217,8 @@ class ModelTokenizerTest {
         cfg.remove("eos_token");
         writeJson("tokenizer_config.json", cfg);
         assertThatThrownBy(() -> ModelTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class).hasMessageContaining("no EOS token");
+                .isInstanceOf(TokenizerException.class)
+                .hasMessageContaining("no EOS token");
     }
 
     @Test

@@ -5,11 +5,13 @@ import java.nio.file.Path;
 /** Small byte-level tokenizers in the styles the engine must handle, written with ByteLevelTokenizerFiles. */
 public final class TokenizerFixtures {
 
-    public static final String CORPUS = """
+    public static final String CORPUS =
+            """
             The quick brown fox jumps over the lazy dog. What is two plus two? Two plus two is four.
             Question: what is the capital of France? Answer: the capital of France is Paris.
             User: hello there. Assistant: hello! How can I help you today?
-            """.repeat(8);
+            """
+                    .repeat(8);
 
     /** Llama-2 style: BOS written per user turn, system prompt folded into the first user message. */
     public static final String LLAMA2_STYLE_TEMPLATE = "{% if messages[0]['role'] == 'system' %}"
@@ -26,8 +28,7 @@ public final class TokenizerFixtures {
             + "{% elif message['role'] == 'assistant' %}{{ ' ' + content | trim + ' ' + eos_token }}{% endif %}"
             + "{% endfor %}";
 
-    private TokenizerFixtures() {
-    }
+    private TokenizerFixtures() {}
 
     /** Qwen2-instruct style: ChatML template, EOS {@code <|im_end|>}, pad {@code <|endoftext|>}, no BOS. */
     public static ByteLevelTokenizerFiles.Written chatml(Path dir) {

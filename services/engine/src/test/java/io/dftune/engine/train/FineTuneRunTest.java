@@ -17,16 +17,15 @@ import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.testing.TinyJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The training loop end to end on a tiny model: resume, checkpoints, metrics, failure handling. */
 class FineTuneRunTest {
@@ -40,7 +39,8 @@ class FineTuneRunTest {
     }
 
     private FineTuneJobSpec spec(String output, String objective, double learningRate, int microBatchSize) {
-        String yaml = """
+        String yaml =
+                """
                 apiVersion: dftune.io/v1alpha1
                 kind: FineTuneJob
                 metadata: {name: t}
@@ -52,15 +52,16 @@ class FineTuneRunTest {
                              evalEverySteps: 3, evalMaxNewTokens: 4}
                   checkpoint: {everySteps: 2, keep: 2}
                   output: {path: %s}
-                """.formatted(objective, microBatchSize, learningRate, output);
+                """
+                        .formatted(objective, microBatchSize, learningRate, output);
         return FineTuneJobFiles.parse(yaml, dir).getSpec();
     }
 
     private RunResult run(FineTuneJobSpec spec, TrainingListener listener) {
         try (NDManager root = NDManager.newBaseManager();
                 TrainingResources resources = TrainingResources.open(spec, root)) {
-            FineTuneRun run = new FineTuneRun(spec, resources,
-                    Objectives.create(spec.getObjective(), spec.getTraining()), 16);
+            FineTuneRun run =
+                    new FineTuneRun(spec, resources, Objectives.create(spec.getObjective(), spec.getTraining()), 16);
             return run.run(listener);
         }
     }
@@ -75,8 +76,11 @@ class FineTuneRunTest {
         RunResult stopped;
         try (NDManager root = NDManager.newBaseManager();
                 TrainingResources resources = TrainingResources.open(interrupted, root)) {
-            current[0] = new FineTuneRun(interrupted, resources,
-                    Objectives.create(interrupted.getObjective(), interrupted.getTraining()), 16);
+            current[0] = new FineTuneRun(
+                    interrupted,
+                    resources,
+                    Objectives.create(interrupted.getObjective(), interrupted.getTraining()),
+                    16);
             stopped = current[0].run(new TrainingListener() {
                 @Override
                 public void onStep(StepMetrics metrics) {
@@ -98,10 +102,12 @@ class FineTuneRunTest {
         assertSameWeights(dir.resolve("whole/final"), dir.resolve("interrupted/final"));
 
         List<String> steps = Files.readAllLines(dir.resolve("interrupted/metrics.jsonl")).stream()
-                .filter(l -> l.contains("\"type\":\"train\"")).toList();
+                .filter(l -> l.contains("\"type\":\"train\""))
+                .toList();
         assertThat(steps).hasSize(6);
         assertThat(Files.readAllLines(dir.resolve("whole/metrics.jsonl")))
-                .anyMatch(l -> l.contains("\"type\":\"eval\"") && l.contains("\"step\":0") && l.contains("exact_match"));
+                .anyMatch(
+                        l -> l.contains("\"type\":\"eval\"") && l.contains("\"step\":0") && l.contains("exact_match"));
         // keep: 2 of the checkpoints at steps 2, 4, 6
         assertThat(dir.resolve("whole/checkpoints/step-2")).doesNotExist();
         assertThat(dir.resolve("whole/checkpoints/step-6")).isDirectory();
@@ -157,7 +163,8 @@ class FineTuneRunTest {
     @Test
     void nonFiniteLossStopsWithAClearMessageAndKeepsTheCheckpoint() throws IOException {
         Path model = dir.resolve("model");
-        try (NDManager root = NDManager.newBaseManager(); CausalLm lm = ModelDirectory.load(model, root)) {
+        try (NDManager root = NDManager.newBaseManager();
+                CausalLm lm = ModelDirectory.load(model, root)) {
             NDArray norm = lm.parameters().get("model.norm.weight");
             float[] poisoned = norm.toFloatArray();
             poisoned[0] = Float.NaN;
@@ -192,7 +199,8 @@ class FineTuneRunTest {
         assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
         List<JsonNode> steps = trainLines("power");
         assertThat(steps).hasSize(6);
-        assertThat(steps.get(0).get("loss").asDouble()).isCloseTo(steps.get(0).get("nll").asDouble(), within(1e-5));
+        assertThat(steps.get(0).get("loss").asDouble())
+                .isCloseTo(steps.get(0).get("nll").asDouble(), within(1e-5));
         for (JsonNode step : steps.subList(1, 6)) {
             assertThat(step.get("loss").asDouble()).isLessThan(step.get("nll").asDouble() - 1e-3);
         }
@@ -203,8 +211,10 @@ class FineTuneRunTest {
         FineTuneJobSpec spec = spec("asft", "asft, klWeight: 0.1", 1e-2, 2);
         RunResult result = run(spec, TrainingListener.NONE);
         assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
-        assertThat(trainLines("asft")).hasSize(6).allSatisfy(step ->
-                assertThat(step.get("loss").asDouble()).isFinite().isPositive());
+        assertThat(trainLines("asft"))
+                .hasSize(6)
+                .allSatisfy(step ->
+                        assertThat(step.get("loss").asDouble()).isFinite().isPositive());
 
         try (NDManager root = NDManager.newBaseManager();
                 TrainingResources resources = TrainingResources.open(spec, root);
@@ -215,7 +225,8 @@ class FineTuneRunTest {
             String name = "model.layers.0.mlp.up_proj.weight";
             for (Map.Entry<String, NDArray> p : reference.parameters().entrySet()) {
                 assertThat(p.getValue().hasGradient()).as(p.getKey()).isFalse();
-                assertThat(p.getValue().toFloatArray()).as(p.getKey())
+                assertThat(p.getValue().toFloatArray())
+                        .as(p.getKey())
                         .containsExactly(start.get(p.getKey()).toFloatArray());
             }
             assertThat(resources.model().parameters().get(name).toFloatArray())
@@ -262,7 +273,9 @@ class FineTuneRunTest {
             Map<String, NDArray> right = SafetensorsReader.read(b, manager);
             assertThat(right.keySet()).isEqualTo(left.keySet());
             for (String name : left.keySet()) {
-                assertThat(right.get(name).toFloatArray()).as(name).containsExactly(left.get(name).toFloatArray());
+                assertThat(right.get(name).toFloatArray())
+                        .as(name)
+                        .containsExactly(left.get(name).toFloatArray());
             }
         }
     }

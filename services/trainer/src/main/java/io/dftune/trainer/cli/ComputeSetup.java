@@ -13,15 +13,18 @@ final class ComputeSetup implements IVersionProvider {
     /** E.g. "compute: CPU, 2 libtorch threads, memory allocator tcmalloc"; the engine must be started. */
     static String describe() {
         Device device = Engine.getInstance().defaultDevice();
-        return String.format("compute: %s, %d libtorch threads, memory allocator %s",
-                device.isGpu() ? "GPU " + device.getDeviceId() : "CPU", JniUtils.getNumThreads(),
+        return String.format(
+                "compute: %s, %d libtorch threads, memory allocator %s",
+                device.isGpu() ? "GPU " + device.getDeviceId() : "CPU",
+                JniUtils.getNumThreads(),
                 MemoryAllocator.inUse());
     }
 
     /** Without starting the engine: the version, the Java runtime and the memory allocator. */
     @Override
     public String[] getVersion() {
-        return new String[] {String.format("%s (Java %s, memory allocator %s)", VERSION,
-                Runtime.version(), MemoryAllocator.inUse())};
+        return new String[] {
+            String.format("%s (Java %s, memory allocator %s)", VERSION, Runtime.version(), MemoryAllocator.inUse())
+        };
     }
 }

@@ -9,8 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ComputeSetup.class,
         description = "Fine-tune language models with Dynamic Fine-Tuning (DFT).",
-        subcommands = {RunCommand.class, ServeCommand.class, EvalCommand.class, GenerateCommand.class,
-                MakeExampleCommand.class, CompareCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ServeCommand.class,
+            EvalCommand.class,
+            GenerateCommand.class,
+            MakeExampleCommand.class,
+            CompareCommand.class
+        })
 public final class DftuneCli implements Runnable {
 
     @CommandLine.Spec
@@ -18,7 +24,8 @@ public final class DftuneCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "name a command: run, serve, eval, generate, make-example or compare");
+        throw new CommandLine.ParameterException(
+                commandSpec.commandLine(), "name a command: run, serve, eval, generate, make-example or compare");
     }
 
     public static void main(String[] args) {

@@ -12,11 +12,10 @@ import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.ResponseLoss;
 import io.dftune.trainer.EngineStartup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code dftune eval}: scores a model on a JSONL data set; the last stdout line is one JSON object. */
 @Command(name = "eval", description = "Evaluate a model directory on a JSONL data set.")
@@ -28,20 +27,30 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "JSONL data set")
     Path data;
 
-    @Option(names = "--max-length", defaultValue = "512", description = "Token limit per example (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-length",
+            defaultValue = "512",
+            description = "Token limit per example (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "8",
+            description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--max-new-tokens", defaultValue = "64",
+    @Option(
+            names = "--max-new-tokens",
+            defaultValue = "64",
             description = "Greedy tokens generated for exact match (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
     @Option(names = "--max-examples", defaultValue = "0", description = "Evaluate only the first N examples (0 = all).")
     int maxExamples;
 
-    @Option(names = "--answer-marker", defaultValue = "####",
+    @Option(
+            names = "--answer-marker",
+            defaultValue = "####",
             description = "Text before the final answer in completions (default: ${DEFAULT-VALUE}).")
     String answerMarker;
 
@@ -51,8 +60,8 @@ final class EvalCommand implements Callable<Integer> {
                 ModelTokenizer tokenizer = ModelTokenizer.load(model);
                 CausalLm lm = ModelDirectory.load(model, root)) {
             LoadedDataset dataset = JsonlDataset.load(data, tokenizer, maxLength);
-            Evaluator evaluator = new Evaluator(new ResponseLoss(1024), tokenizer, batchSize, maxNewTokens,
-                    maxExamples, answerMarker);
+            Evaluator evaluator = new Evaluator(
+                    new ResponseLoss(1024), tokenizer, batchSize, maxNewTokens, maxExamples, answerMarker);
             EvalMetrics metrics = evaluator.evaluate(lm, dataset.examples(), 0);
             System.err.println(ProgressDisplay.describe(metrics));
             ObjectMapper json = new ObjectMapper();

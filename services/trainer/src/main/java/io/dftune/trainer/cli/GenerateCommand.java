@@ -8,11 +8,10 @@ import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.trainer.EngineStartup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code dftune generate}: one completion for a prompt, formatted as in training data. */
 @Command(name = "generate", description = "Complete a prompt with a model directory.")

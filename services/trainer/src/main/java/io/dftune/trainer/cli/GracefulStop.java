@@ -2,7 +2,6 @@ package io.dftune.trainer.cli;
 
 import io.dftune.engine.train.FineTuneRun;
 import io.dftune.engine.train.RunOutcome;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -17,21 +16,24 @@ final class GracefulStop implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
 
     GracefulStop(FineTuneRun run, long graceSeconds) {
-        hook = new Thread(() -> {
-            System.err.println("dftune: stop requested; finishing the current step and writing a checkpoint");
-            run.requestStop(RunOutcome.PREEMPTED);
-            try {
-                if (!finished.await(graceSeconds, TimeUnit.SECONDS)) {
-                    System.err.println("dftune: grace period of " + graceSeconds + "s ran out before the checkpoint");
-                    Runtime.getRuntime().halt(ExitCodes.FAILED);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.err.flush();
-            System.out.flush();
-            Runtime.getRuntime().halt(ExitCodes.PREEMPTED);
-        }, "dftune-graceful-stop");
+        hook = new Thread(
+                () -> {
+                    System.err.println("dftune: stop requested; finishing the current step and writing a checkpoint");
+                    run.requestStop(RunOutcome.PREEMPTED);
+                    try {
+                        if (!finished.await(graceSeconds, TimeUnit.SECONDS)) {
+                            System.err.println(
+                                    "dftune: grace period of " + graceSeconds + "s ran out before the checkpoint");
+                            Runtime.getRuntime().halt(ExitCodes.FAILED);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    System.err.flush();
+                    System.out.flush();
+                    Runtime.getRuntime().halt(ExitCodes.PREEMPTED);
+                },
+                "dftune-graceful-stop");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

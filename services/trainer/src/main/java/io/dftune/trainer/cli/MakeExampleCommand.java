@@ -2,21 +2,26 @@ package io.dftune.trainer.cli;
 
 import io.dftune.trainer.example.ExampleBuilder;
 import io.dftune.trainer.example.MiniatureData;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code dftune make-example}: re-creates the bundled example's data and base model. */
 @Command(name = "make-example", description = "Re-create the bundled example (data sets and pretrained base model).")
 final class MakeExampleCommand implements Callable<Integer> {
 
-    @Option(names = "--out", defaultValue = "examples/arithmetic", description = "Target folder (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "examples/arithmetic",
+            description = "Target folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for data and weights (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed for data and weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--pretrain-steps", defaultValue = "3000", description = "Default: ${DEFAULT-VALUE}.")
@@ -48,8 +53,9 @@ final class MakeExampleCommand implements Callable<Integer> {
         }
         sizes = sizes.withVariedSolutions(!terse);
         if (miniature) {
-            new MiniatureData(seed, sizes.maxOperand(), sizes.widerOperand(), sizes.trainExamples(),
-                    sizes.evalExamples()).write(out);
+            new MiniatureData(
+                            seed, sizes.maxOperand(), sizes.widerOperand(), sizes.trainExamples(), sizes.evalExamples())
+                    .write(out);
             System.out.println("paper miniature data written to " + out);
             return ExitCodes.SUCCEEDED;
         }

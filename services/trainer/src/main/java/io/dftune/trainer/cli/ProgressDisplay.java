@@ -5,13 +5,12 @@ import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A live progress line (step, ETA, loss beside NLL) and the evaluations, for a terminal. */
 final class ProgressDisplay implements TrainingListener {
@@ -31,7 +30,8 @@ final class ProgressDisplay implements TrainingListener {
         if (resumedFromStep > 0) {
             out.printf("resuming from checkpoint at step %d of %d%n", resumedFromStep, plan.totalSteps());
         }
-        out.printf("training %d steps of %d examples (%d per micro-batch) on %d examples, objective %s%n",
+        out.printf(
+                "training %d steps of %d examples (%d per micro-batch) on %d examples, objective %s%n",
                 plan.totalSteps(), plan.batchSize(), plan.microBatchSize(), plan.trainExamples(), objective);
         bar = new ProgressBarBuilder()
                 .setTaskName(objective)
@@ -46,8 +46,8 @@ final class ProgressDisplay implements TrainingListener {
     @Override
     public void onStep(StepMetrics m) {
         bar.stepTo(m.step());
-        bar.setExtraMessage(String.format("loss %.4f nll %.3f p %.2f %.0f tok/s", m.loss(), m.nll(),
-                m.meanTargetProb(), m.tokensPerSecond()));
+        bar.setExtraMessage(String.format(
+                "loss %.4f nll %.3f p %.2f %.0f tok/s", m.loss(), m.nll(), m.meanTargetProb(), m.tokensPerSecond()));
     }
 
     @Override
@@ -96,8 +96,8 @@ final class ProgressDisplay implements TrainingListener {
         switch (result.outcome()) {
             case SUCCEEDED -> out.println("fine-tuned model written to " + result.finalModel());
             case CANCELLED -> out.printf("cancelled at step %d; a checkpoint was written%n", result.stepsDone());
-            case PREEMPTED -> out.printf("stopped at step %d; a checkpoint was written, run again to resume%n",
-                    result.stepsDone());
+            case PREEMPTED ->
+                out.printf("stopped at step %d; a checkpoint was written, run again to resume%n", result.stepsDone());
         }
     }
 
@@ -106,7 +106,8 @@ final class ProgressDisplay implements TrainingListener {
     }
 
     static String describe(EvalMetrics m) {
-        String text = String.format("nll %.4f, dft loss %.4f, mean target prob %.3f, token accuracy %.3f over %d tokens",
+        String text = String.format(
+                "nll %.4f, dft loss %.4f, mean target prob %.3f, token accuracy %.3f over %d tokens",
                 m.nll(), m.dftLoss(), m.meanTargetProb(), m.tokenAccuracy(), m.tokens());
         if (m.hasExactMatch()) {
             text += String.format(", exact match %.3f (%d answers)", m.exactMatch(), m.answered());

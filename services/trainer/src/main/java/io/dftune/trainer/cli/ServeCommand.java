@@ -2,26 +2,32 @@ package io.dftune.trainer.cli;
 
 import io.dftune.trainer.service.TrainerApplication;
 import io.quarkus.runtime.Quarkus;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 /** {@code dftune serve}: the trainer service of a FineTuneJob pod (gRPC, /q/metrics, /q/health). */
-@Command(name = "serve", description = {
-        "Start the trainer service: gRPC (Trainer, health, reflection), /q/metrics and /q/health.",
-        "With a job it trains at once, resuming from the newest valid checkpoint, and exits when the run ends",
-        "(0 succeeded, 1 failed, 3 cancelled, 75 stopped by SIGTERM after a checkpoint);",
-        "without one it waits for StartRun."})
+@Command(
+        name = "serve",
+        description = {
+            "Start the trainer service: gRPC (Trainer, health, reflection), /q/metrics and /q/health.",
+            "With a job it trains at once, resuming from the newest valid checkpoint, and exits when the run ends",
+            "(0 succeeded, 1 failed, 3 cancelled, 75 stopped by SIGTERM after a checkpoint);",
+            "without one it waits for StartRun."
+        })
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--job", paramLabel = "JOB.yaml",
+    @Option(
+            names = "--job",
+            paramLabel = "JOB.yaml",
             description = "FineTuneJob manifest to run (default: the dftune.job-file setting, env DFTUNE_JOB_FILE).")
     Path job;
 
-    @Option(names = "--grace-seconds",
-            description = "On SIGTERM, how long the step and the checkpoint may take (default: dftune.stop-grace-period, 120s).")
+    @Option(
+            names = "--grace-seconds",
+            description =
+                    "On SIGTERM, how long the step and the checkpoint may take (default: dftune.stop-grace-period, 120s).")
     Long graceSeconds;
 
     @Override

@@ -16,14 +16,13 @@ import java.util.SplittableRandom;
  * </ul>
  */
 public final class ArithmeticProblems {
-    private static final List<String> NAMES = List.of(
-            "Ana", "Ben", "Caro", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea", "Max", "Nia");
-    private static final List<String> THINGS = List.of(
-            "apples", "books", "coins", "shells", "stamps", "marbles", "cards", "pens", "eggs", "plums");
-    private static final List<String> GAIN = List.of(
-            "gets %d more", "finds %d more", "buys %d more", "is given %d more");
-    private static final List<String> LOSS = List.of(
-            "gives away %d", "loses %d", "sells %d", "eats %d");
+    private static final List<String> NAMES =
+            List.of("Ana", "Ben", "Caro", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lea", "Max", "Nia");
+    private static final List<String> THINGS =
+            List.of("apples", "books", "coins", "shells", "stamps", "marbles", "cards", "pens", "eggs", "plums");
+    private static final List<String> GAIN =
+            List.of("gets %d more", "finds %d more", "buys %d more", "is given %d more");
+    private static final List<String> LOSS = List.of("gives away %d", "loses %d", "sells %d", "eats %d");
     private static final List<String> QUESTIONS = List.of(
             "How many %s does %s have now?", "How many %s are left with %s?", "What is the number of %s %s has?");
 
@@ -35,7 +34,8 @@ public final class ArithmeticProblems {
     /** Operands drawn uniformly from {@code minOperand..maxOperand}. */
     public ArithmeticProblems(long seed, int minOperand, int maxOperand, boolean variedSolutions) {
         if (minOperand < 1 || maxOperand < minOperand) {
-            throw new IllegalArgumentException("operands must satisfy 1 <= min <= max, got " + minOperand + ".." + maxOperand);
+            throw new IllegalArgumentException(
+                    "operands must satisfy 1 <= min <= max, got " + minOperand + ".." + maxOperand);
         }
         this.random = new SplittableRandom(seed);
         this.minOperand = minOperand;
@@ -52,13 +52,14 @@ public final class ArithmeticProblems {
         }
         int big = Math.max(a, b);
         int small = Math.min(a, b);
-        return new Problem("What is " + big + " - " + small + "?", solutions.difference(big, small),
-                String.valueOf(big - small));
+        return new Problem(
+                "What is " + big + " - " + small + "?", solutions.difference(big, small), String.valueOf(big - small));
     }
 
     public Problem chain() {
         int[] abc = gainThenLoss();
-        return new Problem("Compute " + abc[0] + " + " + abc[1] + " - " + abc[2] + ".",
+        return new Problem(
+                "Compute " + abc[0] + " + " + abc[1] + " - " + abc[2] + ".",
                 solutions.gainThenLoss(abc[0], abc[1], abc[2]),
                 String.valueOf(abc[0] + abc[1] - abc[2]));
     }
@@ -66,16 +67,20 @@ public final class ArithmeticProblems {
     /** The take-away-first order as an expression. */
     public Problem lossFirstChain() {
         int[] acb = lossThenGain();
-        return new Problem("Compute " + acb[0] + " - " + acb[1] + " + " + acb[2] + ".",
-                solutions.lossThenGain(acb[0], acb[1], acb[2]), String.valueOf(acb[0] - acb[1] + acb[2]));
+        return new Problem(
+                "Compute " + acb[0] + " - " + acb[1] + " + " + acb[2] + ".",
+                solutions.lossThenGain(acb[0], acb[1], acb[2]),
+                String.valueOf(acb[0] - acb[1] + acb[2]));
     }
 
     /** Three operations as an expression. */
     public Problem threeStepChain() {
         int[] abc = gainThenLoss();
         int d = operand();
-        return new Problem("Compute " + abc[0] + " + " + abc[1] + " - " + abc[2] + " + " + d + ".",
-                solutions.gainLossGain(abc[0], abc[1], abc[2], d), String.valueOf(abc[0] + abc[1] - abc[2] + d));
+        return new Problem(
+                "Compute " + abc[0] + " + " + abc[1] + " - " + abc[2] + " + " + d + ".",
+                solutions.gainLossGain(abc[0], abc[1], abc[2], d),
+                String.valueOf(abc[0] + abc[1] - abc[2] + d));
     }
 
     public Problem wordProblem() {
@@ -86,8 +91,8 @@ public final class ArithmeticProblems {
                 + "Then " + name + " " + String.format(pick(GAIN), abc[1]) + " and "
                 + String.format(pick(LOSS), abc[2]) + ". "
                 + String.format(pick(QUESTIONS), thing, name);
-        return new Problem(story, solutions.gainThenLoss(abc[0], abc[1], abc[2]),
-                String.valueOf(abc[0] + abc[1] - abc[2]));
+        return new Problem(
+                story, solutions.gainThenLoss(abc[0], abc[1], abc[2]), String.valueOf(abc[0] + abc[1] - abc[2]));
     }
 
     /** A one-operation story, a shape no family above uses. */
@@ -98,13 +103,17 @@ public final class ArithmeticProblems {
         String thing = pick(THINGS);
         String question = String.format(pick(QUESTIONS), thing, name);
         if (random.nextBoolean()) {
-            return new Problem(name + " has " + a + " " + thing + " and " + String.format(pick(GAIN), b) + ". "
-                    + question, solutions.sum(a, b), String.valueOf(a + b));
+            return new Problem(
+                    name + " has " + a + " " + thing + " and " + String.format(pick(GAIN), b) + ". " + question,
+                    solutions.sum(a, b),
+                    String.valueOf(a + b));
         }
         int big = Math.max(a, b);
         int small = Math.min(a, b);
-        return new Problem(name + " has " + big + " " + thing + " and " + String.format(pick(LOSS), small) + ". "
-                + question, solutions.difference(big, small), String.valueOf(big - small));
+        return new Problem(
+                name + " has " + big + " " + thing + " and " + String.format(pick(LOSS), small) + ". " + question,
+                solutions.difference(big, small),
+                String.valueOf(big - small));
     }
 
     public Problem lossFirstWordProblem() {
@@ -115,8 +124,8 @@ public final class ArithmeticProblems {
                 + "First " + name + " " + String.format(pick(LOSS), acb[1]) + ", then "
                 + String.format(pick(GAIN), acb[2]) + ". "
                 + String.format(pick(QUESTIONS), thing, name);
-        return new Problem(story, solutions.lossThenGain(acb[0], acb[1], acb[2]),
-                String.valueOf(acb[0] - acb[1] + acb[2]));
+        return new Problem(
+                story, solutions.lossThenGain(acb[0], acb[1], acb[2]), String.valueOf(acb[0] - acb[1] + acb[2]));
     }
 
     /** Three operations (add, take away, add): a longer chain than any family above. */
@@ -129,8 +138,8 @@ public final class ArithmeticProblems {
                 + "Then " + name + " " + String.format(pick(GAIN), abc[1]) + ", "
                 + String.format(pick(LOSS), abc[2]) + " and " + String.format(pick(GAIN), d) + ". "
                 + String.format(pick(QUESTIONS), thing, name);
-        return new Problem(story, solutions.gainLossGain(abc[0], abc[1], abc[2], d),
-                String.valueOf(abc[0] + abc[1] - abc[2] + d));
+        return new Problem(
+                story, solutions.gainLossGain(abc[0], abc[1], abc[2], d), String.valueOf(abc[0] + abc[1] - abc[2] + d));
     }
 
     /** a, b, c with c <= a + b, so the answer is never negative. */

@@ -17,7 +17,6 @@ import io.dftune.engine.train.TrainingResources;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.trainer.EngineStartup;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +40,20 @@ public final class ExampleBuilder {
      * task) and stories of other shapes are rare; questions use operands up to
      * {@link #widerOperand()}, everything else up to {@code maxOperand}.
      */
-    public record ExampleSizes(int hidden, int intermediate, int layers, int heads, int kvHeads, int merges,
-            int pretrainExamples, int trainExamples, int evalExamples, double wordProblemShare,
-            double otherStoryShare, int maxOperand, boolean variedSolutions) {
+    public record ExampleSizes(
+            int hidden,
+            int intermediate,
+            int layers,
+            int heads,
+            int kvHeads,
+            int merges,
+            int pretrainExamples,
+            int trainExamples,
+            int evalExamples,
+            double wordProblemShare,
+            double otherStoryShare,
+            int maxOperand,
+            boolean variedSolutions) {
         public static ExampleSizes standard() {
             return new ExampleSizes(128, 384, 4, 4, 2, 200, 30000, 2000, 200, 0.01, 0.006, 20, true);
         }
@@ -53,18 +63,54 @@ public final class ExampleBuilder {
         }
 
         public ExampleSizes withWordProblemShare(double share) {
-            return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
-                    trainExamples, evalExamples, share, otherStoryShare, maxOperand, variedSolutions);
+            return new ExampleSizes(
+                    hidden,
+                    intermediate,
+                    layers,
+                    heads,
+                    kvHeads,
+                    merges,
+                    pretrainExamples,
+                    trainExamples,
+                    evalExamples,
+                    share,
+                    otherStoryShare,
+                    maxOperand,
+                    variedSolutions);
         }
 
         public ExampleSizes withMaxOperand(int operand) {
-            return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
-                    trainExamples, evalExamples, wordProblemShare, otherStoryShare, operand, variedSolutions);
+            return new ExampleSizes(
+                    hidden,
+                    intermediate,
+                    layers,
+                    heads,
+                    kvHeads,
+                    merges,
+                    pretrainExamples,
+                    trainExamples,
+                    evalExamples,
+                    wordProblemShare,
+                    otherStoryShare,
+                    operand,
+                    variedSolutions);
         }
 
         public ExampleSizes withVariedSolutions(boolean varied) {
-            return new ExampleSizes(hidden, intermediate, layers, heads, kvHeads, merges, pretrainExamples,
-                    trainExamples, evalExamples, wordProblemShare, otherStoryShare, maxOperand, varied);
+            return new ExampleSizes(
+                    hidden,
+                    intermediate,
+                    layers,
+                    heads,
+                    kvHeads,
+                    merges,
+                    pretrainExamples,
+                    trainExamples,
+                    evalExamples,
+                    wordProblemShare,
+                    otherStoryShare,
+                    maxOperand,
+                    varied);
         }
     }
 
@@ -79,10 +125,12 @@ public final class ExampleBuilder {
         Files.createDirectories(out);
         ArithmeticProblems trainSource = problems(seed + 1);
         ArithmeticProblems evalSource = problems(seed + 2);
-        ProblemFiles.write(out.resolve("train.jsonl"),
-                ProblemFiles.generate(trainSource::wordProblem, sizes.trainExamples()), false);
-        ProblemFiles.write(out.resolve("eval.jsonl"),
-                ProblemFiles.generate(evalSource::wordProblem, sizes.evalExamples()), true);
+        ProblemFiles.write(
+                out.resolve("train.jsonl"),
+                ProblemFiles.generate(trainSource::wordProblem, sizes.trainExamples()),
+                false);
+        ProblemFiles.write(
+                out.resolve("eval.jsonl"), ProblemFiles.generate(evalSource::wordProblem, sizes.evalExamples()), true);
     }
 
     /** Writes the fine-tuning data and a freshly pretrained {@code model/} into {@code out}. */
@@ -95,12 +143,20 @@ public final class ExampleBuilder {
         for (int i = 0; i < sizes.pretrainExamples(); i++) {
             double kind = (i % 1000) / 1000.0;
             double storiesEnd = sizes.wordProblemShare() + sizes.otherStoryShare();
-            pretrain.add(kind < sizes.wordProblemShare() ? pretrainSource.wordProblem()
-                    : kind < storiesEnd ? (i % 2 == 0 ? pretrainSource.lossFirstWordProblem()
-                            : pretrainSource.threeStepWordProblem())
-                    : kind < 0.45 ? widerEquations.equation()
-                    : kind < 0.75 ? pretrainSource.chain()
-                    : kind < 0.875 ? pretrainSource.lossFirstChain() : pretrainSource.threeStepChain());
+            pretrain.add(
+                    kind < sizes.wordProblemShare()
+                            ? pretrainSource.wordProblem()
+                            : kind < storiesEnd
+                                    ? (i % 2 == 0
+                                            ? pretrainSource.lossFirstWordProblem()
+                                            : pretrainSource.threeStepWordProblem())
+                                    : kind < 0.45
+                                            ? widerEquations.equation()
+                                            : kind < 0.75
+                                                    ? pretrainSource.chain()
+                                                    : kind < 0.875
+                                                            ? pretrainSource.lossFirstChain()
+                                                            : pretrainSource.threeStepChain());
         }
         ProblemFiles.write(work.resolve("pretrain.jsonl"), pretrain, false);
 
@@ -113,7 +169,12 @@ public final class ExampleBuilder {
                 .trainMerges(corpus(pretrain), sizes.merges())
                 .write(initial);
         ModelConfig config = ModelConfig.builder(Architecture.LLAMA)
-                .sizes(tokenizer.vocabSize(), sizes.hidden(), sizes.intermediate(), sizes.layers(), sizes.heads(),
+                .sizes(
+                        tokenizer.vocabSize(),
+                        sizes.hidden(),
+                        sizes.intermediate(),
+                        sizes.layers(),
+                        sizes.heads(),
                         sizes.kvHeads())
                 .tieWordEmbeddings(true)
                 .maxPositionEmbeddings(512)
@@ -144,7 +205,8 @@ public final class ExampleBuilder {
     }
 
     private RunResult pretrain(Path work, Path output, TrainingListener progress) {
-        String yaml = String.join("\n",
+        String yaml = String.join(
+                "\n",
                 "apiVersion: dftune.io/v1alpha1",
                 "kind: FineTuneJob",
                 "metadata: {name: example-base-pretraining}",
@@ -160,8 +222,12 @@ public final class ExampleBuilder {
         FineTuneJob job = FineTuneJobFiles.parse(yaml, work);
         try (NDManager root = EngineStartup.newBaseManager();
                 TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
-            FineTuneRun run = new FineTuneRun(job.getSpec(), resources,
-                    Objectives.create(job.getSpec().getObjective(), job.getSpec().getTraining()), 1024);
+            FineTuneRun run = new FineTuneRun(
+                    job.getSpec(),
+                    resources,
+                    Objectives.create(
+                            job.getSpec().getObjective(), job.getSpec().getTraining()),
+                    1024);
             return run.run(progress);
         }
     }
@@ -169,7 +235,10 @@ public final class ExampleBuilder {
     private static String corpus(List<Problem> problems) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < Math.min(problems.size(), 5000); i++) {
-            text.append(problems.get(i).prompt()).append('\n').append(problems.get(i).response()).append('\n');
+            text.append(problems.get(i).prompt())
+                    .append('\n')
+                    .append(problems.get(i).response())
+                    .append('\n');
         }
         return text.toString();
     }

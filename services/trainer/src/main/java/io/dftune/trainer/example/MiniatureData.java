@@ -33,10 +33,14 @@ public final class MiniatureData {
 
     public void write(Path out) throws IOException {
         Files.createDirectories(out);
-        ProblemFiles.write(out.resolve("train.jsonl"),
-                ProblemFiles.generate(inRange(11, true)::wordProblem, trainExamples), false);
-        ProblemFiles.write(out.resolve("train-terse.jsonl"),
-                ProblemFiles.generate(inRange(11, false)::wordProblem, trainExamples), false);
+        ProblemFiles.write(
+                out.resolve("train.jsonl"),
+                ProblemFiles.generate(inRange(11, true)::wordProblem, trainExamples),
+                false);
+        ProblemFiles.write(
+                out.resolve("train-terse.jsonl"),
+                ProblemFiles.generate(inRange(11, false)::wordProblem, trainExamples),
+                false);
         writeEval(out, "validation.jsonl", inRange(12, true)::wordProblem);
         writeEval(out, "test-in-distribution.jsonl", inRange(13, true)::wordProblem);
         ArithmeticProblems larger = new ArithmeticProblems(seed + 14, maxOperand + 1, widerOperand, true);
@@ -46,12 +50,13 @@ public final class MiniatureData {
         ArithmeticProblems baseTask = inRange(17, true);
         List<Problem> base = new ArrayList<>();
         for (int i = 0; i < evalExamples; i++) {
-            base.add(switch (i % 4) {
-                case 0 -> baseTask.equation();
-                case 1 -> baseTask.chain();
-                case 2 -> baseTask.lossFirstChain();
-                default -> baseTask.threeStepChain();
-            });
+            base.add(
+                    switch (i % 4) {
+                        case 0 -> baseTask.equation();
+                        case 1 -> baseTask.chain();
+                        case 2 -> baseTask.lossFirstChain();
+                        default -> baseTask.threeStepChain();
+                    });
         }
         ProblemFiles.write(out.resolve("test-base-task.jsonl"), base, true);
     }

@@ -2,7 +2,6 @@ package io.dftune.trainer.example;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,7 @@ import java.util.function.Supplier;
 final class ProblemFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ProblemFiles() {
-    }
+    private ProblemFiles() {}
 
     static List<Problem> generate(Supplier<Problem> source, int count) {
         List<Problem> problems = new ArrayList<>(count);

@@ -45,8 +45,9 @@ final class SolutionWriter {
         // Half of these take the two-step form, a quarter each the one-line and the sentence form.
         return switch (random.nextInt(4)) {
             case 1 -> a + " + " + b + " - " + c + " = " + s + " - " + c + " = " + r + ". #### " + r;
-            case 2 -> "Start with " + a + ". Adding " + b + " gives " + s + ". Taking away " + c + " leaves " + r
-                    + ". #### " + r;
+            case 2 ->
+                "Start with " + a + ". Adding " + b + " gives " + s + ". Taking away " + c + " leaves " + r + ". #### "
+                        + r;
             default -> twoSteps(add, subtract, r);
         };
     }

@@ -2,15 +2,6 @@ package io.dftune.trainer.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.plot.CombinedDomainXYPlot;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -19,6 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Training curves of every arm at its chosen learning rate: the objective's loss, the NLL and the
@@ -29,9 +28,19 @@ final class CurvesChart {
     private static final String[] LABELS = {"objective loss", "NLL", "mean target probability"};
     private static final int SMOOTHING = 10;
     /** One colour per arm, the same in every panel. */
-    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0x9467bd), new Color(0xff7f0e), new Color(0x17becf), new Color(0x8c564b), new Color(0xe377c2),
-        new Color(0x7f7f7f), new Color(0xbcbd22)};
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4),
+        new Color(0xd62728),
+        new Color(0x2ca02c),
+        new Color(0x9467bd),
+        new Color(0xff7f0e),
+        new Color(0x17becf),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f),
+        new Color(0xbcbd22)
+    };
+
     private final ExperimentResults results;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -62,8 +71,11 @@ final class CurvesChart {
             plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
             combined.add(plot);
         }
-        JFreeChart chart = new JFreeChart("training curves (mean over seeds, chosen learning rates)",
-                JFreeChart.DEFAULT_TITLE_FONT, combined, true);
+        JFreeChart chart = new JFreeChart(
+                "training curves (mean over seeds, chosen learning rates)",
+                JFreeChart.DEFAULT_TITLE_FONT,
+                combined,
+                true);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 1000);
     }
@@ -79,11 +91,15 @@ final class CurvesChart {
             }
         }
         List<double[]> points = sums.entrySet().stream()
-                .map(e -> new double[] {e.getKey(), e.getValue()[0] / e.getValue()[1]}).toList();
+                .map(e -> new double[] {e.getKey(), e.getValue()[0] / e.getValue()[1]})
+                .toList();
         XYSeries series = new XYSeries(arm);
         for (int i = 0; i < points.size(); i++) {
             int from = Math.max(0, i - SMOOTHING + 1);
-            double mean = points.subList(from, i + 1).stream().mapToDouble(p -> p[1]).average().orElseThrow();
+            double mean = points.subList(from, i + 1).stream()
+                    .mapToDouble(p -> p[1])
+                    .average()
+                    .orElseThrow();
             series.add(points.get(i)[0], mean);
         }
         return series;
@@ -91,7 +107,9 @@ final class CurvesChart {
 
     private List<JsonNode> trainLines(Path metrics) {
         try (var lines = Files.lines(metrics)) {
-            return lines.map(this::parse).filter(n -> "train".equals(n.path("type").asText())).toList();
+            return lines.map(this::parse)
+                    .filter(n -> "train".equals(n.path("type").asText()))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(metrics + ": " + e.getMessage(), e);
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.dftune.spec.ManifestErrors;
 import io.dftune.spec.ObjectiveSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,16 @@ import java.util.Set;
  * @param tests        test sets by name, in table order
  * @param output       folder for runs and results (relative paths resolve against the file's folder)
  */
-public record ExperimentPlan(Path file, Path job, Path validation, List<Double> learningRates, List<Long> seeds,
-        List<Arm> arms, Map<String, Path> tests, Path output, int evalMaxNewTokens) {
+public record ExperimentPlan(
+        Path file,
+        Path job,
+        Path validation,
+        List<Double> learningRates,
+        List<Long> seeds,
+        List<Arm> arms,
+        Map<String, Path> tests,
+        Path output,
+        int evalMaxNewTokens) {
 
     /** One fine-tuning recipe: an objective, and optionally its own training set. */
     public record Arm(String name, ObjectiveSpec objective, Path train) {}
@@ -60,7 +67,8 @@ public record ExperimentPlan(Path file, Path job, Path validation, List<Double> 
         try {
             raw = YAML.readValue(Files.readString(file), PlanFile.class);
         } catch (JsonProcessingException e) {
-            throw new ExperimentPlanException(ManifestErrors.translate(file.toString(), e).getMessage());
+            throw new ExperimentPlanException(
+                    ManifestErrors.translate(file.toString(), e).getMessage());
         } catch (IOException e) {
             throw new ExperimentPlanException(file + ": cannot read: " + e.getMessage());
         }
@@ -121,12 +129,21 @@ public record ExperimentPlan(Path file, Path job, Path validation, List<Double> 
             if (maxNewTokens < 1) {
                 fail("evalMaxNewTokens", "must be >= 1");
             }
-            return new ExperimentPlan(file, job, validation, List.copyOf(rates), List.copyOf(seeds), List.copyOf(arms),
-                    tests, dir.resolve(raw.output).normalize(), maxNewTokens);
+            return new ExperimentPlan(
+                    file,
+                    job,
+                    validation,
+                    List.copyOf(rates),
+                    List.copyOf(seeds),
+                    List.copyOf(arms),
+                    tests,
+                    dir.resolve(raw.output).normalize(),
+                    maxNewTokens);
         }
 
         private <T> T required(String field, T value) {
-            if (value == null || (value instanceof List<?> list && list.isEmpty())
+            if (value == null
+                    || (value instanceof List<?> list && list.isEmpty())
                     || (value instanceof Map<?, ?> map && map.isEmpty())) {
                 fail(field, "is required and must not be empty");
             }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +16,16 @@ import java.util.function.ToDoubleFunction;
  * The outcome of an experiment: the base model's scores, each arm's learning-rate sweep, and the
  * runs at each arm's chosen rate (one per seed), summarised as mean and spread over the seeds.
  */
-public record ExperimentResults(ExperimentPlan plan, RunScores base, Map<String, List<RunScores>> sweeps,
-        List<RunScores> chosen) {
+public record ExperimentResults(
+        ExperimentPlan plan, RunScores base, Map<String, List<RunScores>> sweeps, List<RunScores> chosen) {
 
     /** Mean and sample standard deviation over seeds (0 for a single seed). */
     public record Summary(double mean, double sd, int n) {
         static Summary of(List<Double> values) {
-            double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+            double mean =
+                    values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double squares =
+                    values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
             double sd = values.size() > 1 ? Math.sqrt(squares / (values.size() - 1)) : 0;
             return new Summary(mean, sd, values.size());
         }
@@ -43,7 +44,9 @@ public record ExperimentResults(ExperimentPlan plan, RunScores base, Map<String,
     }
 
     public Summary summary(String arm, String test, ToDoubleFunction<Score> measure) {
-        return Summary.of(runsOf(arm).stream().map(r -> measure.applyAsDouble(r.tests().get(test))).toList());
+        return Summary.of(runsOf(arm).stream()
+                .map(r -> measure.applyAsDouble(r.tests().get(test)))
+                .toList());
     }
 
     /** Exact match in percent, mean ± sd over seeds, one row per arm under the base model's row. */
@@ -52,11 +55,17 @@ public record ExperimentResults(ExperimentPlan plan, RunScores base, Map<String,
         plan.tests().keySet().forEach(test -> md.append(' ').append(test).append(" |"));
         md.append("\n|---|---|").append("---|".repeat(plan.tests().size())).append('\n');
         md.append("| base model | |");
-        plan.tests().keySet().forEach(test -> md.append(String.format(Locale.ROOT, " %.1f |",
-                100 * base.tests().get(test).exactMatch())));
+        plan.tests()
+                .keySet()
+                .forEach(test -> md.append(String.format(
+                        Locale.ROOT, " %.1f |", 100 * base.tests().get(test).exactMatch())));
         md.append('\n');
         for (ExperimentPlan.Arm arm : plan.arms()) {
-            md.append("| ").append(arm.name()).append(" | ").append(chosenRate(arm.name())).append(" |");
+            md.append("| ")
+                    .append(arm.name())
+                    .append(" | ")
+                    .append(chosenRate(arm.name()))
+                    .append(" |");
             for (String test : plan.tests().keySet()) {
                 Summary s = exactMatch(arm.name(), test);
                 md.append(String.format(Locale.ROOT, " %.1f ± %.1f |", 100 * s.mean(), 100 * s.sd()));
@@ -73,21 +82,30 @@ public record ExperimentResults(ExperimentPlan plan, RunScores base, Map<String,
         md.append("\n|---|").append("---|".repeat(plan.learningRates().size())).append('\n');
         sweeps.forEach((arm, runs) -> {
             md.append("| ").append(arm).append(" |");
-            runs.forEach(r -> md.append(String.format(Locale.ROOT, " %.1f |", 100 * r.validation().exactMatch())));
+            runs.forEach(r -> md.append(
+                    String.format(Locale.ROOT, " %.1f |", 100 * r.validation().exactMatch())));
             md.append('\n');
         });
-        md.append(String.format(Locale.ROOT, "| base model | %.1f |%n", 100 * base.validation().exactMatch()));
+        md.append(String.format(
+                Locale.ROOT, "| base model | %.1f |%n", 100 * base.validation().exactMatch()));
         return md.toString();
     }
 
     /** NLL and mean target probability on the given test set, mean over seeds. */
     public String likelihoodTable(String test) {
         StringBuilder md = new StringBuilder("| | NLL | mean target probability |\n|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| base model | %.4f | %.3f |%n", base.tests().get(test).nll(),
+        md.append(String.format(
+                Locale.ROOT,
+                "| base model | %.4f | %.3f |%n",
+                base.tests().get(test).nll(),
                 base.tests().get(test).meanTargetProb()));
         for (ExperimentPlan.Arm arm : plan.arms()) {
-            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.3f |%n", arm.name(),
-                    summary(arm.name(), test, Score::nll).mean(), summary(arm.name(), test, Score::meanTargetProb).mean()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.4f | %.3f |%n",
+                    arm.name(),
+                    summary(arm.name(), test, Score::nll).mean(),
+                    summary(arm.name(), test, Score::meanTargetProb).mean()));
         }
         return md.toString();
     }

@@ -22,7 +22,6 @@ import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.SpecValidator;
 import io.dftune.trainer.EngineStartup;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -78,7 +77,10 @@ public final class ExperimentRunner {
             for (long seed : seeds) {
                 RunKey key = new RunKey(arm.name(), best, seed);
                 RunScores validated = seed == seeds.get(0)
-                        ? sweep.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow()
+                        ? sweep.stream()
+                                .filter(s -> s.key().equals(key))
+                                .findFirst()
+                                .orElseThrow()
                         : train(arm, key, ++index, total);
                 chosen.add(new RunScores(key, validated.validation(), scoreTests(key)));
             }
@@ -91,7 +93,9 @@ public final class ExperimentRunner {
         return sweep.stream()
                 .max(Comparator.comparingDouble((RunScores s) -> s.validation().exactMatch())
                         .thenComparing(s -> -s.validation().nll()))
-                .orElseThrow().key().learningRate();
+                .orElseThrow()
+                .key()
+                .learningRate();
     }
 
     private RunScores scoreBase() {
@@ -115,15 +119,18 @@ public final class ExperimentRunner {
             deleteQuietly(dir);
             try (NDManager root = EngineStartup.newBaseManager();
                     TrainingResources resources = TrainingResources.open(spec, root)) {
-                FineTuneRun run = new FineTuneRun(spec, resources,
-                        Objectives.create(spec.getObjective(), spec.getTraining()), 1024);
+                FineTuneRun run = new FineTuneRun(
+                        spec, resources, Objectives.create(spec.getObjective(), spec.getTraining()), 1024);
                 RunResult result = run.run(progress.runStarting(key, index, total));
                 if (result.outcome() != RunOutcome.SUCCEEDED) {
                     throw new IllegalStateException(key.label() + " stopped: " + result.outcome());
                 }
                 Evaluator evaluator = evaluator(resources.tokenizer());
-                return Score.of(evaluator.evaluate(resources.model(),
-                        JsonlDataset.load(plan.validation(), resources.tokenizer(), maxLength()).examples(), 0));
+                return Score.of(evaluator.evaluate(
+                        resources.model(),
+                        JsonlDataset.load(plan.validation(), resources.tokenizer(), maxLength())
+                                .examples(),
+                        0));
             }
         });
         return new RunScores(key, validation, Map.of());
@@ -143,8 +150,12 @@ public final class ExperimentRunner {
                 ModelTokenizer tokenizer = ModelTokenizer.load(modelDir);
                 CausalLm model = ModelDirectory.load(modelDir, root)) {
             Evaluator evaluator = evaluator(tokenizer);
-            sets.forEach((name, file) -> scores.put(name,
-                    Score.of(evaluator.evaluate(model, JsonlDataset.load(file, tokenizer, maxLength()).examples(), 0))));
+            sets.forEach((name, file) -> scores.put(
+                    name,
+                    Score.of(evaluator.evaluate(
+                            model,
+                            JsonlDataset.load(file, tokenizer, maxLength()).examples(),
+                            0))));
         }
         return scores;
     }
@@ -174,8 +185,13 @@ public final class ExperimentRunner {
     }
 
     private Evaluator evaluator(ModelTokenizer tokenizer) {
-        return new Evaluator(new ResponseLoss(1024), tokenizer, shared.getTraining().getMicroBatchSize(),
-                plan.evalMaxNewTokens(), 0, shared.getData().getAnswerMarker());
+        return new Evaluator(
+                new ResponseLoss(1024),
+                tokenizer,
+                shared.getTraining().getMicroBatchSize(),
+                plan.evalMaxNewTokens(),
+                0,
+                shared.getData().getAnswerMarker());
     }
 
     private interface Computation<T> {

@@ -6,8 +6,7 @@ import java.util.Locale;
 /** One fine-tuning run of an experiment, and the folder that holds it. */
 public record RunKey(String arm, double learningRate, long seed) {
     Path directory(Path output) {
-        return output.resolve("runs").resolve(arm).resolve("lr-" + learningRate)
-                .resolve("seed-" + seed);
+        return output.resolve("runs").resolve(arm).resolve("lr-" + learningRate).resolve("seed-" + seed);
     }
 
     public String label() {

@@ -9,7 +9,6 @@ import io.grpc.Status;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,8 @@ import java.util.Optional;
 @ApplicationScoped
 @GlobalInterceptor
 public class BearerTokenInterceptor implements ServerInterceptor {
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String SCHEME = "Bearer ";
     private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
 
@@ -49,13 +49,15 @@ public class BearerTokenInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
-        if (token.isEmpty() || HEALTH_SERVICE.equals(call.getMethodDescriptor().getServiceName())
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (token.isEmpty()
+                || HEALTH_SERVICE.equals(call.getMethodDescriptor().getServiceName())
                 || authorized(headers.get(AUTHORIZATION))) {
             return next.startCall(call, headers);
         }
-        call.close(Status.UNAUTHENTICATED.withDescription("this trainer needs \"authorization: Bearer <token>\""),
+        call.close(
+                Status.UNAUTHENTICATED.withDescription("this trainer needs \"authorization: Bearer <token>\""),
                 new Metadata());
         return new ServerCall.Listener<>() {};
     }

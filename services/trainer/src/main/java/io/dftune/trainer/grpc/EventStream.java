@@ -3,7 +3,6 @@ package io.dftune.trainer.grpc;
 import io.dftune.proto.v1.RunEvent;
 import io.dftune.trainer.service.EventLog;
 import io.grpc.stub.ServerCallStreamObserver;
-
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +24,11 @@ final class EventStream {
     private volatile boolean done;
     private volatile long delivered;
 
-    EventStream(EventLog log, ServerCallStreamObserver<RunEvent> out, long afterSequence, Executor executor,
+    EventStream(
+            EventLog log,
+            ServerCallStreamObserver<RunEvent> out,
+            long afterSequence,
+            Executor executor,
             Runnable onDone) {
         this.log = log;
         this.out = out;

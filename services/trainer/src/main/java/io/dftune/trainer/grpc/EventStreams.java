@@ -9,7 +9,6 @@ import io.grpc.stub.StreamObserver;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,8 +38,8 @@ public class EventStreams {
     void open(WatchRunRequest request, StreamObserver<RunEvent> observer) {
         long after = request.getStreamId().equals(log.streamId()) ? request.getAfterSequence() : 0;
         EventStream[] self = new EventStream[1];
-        self[0] = new EventStream(log, (ServerCallStreamObserver<RunEvent>) observer, after, executor,
-                () -> open.remove(self[0]));
+        self[0] = new EventStream(
+                log, (ServerCallStreamObserver<RunEvent>) observer, after, executor, () -> open.remove(self[0]));
         open.add(self[0]);
         self[0].wake();
     }

@@ -43,8 +43,8 @@ final class GrpcErrors {
     private static StatusRuntimeException invalidSpec(InvalidSpecException e) {
         BadRequest.Builder details = BadRequest.newBuilder();
         for (Violation v : e.getViolations()) {
-            details.addFieldViolations(BadRequest.FieldViolation.newBuilder()
-                    .setField(v.field()).setDescription(v.message()));
+            details.addFieldViolations(
+                    BadRequest.FieldViolation.newBuilder().setField(v.field()).setDescription(v.message()));
         }
         return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
                 .setCode(Code.INVALID_ARGUMENT_VALUE)

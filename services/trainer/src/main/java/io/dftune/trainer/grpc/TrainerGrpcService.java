@@ -26,7 +26,6 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
-
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -90,19 +89,24 @@ public class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
             }
             GenerationSettings settings = new GenerationSettings(
                     request.getMaxNewTokens() == 0 ? DEFAULT_MAX_NEW_TOKENS : request.getMaxNewTokens(),
-                    request.getTemperature(), request.getTopP() == 0 ? 1.0 : request.getTopP(), request.getSeed());
+                    request.getTemperature(),
+                    request.getTopP() == 0 ? 1.0 : request.getTopP(),
+                    request.getSeed());
             Completion completion = request.getCheckpoint().isEmpty()
                     ? fromCurrentWeights(request.getPrompt(), settings)
-                    : CheckpointCompletions.complete(outputDirectory(), request.getCheckpoint(), request.getPrompt(),
-                            settings);
-            return GenerateResponse.newBuilder().setCompletion(completion.text()).setTokens(completion.tokens())
-                    .setWeightsStep(completion.weightsStep()).build();
+                    : CheckpointCompletions.complete(
+                            outputDirectory(), request.getCheckpoint(), request.getPrompt(), settings);
+            return GenerateResponse.newBuilder()
+                    .setCompletion(completion.text())
+                    .setTokens(completion.tokens())
+                    .setWeightsStep(completion.weightsStep())
+                    .build();
         });
     }
 
     private Completion fromCurrentWeights(String prompt, GenerationSettings settings) {
-        CompletableFuture<Completion> future = session.weights()
-                .submit(w -> Completion.of(w.model(), w.tokenizer(), w.step(), prompt, settings));
+        CompletableFuture<Completion> future =
+                session.weights().submit(w -> Completion.of(w.model(), w.tokenizer(), w.step(), prompt, settings));
         // A client that gives up should not leave work in the training thread's queue.
         Context.current().addListener(context -> future.cancel(false), DIRECT);
         try {

@@ -7,7 +7,6 @@ import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.CheckpointStore;
 import io.dftune.trainer.EngineStartup;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -22,8 +21,11 @@ public final class CheckpointCompletions {
                 .filter(c -> c.directory().getFileName().toString().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new NoSuchCheckpointException("no checkpoint \"" + name + "\"; there are: "
-                        + (all.isEmpty() ? "none" : all.stream().map(c -> c.directory().getFileName().toString())
-                                .collect(Collectors.joining(", ")))));
+                        + (all.isEmpty()
+                                ? "none"
+                                : all.stream()
+                                        .map(c -> c.directory().getFileName().toString())
+                                        .collect(Collectors.joining(", ")))));
         Path dir = checkpoint.directory();
         try (NDManager manager = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(dir);

@@ -5,7 +5,6 @@ import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
-
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,7 +20,12 @@ public final class CurrentWeights implements TrainingListener {
     /** What the work gets: the model, its tokenizer and the step its weights are at. */
     public record Weights(CausalLm model, ModelTokenizer tokenizer, long step) {}
 
-    private enum State { NONE, TRAINING, RESTING, CLOSED }
+    private enum State {
+        NONE,
+        TRAINING,
+        RESTING,
+        CLOSED
+    }
 
     private final Queue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
     private final Object use = new Object();
@@ -46,13 +50,15 @@ public final class CurrentWeights implements TrainingListener {
         Pending<T> pending = new Pending<>(work);
         synchronized (this) {
             switch (state) {
-                case NONE -> throw new NoActiveRunException("no weights loaded yet: no run, or the run is still loading");
-                case CLOSED -> throw new NoActiveRunException("the run failed; its weights are gone (name a checkpoint)");
+                case NONE ->
+                    throw new NoActiveRunException("no weights loaded yet: no run, or the run is still loading");
+                case CLOSED ->
+                    throw new NoActiveRunException("the run failed; its weights are gone (name a checkpoint)");
                 case TRAINING -> {
                     queue.add(pending);
                     return pending.future;
                 }
-                case RESTING -> { }
+                case RESTING -> {}
             }
         }
         runAll();

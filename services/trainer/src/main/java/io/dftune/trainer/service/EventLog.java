@@ -1,7 +1,6 @@
 package io.dftune.trainer.service;
 
 import io.dftune.proto.v1.RunEvent;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.dftune.trainer.service;
 
 import io.dftune.trainer.cli.ExitCodes;
-
 import java.time.Duration;
 
 /**
@@ -14,25 +13,29 @@ final class PreemptionHook {
     private PreemptionHook() {}
 
     static void install(TrainingSession session, Duration grace, Runnable beforeExit) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!session.isClaimed()) {
-                return;
-            }
-            if (session.preemptIfRunning()) {
-                System.err.println("dftune: stop requested; finishing the current step and writing a checkpoint");
-            }
-            try {
-                if (!session.awaitEnd(grace)) {
-                    System.err.println("dftune: the grace period of " + grace.toSeconds()
-                            + "s ran out before the checkpoint was written");
-                    halt(ExitCodes.FAILED);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            beforeExit.run();
-            halt(session.exitCode());
-        }, "dftune-preemption"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (!session.isClaimed()) {
+                                return;
+                            }
+                            if (session.preemptIfRunning()) {
+                                System.err.println(
+                                        "dftune: stop requested; finishing the current step and writing a checkpoint");
+                            }
+                            try {
+                                if (!session.awaitEnd(grace)) {
+                                    System.err.println("dftune: the grace period of " + grace.toSeconds()
+                                            + "s ran out before the checkpoint was written");
+                                    halt(ExitCodes.FAILED);
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            beforeExit.run();
+                            halt(session.exitCode());
+                        },
+                        "dftune-preemption"));
     }
 
     private static void halt(int code) {

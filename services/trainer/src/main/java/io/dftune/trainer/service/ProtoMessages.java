@@ -5,7 +5,6 @@ import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.proto.v1.Checkpoint;
 import io.dftune.proto.v1.TrainMetrics;
-
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -57,6 +56,9 @@ public final class ProtoMessages {
     }
 
     public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

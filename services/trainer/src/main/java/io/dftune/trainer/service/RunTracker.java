@@ -10,7 +10,6 @@ import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.PhaseChange;
 import io.dftune.proto.v1.RunEvent;
 import io.dftune.proto.v1.RunStatus;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.OptionalDouble;
@@ -29,7 +28,10 @@ public final class RunTracker implements TrainingListener {
 
     public RunTracker(EventLog events) {
         this.events = events;
-        this.status = RunStatus.newBuilder().setPhase(Phase.PHASE_IDLE).setStreamId(events.streamId()).build();
+        this.status = RunStatus.newBuilder()
+                .setPhase(Phase.PHASE_IDLE)
+                .setStreamId(events.streamId())
+                .build();
     }
 
     public RunStatus status() {
@@ -45,9 +47,14 @@ public final class RunTracker implements TrainingListener {
     }
 
     public void loading(String jobName, String namespace, String objective) {
-        publish(s -> s.setPhase(Phase.PHASE_LOADING).setJobName(jobName).setNamespace(namespace)
-                        .setObjective(objective).setStartTime(ProtoMessages.timestamp(Instant.now())),
-                phase(Phase.PHASE_LOADING, 0, 0, "loading model, tokenizer and data"), false);
+        publish(
+                s -> s.setPhase(Phase.PHASE_LOADING)
+                        .setJobName(jobName)
+                        .setNamespace(namespace)
+                        .setObjective(objective)
+                        .setStartTime(ProtoMessages.timestamp(Instant.now())),
+                phase(Phase.PHASE_LOADING, 0, 0, "loading model, tokenizer and data"),
+                false);
     }
 
     @Override
@@ -56,38 +63,52 @@ public final class RunTracker implements TrainingListener {
                 ? "resumed from the checkpoint at step " + resumedFromStep
                 : "training from the base model";
         Phase phase = stopping ? Phase.PHASE_STOPPING : Phase.PHASE_TRAINING;
-        publish(s -> s.setPhase(phase)
-                        .setStep(resumedFromStep).setTotalSteps(plan.totalSteps()).setResumedFromStep(resumedFromStep),
-                phase(phase, resumedFromStep, plan.totalSteps(), message), false);
+        publish(
+                s -> s.setPhase(phase)
+                        .setStep(resumedFromStep)
+                        .setTotalSteps(plan.totalSteps())
+                        .setResumedFromStep(resumedFromStep),
+                phase(phase, resumedFromStep, plan.totalSteps(), message),
+                false);
     }
 
     @Override
     public void onStep(StepMetrics m) {
         OptionalDouble seconds = eta.onStep(m.step(), m.totalSteps(), System.nanoTime());
-        publish(s -> {
-            s.setStep(m.step()).setTotalSteps(m.totalSteps()).setLatestTrain(ProtoMessages.train(m));
-            if (seconds.isPresent()) {
-                s.setEtaSeconds(seconds.getAsDouble());
-            }
-            return s;
-        }, RunEvent.newBuilder().setStep(ProtoMessages.train(m)), false);
+        publish(
+                s -> {
+                    s.setStep(m.step()).setTotalSteps(m.totalSteps()).setLatestTrain(ProtoMessages.train(m));
+                    if (seconds.isPresent()) {
+                        s.setEtaSeconds(seconds.getAsDouble());
+                    }
+                    return s;
+                },
+                RunEvent.newBuilder().setStep(ProtoMessages.train(m)),
+                false);
     }
 
     @Override
     public void onEvalStart(long step) {
         if (!stopping) {
-            publish(s -> s.setPhase(Phase.PHASE_EVALUATING),
-                    phase(Phase.PHASE_EVALUATING, step, status.getTotalSteps(), "evaluating at step " + step), false);
+            publish(
+                    s -> s.setPhase(Phase.PHASE_EVALUATING),
+                    phase(Phase.PHASE_EVALUATING, step, status.getTotalSteps(), "evaluating at step " + step),
+                    false);
         }
     }
 
     @Override
     public void onEval(EvalMetrics m) {
-        publish(s -> s.setLatestEval(ProtoMessages.eval(m)), RunEvent.newBuilder().setEval(ProtoMessages.eval(m)), false);
+        publish(
+                s -> s.setLatestEval(ProtoMessages.eval(m)),
+                RunEvent.newBuilder().setEval(ProtoMessages.eval(m)),
+                false);
         boolean more = m.step() < status.getTotalSteps();
         if (!stopping && more) {
-            publish(s -> s.setPhase(Phase.PHASE_TRAINING),
-                    phase(Phase.PHASE_TRAINING, m.step(), status.getTotalSteps(), "training"), false);
+            publish(
+                    s -> s.setPhase(Phase.PHASE_TRAINING),
+                    phase(Phase.PHASE_TRAINING, m.step(), status.getTotalSteps(), "training"),
+                    false);
         }
     }
 
@@ -108,49 +129,70 @@ public final class RunTracker implements TrainingListener {
             }
             stopping = true;
         }
-        publish(s -> s.setPhase(Phase.PHASE_STOPPING),
-                phase(Phase.PHASE_STOPPING, status.getStep(), status.getTotalSteps(), message), false);
+        publish(
+                s -> s.setPhase(Phase.PHASE_STOPPING),
+                phase(Phase.PHASE_STOPPING, status.getStep(), status.getTotalSteps(), message),
+                false);
     }
 
     @Override
     public void onFinish(RunResult result) {
-        Phase phase = switch (result.outcome()) {
-            case SUCCEEDED -> Phase.PHASE_SUCCEEDED;
-            case CANCELLED -> Phase.PHASE_CANCELLED;
-            case PREEMPTED -> Phase.PHASE_PREEMPTED;
-        };
+        Phase phase =
+                switch (result.outcome()) {
+                    case SUCCEEDED -> Phase.PHASE_SUCCEEDED;
+                    case CANCELLED -> Phase.PHASE_CANCELLED;
+                    case PREEMPTED -> Phase.PHASE_PREEMPTED;
+                };
         String message = result.finalModel() != null
                 ? "fine-tuned model written to " + result.finalModel()
                 : "stopped at step " + result.stepsDone() + "; the newest checkpoint resumes it";
-        publish(s -> {
-            s.setPhase(phase).setStep(result.stepsDone()).setCompletionTime(ProtoMessages.timestamp(Instant.now()))
-                    .clearEtaSeconds();
-            if (result.finalModel() != null) {
-                s.setFinalModel(result.finalModel().toString());
-            }
-            return s;
-        }, phase(phase, result.stepsDone(), result.totalSteps(), message), true);
+        publish(
+                s -> {
+                    s.setPhase(phase)
+                            .setStep(result.stepsDone())
+                            .setCompletionTime(ProtoMessages.timestamp(Instant.now()))
+                            .clearEtaSeconds();
+                    if (result.finalModel() != null) {
+                        s.setFinalModel(result.finalModel().toString());
+                    }
+                    return s;
+                },
+                phase(phase, result.stepsDone(), result.totalSteps(), message),
+                true);
     }
 
     public void failed(String error) {
-        publish(s -> s.setPhase(Phase.PHASE_FAILED).setError(error)
-                        .setCompletionTime(ProtoMessages.timestamp(Instant.now())).clearEtaSeconds(),
-                phase(Phase.PHASE_FAILED, status.getStep(), status.getTotalSteps(), error), true);
+        publish(
+                s -> s.setPhase(Phase.PHASE_FAILED)
+                        .setError(error)
+                        .setCompletionTime(ProtoMessages.timestamp(Instant.now()))
+                        .clearEtaSeconds(),
+                phase(Phase.PHASE_FAILED, status.getStep(), status.getTotalSteps(), error),
+                true);
     }
 
     public static boolean isTerminal(Phase phase) {
-        return phase == Phase.PHASE_SUCCEEDED || phase == Phase.PHASE_FAILED
-                || phase == Phase.PHASE_CANCELLED || phase == Phase.PHASE_PREEMPTED;
+        return phase == Phase.PHASE_SUCCEEDED
+                || phase == Phase.PHASE_FAILED
+                || phase == Phase.PHASE_CANCELLED
+                || phase == Phase.PHASE_PREEMPTED;
     }
 
     private RunEvent.Builder phase(Phase phase, long step, long totalSteps, String message) {
-        return RunEvent.newBuilder().setPhase(PhaseChange.newBuilder()
-                .setPhase(phase).setStep(step).setTotalSteps(totalSteps).setMessage(message));
+        return RunEvent.newBuilder()
+                .setPhase(PhaseChange.newBuilder()
+                        .setPhase(phase)
+                        .setStep(step)
+                        .setTotalSteps(totalSteps)
+                        .setMessage(message));
     }
 
-    private synchronized void publish(UnaryOperator<RunStatus.Builder> change, RunEvent.Builder event, boolean terminal) {
+    private synchronized void publish(
+            UnaryOperator<RunStatus.Builder> change, RunEvent.Builder event, boolean terminal) {
         // Only this method appends, so the event's sequence number is known before it is visible.
-        status = change.apply(status.toBuilder()).setLastSequence(events.lastSequence() + 1).build();
+        status = change.apply(status.toBuilder())
+                .setLastSequence(events.lastSequence() + 1)
+                .build();
         events.append(event, terminal);
     }
 }

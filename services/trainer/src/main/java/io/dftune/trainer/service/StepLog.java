@@ -5,10 +5,9 @@ import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
-import org.jboss.logging.Logger;
-
 import java.nio.file.Path;
 import java.util.Locale;
+import org.jboss.logging.Logger;
 
 /** Progress in the pod log: start, a step line at most every {@code interval}, evaluations, checkpoints, the end. */
 final class StepLog implements TrainingListener {
@@ -18,8 +17,12 @@ final class StepLog implements TrainingListener {
 
     @Override
     public void onStart(TrainingPlan plan, long resumedFromStep) {
-        LOG.infof("training %d steps of %d examples on %d examples%s", plan.totalSteps(), plan.batchSize(),
-                plan.trainExamples(), resumedFromStep > 0 ? ", resumed from step " + resumedFromStep : "");
+        LOG.infof(
+                "training %d steps of %d examples on %d examples%s",
+                plan.totalSteps(),
+                plan.batchSize(),
+                plan.trainExamples(),
+                resumedFromStep > 0 ? ", resumed from step " + resumedFromStep : "");
     }
 
     @Override
@@ -27,15 +30,26 @@ final class StepLog implements TrainingListener {
         long now = System.nanoTime();
         if (now - lastLogged >= INTERVAL_NANOS || m.step() == m.totalSteps()) {
             lastLogged = now;
-            LOG.infof("step %d/%d loss %.4f nll %.4f mean target prob %.3f lr %.2e %.0f tokens/s", m.step(),
-                    m.totalSteps(), m.loss(), m.nll(), m.meanTargetProb(), m.learningRate(), m.tokensPerSecond());
+            LOG.infof(
+                    "step %d/%d loss %.4f nll %.4f mean target prob %.3f lr %.2e %.0f tokens/s",
+                    m.step(),
+                    m.totalSteps(),
+                    m.loss(),
+                    m.nll(),
+                    m.meanTargetProb(),
+                    m.learningRate(),
+                    m.tokensPerSecond());
         }
     }
 
     @Override
     public void onEval(EvalMetrics m) {
-        LOG.infof("eval at step %d: nll %.4f mean target prob %.3f token accuracy %.3f%s", m.step(), m.nll(),
-                m.meanTargetProb(), m.tokenAccuracy(),
+        LOG.infof(
+                "eval at step %d: nll %.4f mean target prob %.3f token accuracy %.3f%s",
+                m.step(),
+                m.nll(),
+                m.meanTargetProb(),
+                m.tokenAccuracy(),
                 m.hasExactMatch() ? String.format(" exact match %.3f", m.exactMatch()) : "");
     }
 
@@ -46,7 +60,11 @@ final class StepLog implements TrainingListener {
 
     @Override
     public void onFinish(RunResult result) {
-        LOG.infof("run %s at step %d of %d%s", result.outcome().name().toLowerCase(Locale.ROOT), result.stepsDone(),
-                result.totalSteps(), result.finalModel() != null ? "; model in " + result.finalModel() : "");
+        LOG.infof(
+                "run %s at step %d of %d%s",
+                result.outcome().name().toLowerCase(Locale.ROOT),
+                result.stepsDone(),
+                result.totalSteps(),
+                result.finalModel() != null ? "; model in " + result.finalModel() : "");
     }
 }

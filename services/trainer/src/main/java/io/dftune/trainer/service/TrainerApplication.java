@@ -4,7 +4,6 @@ import io.dftune.trainer.grpc.EventStreams;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
-
 import java.time.Duration;
 
 /**

@@ -5,11 +5,10 @@ import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
-import org.jboss.logging.Logger;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Several observers of one run. An observer that throws is logged and skipped: a broken metric

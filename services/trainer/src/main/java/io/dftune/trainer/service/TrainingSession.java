@@ -21,8 +21,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
 
 /**
  * The one run of this process: started from the job file at start-up or by StartRun, trained on
@@ -89,9 +88,12 @@ public class TrainingSession {
     public RunStatus start(FineTuneJob job) {
         FineTuneJobSpec spec = job.getSpec();
         Objective objective = Objectives.create(spec.getObjective(), spec.getTraining());
-        String name = job.getMetadata() == null || job.getMetadata().getName() == null ? "" : job.getMetadata().getName();
+        String name = job.getMetadata() == null || job.getMetadata().getName() == null
+                ? ""
+                : job.getMetadata().getName();
         String namespace = job.getMetadata() == null || job.getMetadata().getNamespace() == null
-                ? config.namespace() : job.getMetadata().getNamespace();
+                ? config.namespace()
+                : job.getMetadata().getNamespace();
         synchronized (this) {
             if (claimed) {
                 throw new RunAlreadyStartedException("this trainer already has a run (phase "
@@ -143,7 +145,8 @@ public class TrainingSession {
             if (early != null) {
                 // Stopped while loading: nothing was trained, and what it loaded still resumes it.
                 long from = loaded.resumedFrom().map(c -> c.state().step()).orElse(0L);
-                long total = TrainingPlan.of(spec.getTraining(), loaded.train().size()).totalSteps();
+                long total = TrainingPlan.of(spec.getTraining(), loaded.train().size())
+                        .totalSteps();
                 result = new RunResult(early, from, total, null, null);
                 listener.onFinish(result);
             } else {
@@ -174,7 +177,8 @@ public class TrainingSession {
                 throw new NoActiveRunException("there is no run to stop");
             }
             if (hasEnded()) {
-                throw new NoActiveRunException("the run already ended (phase " + RunMeters.phaseLabel(tracker.phase()) + ")");
+                throw new NoActiveRunException(
+                        "the run already ended (phase " + RunMeters.phaseLabel(tracker.phase()) + ")");
             }
             // Published before the run can see the request, so STOPPING precedes its last events.
             tracker.stopping(reason);

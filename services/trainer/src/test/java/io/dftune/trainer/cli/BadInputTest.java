@@ -2,23 +2,25 @@ package io.dftune.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each kind of bad input ends the command with exit 1 and a one-line cause that names the culprit. */
 class BadInputTest {
-    private static final Path EXAMPLE = Path.of("../../examples/arithmetic").toAbsolutePath().normalize();
+    private static final Path EXAMPLE =
+            Path.of("../../examples/arithmetic").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
 
     private Path job(String objective, String model, String train, String extraTraining) throws IOException {
         Path file = dir.resolve("job.yaml");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 apiVersion: dftune.io/v1alpha1
                 kind: FineTuneJob
                 metadata: {name: bad}
@@ -28,7 +30,8 @@ class BadInputTest {
                   objective: {type: %s}
                   training: {maxSteps: 1, batchSize: 2, maxLength: 64%s}
                   output: {path: out}
-                """.formatted(model, train, objective, extraTraining));
+                """
+                        .formatted(model, train, objective, extraTraining));
         return file;
     }
 
@@ -47,20 +50,31 @@ class BadInputTest {
 
     @Test
     void unknownFieldNamesFieldAndLine() throws IOException {
-        Path file = job("dft", EXAMPLE.resolve("model").toString(), EXAMPLE.resolve("train.jsonl").toString(),
+        Path file = job(
+                "dft",
+                EXAMPLE.resolve("model").toString(),
+                EXAMPLE.resolve("train.jsonl").toString(),
                 ", learningRat: 0.1");
         assertFailsNaming(CliRun.of("run", file.toString()), "spec.training.learningRat", "line 8");
     }
 
     @Test
     void unknownObjectiveNamesAllowedValues() throws IOException {
-        Path file = job("dtf", EXAMPLE.resolve("model").toString(), EXAMPLE.resolve("train.jsonl").toString(), "");
+        Path file = job(
+                "dtf",
+                EXAMPLE.resolve("model").toString(),
+                EXAMPLE.resolve("train.jsonl").toString(),
+                "");
         assertFailsNaming(CliRun.of("run", file.toString()), "spec.objective.type", "sft", "dft");
     }
 
     @Test
     void missingModelDirectory() throws IOException {
-        Path file = job("dft", dir.resolve("no-model").toString(), EXAMPLE.resolve("train.jsonl").toString(), "");
+        Path file = job(
+                "dft",
+                dir.resolve("no-model").toString(),
+                EXAMPLE.resolve("train.jsonl").toString(),
+                "");
         assertFailsNaming(CliRun.of("run", file.toString()), "no-model");
     }
 
@@ -90,7 +104,8 @@ class BadInputTest {
             }
         }
         String config = Files.readString(model.resolve("config.json"));
-        Files.writeString(model.resolve("config.json"),
+        Files.writeString(
+                model.resolve("config.json"),
                 config.replaceFirst("\"intermediate_size\"\\s*:\\s*\\d+", "\"intermediate_size\": 100"));
         Path file = job("dft", model.toString(), EXAMPLE.resolve("train.jsonl").toString(), "");
         assertFailsNaming(CliRun.of("run", file.toString()), "mlp.gate_proj.weight", "100");
@@ -102,7 +117,9 @@ class BadInputTest {
         Files.createDirectories(model);
         Files.copy(EXAMPLE.resolve("model/tokenizer.json"), model.resolve("tokenizer.json"));
         Files.copy(EXAMPLE.resolve("model/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
-        Files.writeString(model.resolve("config.json"), "{\"architectures\": [\"MistralForCausalLM\"], \"model_type\": \"mistral\"}");
+        Files.writeString(
+                model.resolve("config.json"),
+                "{\"architectures\": [\"MistralForCausalLM\"], \"model_type\": \"mistral\"}");
         assertFailsNaming(CliRun.of("generate", "--model", model.toString(), "--prompt", "hi"), "MistralForCausalLM");
     }
 }

@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The bundled example through the real command line: run (shortened), eval, generate. */
 class ExampleJobTest {
-    private static final Path EXAMPLE = Path.of("../../examples/arithmetic").toAbsolutePath().normalize();
+    private static final Path EXAMPLE =
+            Path.of("../../examples/arithmetic").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -33,22 +33,42 @@ class ExampleJobTest {
         CliRun run = CliRun.of("run", jobFile.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("eval before training").contains("exact match").contains("before      after");
+        assertThat(run.out())
+                .contains("eval before training")
+                .contains("exact match")
+                .contains("before      after");
         Path output = dir.resolve("output");
         assertThat(output.resolve("final/model.safetensors")).isRegularFile();
         assertThat(output.resolve("final/tokenizer.json")).isRegularFile();
         assertThat(output.resolve("final/config.json")).isRegularFile();
         List<String> metrics = Files.readAllLines(output.resolve("metrics.jsonl"));
-        assertThat(metrics.stream().filter(l -> l.contains("\"type\":\"train\""))).hasSize(4);
-        assertThat(metrics.stream().filter(l -> l.contains("\"type\":\"eval\""))).hasSize(2);
+        assertThat(metrics.stream().filter(l -> l.contains("\"type\":\"train\"")))
+                .hasSize(4);
+        assertThat(metrics.stream().filter(l -> l.contains("\"type\":\"eval\"")))
+                .hasSize(2);
         JsonNode step = new ObjectMapper().readTree(metrics.get(1));
-        for (String field : List.of("step", "loss", "nll", "mean_target_prob", "low_prob_token_ratio",
-                "learning_rate", "grad_norm", "tokens_per_second")) {
+        for (String field : List.of(
+                "step",
+                "loss",
+                "nll",
+                "mean_target_prob",
+                "low_prob_token_ratio",
+                "learning_rate",
+                "grad_norm",
+                "tokens_per_second")) {
             assertThat(step.has(field)).as(field).isTrue();
         }
 
-        CliRun eval = CliRun.of("eval", "--model", output.resolve("final").toString(),
-                "--data", EXAMPLE.resolve("eval.jsonl").toString(), "--max-examples", "4", "--max-new-tokens", "40");
+        CliRun eval = CliRun.of(
+                "eval",
+                "--model",
+                output.resolve("final").toString(),
+                "--data",
+                EXAMPLE.resolve("eval.jsonl").toString(),
+                "--max-examples",
+                "4",
+                "--max-new-tokens",
+                "40");
         assertThat(eval.exitCode()).as(eval.err()).isZero();
         JsonNode result = new ObjectMapper().readTree(eval.lastOutLine());
         assertThat(result.get("tokens").asLong()).isPositive();
@@ -57,8 +77,14 @@ class ExampleJobTest {
             assertThat(result.has(field)).as(field).isTrue();
         }
 
-        CliRun generate = CliRun.of("generate", "--model", EXAMPLE.resolve("model").toString(),
-                "--prompt", "What is 12 + 7?", "--max-new-tokens", "20");
+        CliRun generate = CliRun.of(
+                "generate",
+                "--model",
+                EXAMPLE.resolve("model").toString(),
+                "--prompt",
+                "What is 12 + 7?",
+                "--max-new-tokens",
+                "20");
         assertThat(generate.exitCode()).as(generate.err()).isZero();
         assertThat(generate.out()).contains("####");
     }

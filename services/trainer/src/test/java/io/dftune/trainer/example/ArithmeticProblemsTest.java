@@ -2,8 +2,6 @@ package io.dftune.trainer.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,24 +9,30 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /** Every generated solution is checked by parsing it: each written step is right and ends in the answer. */
 class ArithmeticProblemsTest {
     private static final Pattern EQUATIONS = Pattern.compile("\\d+(?: [+-] \\d+)*(?: = \\d+(?: [+-] \\d+)*)+");
-    private static final Pattern SENTENCE = Pattern.compile(
-            "Start with (\\d+)\\. Adding (\\d+) gives (\\d+)\\. Taking away (\\d+) leaves (\\d+)");
-    private static final Pattern ONE_SENTENCE = Pattern.compile(
-            "(?:Adding (\\d+) to (\\d+) gives|Taking (\\d+) from (\\d+) leaves) (\\d+)");
+    private static final Pattern SENTENCE =
+            Pattern.compile("Start with (\\d+)\\. Adding (\\d+) gives (\\d+)\\. Taking away (\\d+) leaves (\\d+)");
+    private static final Pattern ONE_SENTENCE =
+            Pattern.compile("(?:Adding (\\d+) to (\\d+) gives|Taking (\\d+) from (\\d+) leaves) (\\d+)");
     private static final Pattern NUMBER = Pattern.compile("\\d+");
 
     @Test
     void everyStepOfEveryFamilyIsArithmeticallyRightAndEndsInTheAnswer() {
         for (boolean varied : new boolean[] {false, true}) {
             ArithmeticProblems problems = new ArithmeticProblems(7, 1, 20, varied);
-            List<Function<ArithmeticProblems, Problem>> families = List.of(ArithmeticProblems::equation,
-                    ArithmeticProblems::chain, ArithmeticProblems::wordProblem, ArithmeticProblems::oneStepWordProblem,
-                    ArithmeticProblems::lossFirstWordProblem, ArithmeticProblems::threeStepWordProblem,
-                    ArithmeticProblems::lossFirstChain, ArithmeticProblems::threeStepChain);
+            List<Function<ArithmeticProblems, Problem>> families = List.of(
+                    ArithmeticProblems::equation,
+                    ArithmeticProblems::chain,
+                    ArithmeticProblems::wordProblem,
+                    ArithmeticProblems::oneStepWordProblem,
+                    ArithmeticProblems::lossFirstWordProblem,
+                    ArithmeticProblems::threeStepWordProblem,
+                    ArithmeticProblems::lossFirstChain,
+                    ArithmeticProblems::threeStepChain);
             for (Function<ArithmeticProblems, Problem> family : families) {
                 for (int i = 0; i < 300; i++) {
                     Problem p = family.apply(problems);
@@ -111,7 +115,8 @@ class ArithmeticProblemsTest {
             return evaluate(m.group());
         }
         List<Boolean> gains = new ArrayList<>();
-        Matcher verb = Pattern.compile("(gets|finds|buys|is given|gives away|loses|sells|eats) \\d+").matcher(prompt);
+        Matcher verb = Pattern.compile("(gets|finds|buys|is given|gives away|loses|sells|eats) \\d+")
+                .matcher(prompt);
         while (verb.find()) {
             gains.add(Set.of("gets", "finds", "buys", "is given").contains(verb.group(1)));
         }

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dftune.spec.ObjectiveType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 class ExperimentPlanTest {
-    private static final String VALID = """
+    private static final String VALID =
+            """
             job: job.yaml
             validation: val.jsonl
             learningRates: [1.0e-4, 3.0e-4]
@@ -59,7 +59,8 @@ class ExperimentPlanTest {
 
         assertThatThrownBy(() -> ExperimentPlan.load(file))
                 .isInstanceOf(ExperimentPlanException.class)
-                .hasMessageContaining("line 5").hasMessageContaining("steps");
+                .hasMessageContaining("line 5")
+                .hasMessageContaining("steps");
     }
 
     @Test
@@ -67,7 +68,8 @@ class ExperimentPlanTest {
         Path file = write(VALID.replace("train: terse.jsonl", "train: missing.jsonl"));
 
         assertThatThrownBy(() -> ExperimentPlan.load(file))
-                .hasMessageContaining("arms[1].train").hasMessageContaining("missing.jsonl");
+                .hasMessageContaining("arms[1].train")
+                .hasMessageContaining("missing.jsonl");
     }
 
     @Test
@@ -90,7 +92,8 @@ class ExperimentPlanTest {
         Path file = write(VALID.replace("type: sft", "type: ppo"));
 
         assertThatThrownBy(() -> ExperimentPlan.load(file))
-                .hasMessageContaining("arms[0].objective.type").hasMessageContaining("dft");
+                .hasMessageContaining("arms[0].objective.type")
+                .hasMessageContaining("dft");
     }
 
     @Test

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dftune.engine.testing.TinyJob;
 import io.dftune.engine.train.TrainingListener;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A whole (tiny) experiment through the real engine: sweep, choice, seeds, tables, restart. */
 class ExperimentRunnerTest {
@@ -26,7 +25,9 @@ class ExperimentRunnerTest {
     void sweepsChoosesTheBestRatePerArmRunsEverySeedAndRestartsWithoutRetraining() throws IOException {
         TinyJob.writeModelAndData(dir);
         TinyJob.writeManifest(dir, "job.yaml", TinyJob.manifest("tiny-experiment", "output/template", 3, 0));
-        Path file = Files.writeString(dir.resolve("experiment.yaml"), """
+        Path file = Files.writeString(
+                dir.resolve("experiment.yaml"),
+                """
                 job: job.yaml
                 validation: eval.jsonl
                 learningRates: [1.0e-3, 3.0e-2]
@@ -48,29 +49,43 @@ class ExperimentRunnerTest {
         ExperimentResults results = new ExperimentRunner(plan, recording(started)).run();
         results.write();
 
-        assertThat(started).containsExactly(
-                "sft lr 0.001 seed 1", "sft lr 0.03 seed 1", "sft lr " + results.chosenRate("sft") + " seed 2",
-                "dft lr 0.001 seed 1", "dft lr 0.03 seed 1", "dft lr " + results.chosenRate("dft") + " seed 2");
+        assertThat(started)
+                .containsExactly(
+                        "sft lr 0.001 seed 1",
+                        "sft lr 0.03 seed 1",
+                        "sft lr " + results.chosenRate("sft") + " seed 2",
+                        "dft lr 0.001 seed 1",
+                        "dft lr 0.03 seed 1",
+                        "dft lr " + results.chosenRate("dft") + " seed 2");
         for (String arm : List.of("sft", "dft")) {
             List<RunScores> sweep = results.sweeps().get(arm);
-            RunScores best = sweep.stream().max(Comparator
-                    .comparingDouble((RunScores r) -> r.validation().exactMatch())
-                    .thenComparing(r -> -r.validation().nll())).orElseThrow();
+            RunScores best = sweep.stream()
+                    .max(Comparator.comparingDouble(
+                                    (RunScores r) -> r.validation().exactMatch())
+                            .thenComparing(r -> -r.validation().nll()))
+                    .orElseThrow();
             assertThat(results.chosenRate(arm)).isEqualTo(best.key().learningRate());
             assertThat(results.runsOf(arm)).extracting(r -> r.key().seed()).containsExactly(1L, 2L);
-            assertThat(results.runsOf(arm)).allSatisfy(r -> assertThat(r.tests()).containsOnlyKeys(
-                    "held-out", "training-set"));
-            List<Double> nll = results.runsOf(arm).stream().map(r -> r.tests().get("held-out").nll()).toList();
+            assertThat(results.runsOf(arm))
+                    .allSatisfy(r -> assertThat(r.tests()).containsOnlyKeys("held-out", "training-set"));
+            List<Double> nll = results.runsOf(arm).stream()
+                    .map(r -> r.tests().get("held-out").nll())
+                    .toList();
             assertThat(results.summary(arm, "held-out", Score::nll).mean())
                     .isCloseTo((nll.get(0) + nll.get(1)) / 2, org.assertj.core.data.Offset.offset(1e-12));
         }
         // The base model was scored as it is; fine-tuning at 3e-2 on the training set moves its NLL.
         assertThat(results.base().tests().get("training-set").nll())
-                .isNotEqualTo(results.runsOf("sft").get(0).tests().get("training-set").nll());
+                .isNotEqualTo(
+                        results.runsOf("sft").get(0).tests().get("training-set").nll());
 
         Path out = dir.resolve("out");
-        assertThat(Files.readString(out.resolve("results.md"))).contains("| base model |").contains("| sft | ")
-                .contains("| dft | ").contains("held-out").contains("training-set");
+        assertThat(Files.readString(out.resolve("results.md")))
+                .contains("| base model |")
+                .contains("| sft | ")
+                .contains("| dft | ")
+                .contains("held-out")
+                .contains("training-set");
         byte[] png = Files.readAllBytes(out.resolve("curves.png"));
         assertThat(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
@@ -111,8 +126,7 @@ class ExperimentRunnerTest {
     private static ExperimentRunner.Progress recording(List<String> started) {
         return new ExperimentRunner.Progress() {
             @Override
-            public void message(String text) {
-            }
+            public void message(String text) {}
 
             @Override
             public TrainingListener runStarting(RunKey key, int index, int total) {

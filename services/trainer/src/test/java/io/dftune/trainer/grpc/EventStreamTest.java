@@ -8,12 +8,11 @@ import io.dftune.proto.v1.RunEvent;
 import io.dftune.proto.v1.TrainMetrics;
 import io.dftune.trainer.service.EventLog;
 import io.grpc.stub.ServerCallStreamObserver;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 
 /** A watcher that cannot keep up holds up neither the log nor the writer, and resumes at the oldest kept event. */
 class EventStreamTest {
@@ -92,18 +91,24 @@ class EventStreamTest {
         for (int i = 1; i <= 10_000; i++) {
             log.append(step(i), false);
         }
-        assertThat(client.received).as("nothing is sent while the client is not ready").isEmpty();
+        assertThat(client.received)
+                .as("nothing is sent while the client is not ready")
+                .isEmpty();
         assertThat(stream.caughtUp()).isFalse();
 
         client.becomeReady();
         assertThat(client.received).hasSize(100);
-        assertThat(client.received.get(0).getSequence()).as("the oldest event still kept").isEqualTo(9_901);
+        assertThat(client.received.get(0).getSequence())
+                .as("the oldest event still kept")
+                .isEqualTo(9_901);
         assertThat(client.received.get(99).getSequence()).isEqualTo(10_000);
         assertThat(stream.caughtUp()).isTrue();
 
         log.append(RunEvent.newBuilder().setPhase(PhaseChange.newBuilder().setPhase(Phase.PHASE_SUCCEEDED)), true);
         assertThat(client.received).hasSize(101);
-        assertThat(client.completed).as("the stream ends after the terminal event").isTrue();
+        assertThat(client.completed)
+                .as("the stream ends after the terminal event")
+                .isTrue();
         assertThat(done[0]).isTrue();
     }
 

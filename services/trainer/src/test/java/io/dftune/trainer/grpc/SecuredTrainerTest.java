@@ -17,12 +17,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -30,6 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A trainer configured as a production pod would be: TLS from Quarkus' TLS settings (plain
@@ -95,14 +94,17 @@ class SecuredTrainerTest {
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(codeOf(() -> client.withAuthorization("Basic " + TOKEN).getRun(request)))
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(codeOf(() -> client.blocking().watchRun(WatchRunRequest.getDefaultInstance()).hasNext()))
+        assertThat(codeOf(() -> client.blocking()
+                        .watchRun(WatchRunRequest.getDefaultInstance())
+                        .hasNext()))
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
     }
 
     @Test
     void plainTextConnectionsAreRefused() throws InterruptedException {
         try (TrainerClient plain = new TrainerClient(root.getPort())) {
-            assertThat(codeOf(() -> plain.withAuthorization("Bearer " + TOKEN).getRun(GetRunRequest.getDefaultInstance())))
+            assertThat(codeOf(() ->
+                            plain.withAuthorization("Bearer " + TOKEN).getRun(GetRunRequest.getDefaultInstance())))
                     .isEqualTo(Status.Code.UNAVAILABLE);
         }
     }
@@ -110,7 +112,8 @@ class SecuredTrainerTest {
     @Test
     void callsWithTheTokenAreServed() {
         TrainerGrpc.TrainerBlockingStub trainer = client.withAuthorization("Bearer " + TOKEN);
-        assertThat(trainer.getRun(GetRunRequest.getDefaultInstance()).getPhase()).isEqualTo(Phase.PHASE_IDLE);
+        assertThat(trainer.getRun(GetRunRequest.getDefaultInstance()).getPhase())
+                .isEqualTo(Phase.PHASE_IDLE);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.google.rpc.BadRequest;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass;
 import io.dftune.engine.io.AtomicDirectory;
+import io.dftune.engine.testing.TinyJob;
 import io.dftune.proto.v1.CancelRunRequest;
 import io.dftune.proto.v1.Checkpoint;
 import io.dftune.proto.v1.GenerateRequest;
@@ -21,7 +22,6 @@ import io.dftune.proto.v1.TrainerGrpc;
 import io.dftune.proto.v1.WatchRunRequest;
 import io.dftune.trainer.metrics.TrainerMetrics;
 import io.dftune.trainer.testing.EventCollector;
-import io.dftune.engine.testing.TinyJob;
 import io.dftune.trainer.testing.TrainerClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,13 +33,6 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -53,6 +46,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The Trainer service over a real socket, through one run's life: refused calls while idle,
@@ -96,7 +95,10 @@ class TrainerServiceTest {
     }
 
     private static StartRunRequest start(String manifest) {
-        return StartRunRequest.newBuilder().setManifest(manifest).setBaseDir(dir.toString()).build();
+        return StartRunRequest.newBuilder()
+                .setManifest(manifest)
+                .setBaseDir(dir.toString())
+                .build();
     }
 
     private static Status.Code codeOf(Runnable call) {
@@ -116,7 +118,8 @@ class TrainerServiceTest {
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(codeOf(() -> trainer().listCheckpoints(ListCheckpointsRequest.getDefaultInstance())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(codeOf(() -> trainer().generate(GenerateRequest.newBuilder().setPrompt("hi").build())))
+        assertThat(codeOf(() -> trainer()
+                        .generate(GenerateRequest.newBuilder().setPrompt("hi").build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
     }
 
@@ -124,29 +127,34 @@ class TrainerServiceTest {
     @Order(2)
     void invalidManifestsAreRefusedNamingTheField() {
         String badBatch = TinyJob.manifest("bad", "out-bad", 4, 0).replace("batchSize: 4", "batchSize: 0");
-        StatusRuntimeException invalid = catchThrowableOfType(() -> trainer().startRun(start(badBatch)),
-                StatusRuntimeException.class);
+        StatusRuntimeException invalid =
+                catchThrowableOfType(() -> trainer().startRun(start(badBatch)), StatusRuntimeException.class);
         assertThat(invalid.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(invalid.getStatus().getDescription()).contains("spec.training.batchSize");
         BadRequest details = badRequest(invalid);
-        assertThat(details.getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
+        assertThat(details.getFieldViolationsList())
+                .extracting(BadRequest.FieldViolation::getField)
                 .contains("spec.training.batchSize");
 
         String unknownField = TinyJob.manifest("bad", "out-bad", 4, 0).replace("learningRate:", "learningRat:");
-        StatusRuntimeException malformed = catchThrowableOfType(() -> trainer().startRun(start(unknownField)),
-                StatusRuntimeException.class);
+        StatusRuntimeException malformed =
+                catchThrowableOfType(() -> trainer().startRun(start(unknownField)), StatusRuntimeException.class);
         assertThat(malformed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(malformed.getStatus().getDescription()).contains("spec.training.learningRat");
 
         String twoBroken = TinyJob.manifest("bad", "out-bad", 4, 0)
-                .replace("batchSize: 4", "batchSize: 0").replace("maxLength: 64", "maxLength: 4");
-        StatusRuntimeException both = catchThrowableOfType(() -> trainer().startRun(start(twoBroken)),
-                StatusRuntimeException.class);
-        assertThat(badRequest(both).getFieldViolationsList()).extracting(BadRequest.FieldViolation::getField)
-                .as("every broken rule, not just the first").contains("spec.training.batchSize", "spec.training.maxLength");
+                .replace("batchSize: 4", "batchSize: 0")
+                .replace("maxLength: 64", "maxLength: 4");
+        StatusRuntimeException both =
+                catchThrowableOfType(() -> trainer().startRun(start(twoBroken)), StatusRuntimeException.class);
+        assertThat(badRequest(both).getFieldViolationsList())
+                .extracting(BadRequest.FieldViolation::getField)
+                .as("every broken rule, not just the first")
+                .contains("spec.training.batchSize", "spec.training.maxLength");
 
         assertThat(trainer().getRun(GetRunRequest.getDefaultInstance()).getPhase())
-                .as("a refused manifest starts nothing").isEqualTo(Phase.PHASE_IDLE);
+                .as("a refused manifest starts nothing")
+                .isEqualTo(Phase.PHASE_IDLE);
     }
 
     private static BadRequest badRequest(StatusRuntimeException e) {
@@ -161,7 +169,8 @@ class TrainerServiceTest {
                         throw new AssertionError(x);
                     }
                 })
-                .findFirst().orElseThrow(() -> new AssertionError("no BadRequest detail in " + status));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no BadRequest detail in " + status));
     }
 
     @Test
@@ -191,18 +200,28 @@ class TrainerServiceTest {
         RunStatus training = trainer().getRun(GetRunRequest.getDefaultInstance());
         assertThat(training.getPhase()).isEqualTo(Phase.PHASE_TRAINING);
         assertThat(training.getEtaSeconds()).as("ETA of the steps left").isPositive();
-        assertThat(training.getLatestTrain().getStep()).isEqualTo(training.getStep()).isGreaterThanOrEqualTo(3);
+        assertThat(training.getLatestTrain().getStep())
+                .isEqualTo(training.getStep())
+                .isGreaterThanOrEqualTo(3);
 
         // Sampling the current weights while training: served between two steps.
-        GenerateResponse whileTraining = trainer().generate(GenerateRequest.newBuilder()
-                .setPrompt(TinyJob.PROMPT).setMaxNewTokens(4).build());
+        GenerateResponse whileTraining = trainer()
+                .generate(GenerateRequest.newBuilder()
+                        .setPrompt(TinyJob.PROMPT)
+                        .setMaxNewTokens(4)
+                        .build());
         assertThat(whileTraining.getWeightsStep()).isBetween(3L, (long) MAX_STEPS - 1);
         assertThat(whileTraining.getTokens()).isBetween(0, 4);
 
         // The watcher comes back with the last sequence number it saw and gets what it missed.
         EventCollector second = new EventCollector();
-        client.async().watchRun(WatchRunRequest.newBuilder().setStreamId(lastSeen.getStreamId())
-                .setAfterSequence(lastSeen.getSequence()).build(), second);
+        client.async()
+                .watchRun(
+                        WatchRunRequest.newBuilder()
+                                .setStreamId(lastSeen.getStreamId())
+                                .setAfterSequence(lastSeen.getSequence())
+                                .build(),
+                        second);
         RunEvent resumedAt = second.awaitEvent(e -> true, WAIT);
         assertThat(resumedAt.getSequence()).isEqualTo(lastSeen.getSequence() + 1);
         second.awaitEvent(e -> e.hasCheckpoint(), WAIT);
@@ -214,19 +233,29 @@ class TrainerServiceTest {
         assertConsecutiveFrom(lastSeen.getSequence() + 1, rest);
         List<RunEvent> all = new ArrayList<>(seen);
         all.addAll(rest);
-        List<Long> steps = all.stream().filter(RunEvent::hasStep).map(e -> e.getStep().getStep()).toList();
-        assertThat(steps).as("every step reported once, in order")
-                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, steps.size()).boxed().toList());
+        List<Long> steps = all.stream()
+                .filter(RunEvent::hasStep)
+                .map(e -> e.getStep().getStep())
+                .toList();
+        assertThat(steps)
+                .as("every step reported once, in order")
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, steps.size())
+                        .boxed()
+                        .toList());
         assertThat(all).anyMatch(e -> e.hasEval() && e.getEval().getStep() == 0);
         RunEvent end = rest.get(rest.size() - 1);
         assertThat(end.getPhase().getPhase()).isEqualTo(Phase.PHASE_CANCELLED);
         RunEvent stopCheckpoint = rest.get(rest.size() - 2);
-        assertThat(stopCheckpoint.hasCheckpoint()).as("a checkpoint right before the end").isTrue();
+        assertThat(stopCheckpoint.hasCheckpoint())
+                .as("a checkpoint right before the end")
+                .isTrue();
         assertThat(stopCheckpoint.getCheckpoint().getStep()).isEqualTo(steps.get(steps.size() - 1));
 
         cancelled = trainer().getRun(GetRunRequest.getDefaultInstance());
         assertThat(cancelled.getPhase()).isEqualTo(Phase.PHASE_CANCELLED);
-        assertThat(cancelled.getStep()).isEqualTo(stopCheckpoint.getCheckpoint().getStep()).isLessThan(MAX_STEPS);
+        assertThat(cancelled.getStep())
+                .isEqualTo(stopCheckpoint.getCheckpoint().getStep())
+                .isLessThan(MAX_STEPS);
         assertThat(cancelled.getTotalSteps()).isEqualTo(MAX_STEPS);
         assertThat(cancelled.getLatestTrain().getStep()).isEqualTo(cancelled.getStep());
         assertThat(cancelled.getLatestTrain().getLoss()).isPositive();
@@ -238,43 +267,58 @@ class TrainerServiceTest {
         assertThat(dir.resolve("out/final")).doesNotExist();
 
         assertThat(codeOf(() -> trainer().cancelRun(CancelRunRequest.getDefaultInstance())))
-                .as("nothing left to cancel").isEqualTo(Status.Code.FAILED_PRECONDITION);
+                .as("nothing left to cancel")
+                .isEqualTo(Status.Code.FAILED_PRECONDITION);
     }
 
     @Test
     @Order(4)
     void checkpointsAreListedAndSampledLikeTheWeightsTheyHold() {
-        List<Checkpoint> checkpoints = trainer().listCheckpoints(ListCheckpointsRequest.getDefaultInstance())
+        List<Checkpoint> checkpoints = trainer()
+                .listCheckpoints(ListCheckpointsRequest.getDefaultInstance())
                 .getCheckpointsList();
         assertThat(checkpoints).hasSizeBetween(1, 3);
         assertThat(checkpoints.get(0).getName()).isEqualTo("step-" + cancelled.getStep());
         assertThat(checkpoints).extracting(Checkpoint::getStep).isSortedAccordingTo((a, b) -> Long.compare(b, a));
         assertThat(Path.of(checkpoints.get(0).getPath())).isDirectory();
 
-        GenerateRequest greedy = GenerateRequest.newBuilder().setPrompt(TinyJob.PROMPT).setMaxNewTokens(6).build();
+        GenerateRequest greedy = GenerateRequest.newBuilder()
+                .setPrompt(TinyJob.PROMPT)
+                .setMaxNewTokens(6)
+                .build();
         GenerateResponse current = trainer().generate(greedy);
-        GenerateResponse fromCheckpoint = trainer().generate(greedy.toBuilder()
-                .setCheckpoint(checkpoints.get(0).getName()).build());
+        GenerateResponse fromCheckpoint = trainer()
+                .generate(greedy.toBuilder()
+                        .setCheckpoint(checkpoints.get(0).getName())
+                        .build());
         assertThat(current.getWeightsStep()).isEqualTo(cancelled.getStep());
         assertThat(fromCheckpoint.getWeightsStep()).isEqualTo(cancelled.getStep());
-        assertThat(fromCheckpoint.getCompletion()).as("the stop checkpoint holds the current weights")
+        assertThat(fromCheckpoint.getCompletion())
+                .as("the stop checkpoint holds the current weights")
                 .isEqualTo(current.getCompletion());
 
-        GenerateRequest sampled = greedy.toBuilder().setTemperature(1.5).setTopP(0.9).setSeed(7).build();
-        assertThat(trainer().generate(sampled).getCompletion()).as("a seeded sample repeats")
+        GenerateRequest sampled =
+                greedy.toBuilder().setTemperature(1.5).setTopP(0.9).setSeed(7).build();
+        assertThat(trainer().generate(sampled).getCompletion())
+                .as("a seeded sample repeats")
                 .isEqualTo(trainer().generate(sampled).getCompletion());
 
-        assertThat(codeOf(() -> trainer().generate(greedy.toBuilder().setCheckpoint("step-999999").build())))
+        assertThat(codeOf(() -> trainer()
+                        .generate(
+                                greedy.toBuilder().setCheckpoint("step-999999").build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(codeOf(() -> trainer().generate(greedy.toBuilder().setTopP(1.5).build())))
+        assertThat(codeOf(
+                        () -> trainer().generate(greedy.toBuilder().setTopP(1.5).build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
     @Order(5)
     void metricsAreExportedWithTheRunsTags() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(root + "q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(root + "q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         String metrics = response.body();
         for (String name : TrainerMetrics.prometheusNames()) {
@@ -284,7 +328,8 @@ class TrainerServiceTest {
         assertThat(metrics).containsPattern("(?m)^dftune_train_step\\{" + tags + "} " + cancelled.getStep() + "\\.0$");
         assertThat(metrics).containsPattern("(?m)^dftune_run_phase\\{" + tags + ",phase=\"cancelled\"} 1\\.0$");
         assertThat(metrics).containsPattern("(?m)^dftune_run_phase\\{" + tags + ",phase=\"training\"} 0\\.0$");
-        assertThat(metrics).containsPattern("(?m)^dftune_train_steps_total\\{" + tags + "} " + cancelled.getStep() + "\\.0$");
+        assertThat(metrics)
+                .containsPattern("(?m)^dftune_train_steps_total\\{" + tags + "} " + cancelled.getStep() + "\\.0$");
         assertThat(metrics).containsPattern("(?m)^dftune_run_resumes_total\\{" + tags + "} 0\\.0$");
         assertThat(metrics).containsPattern("(?m)^dftune_checkpoint_write_seconds_count\\{" + tags + "} [1-9]");
     }
@@ -294,7 +339,9 @@ class TrainerServiceTest {
     void healthAndReflectionAreServed() throws Exception {
         HealthOuterClass.HealthCheckResponse health = HealthGrpc.newBlockingStub(client.channel())
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .check(HealthOuterClass.HealthCheckRequest.newBuilder().setService("dftune.v1.Trainer").build());
+                .check(HealthOuterClass.HealthCheckRequest.newBuilder()
+                        .setService("dftune.v1.Trainer")
+                        .build());
         assertThat(health.getStatus()).isEqualTo(HealthOuterClass.HealthCheckResponse.ServingStatus.SERVING);
 
         CompletableFuture<List<String>> services = new CompletableFuture<>();
@@ -303,7 +350,8 @@ class TrainerServiceTest {
                     @Override
                     public void onNext(ServerReflectionResponse value) {
                         services.complete(value.getListServicesResponse().getServiceList().stream()
-                                .map(ServiceResponse::getName).toList());
+                                .map(ServiceResponse::getName)
+                                .toList());
                     }
 
                     @Override
@@ -322,7 +370,9 @@ class TrainerServiceTest {
     private static void assertConsecutiveFrom(long first, List<RunEvent> events) {
         assertThat(events).isNotEmpty();
         for (int i = 0; i < events.size(); i++) {
-            assertThat(events.get(i).getSequence()).as("sequence of event %d", i).isEqualTo(first + i);
+            assertThat(events.get(i).getSequence())
+                    .as("sequence of event %d", i)
+                    .isEqualTo(first + i);
         }
     }
 
@@ -330,7 +380,9 @@ class TrainerServiceTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         RunStatus status = trainer().getRun(GetRunRequest.getDefaultInstance());
         while (!condition.test(status)) {
-            assertThat(System.nanoTime()).as("waiting for the run; last status " + status).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("waiting for the run; last status " + status)
+                    .isLessThan(deadline);
             Thread.sleep(50);
             status = trainer().getRun(GetRunRequest.getDefaultInstance());
         }

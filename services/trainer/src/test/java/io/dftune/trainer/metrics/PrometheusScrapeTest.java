@@ -4,20 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dftune.engine.io.AtomicDirectory;
+import io.dftune.engine.testing.TinyJob;
 import io.dftune.proto.v1.GetRunRequest;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.StartRunRequest;
 import io.dftune.trainer.testing.PrometheusServer;
-import io.dftune.engine.testing.TinyJob;
 import io.dftune.trainer.testing.TrainerClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** A real Prometheus scrapes a training trainer, and PromQL finds the run's series. */
 @QuarkusTest
@@ -34,8 +33,11 @@ class PrometheusScrapeTest {
         TinyJob.writeModelAndData(dir);
         try (PrometheusServer prometheus = new PrometheusServer(dir, root.getPort());
                 TrainerClient client = new TrainerClient(root.getPort())) {
-            client.blocking().startRun(StartRunRequest.newBuilder()
-                    .setManifest(TinyJob.manifest("prom-test", "out", STEPS, 10)).setBaseDir(dir.toString()).build());
+            client.blocking()
+                    .startRun(StartRunRequest.newBuilder()
+                            .setManifest(TinyJob.manifest("prom-test", "out", STEPS, 10))
+                            .setBaseDir(dir.toString())
+                            .build());
 
             String job = "{job=\"prom-test\",namespace=\"tests\",objective=\"dft\"}";
             JsonNode loss = prometheus.awaitResult(TrainerMetrics.prometheus(TrainerMetrics.TRAIN_LOSS) + job, WAIT);
@@ -46,7 +48,9 @@ class PrometheusScrapeTest {
             prometheus.awaitResult("dftune_run_phase{job=\"prom-test\",phase=\"succeeded\"} == 1", WAIT);
             JsonNode checkpoints = prometheus.awaitResult("dftune_checkpoint_write_seconds_count" + job, WAIT);
             assertThat(checkpoints.get(0).path("value").get(1).asDouble()).isEqualTo(STEPS / 10.0);
-            assertThat(client.blocking().getRun(GetRunRequest.getDefaultInstance()).getPhase())
+            assertThat(client.blocking()
+                            .getRun(GetRunRequest.getDefaultInstance())
+                            .getPhase())
                     .isEqualTo(Phase.PHASE_SUCCEEDED);
         } finally {
             AtomicDirectory.deleteRecursively(dir);

@@ -8,11 +8,10 @@ import io.dftune.engine.train.TrainingPlan;
 import io.dftune.proto.v1.Phase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 
 /** The meters follow the run's callbacks, under the names TrainerMetrics declares. */
 class RunMetersTest {
@@ -21,8 +20,12 @@ class RunMetersTest {
     private final RunMeters meters = new RunMeters(registry, "j", "ns", "dft", phase::get);
 
     private double gauge(String name) {
-        return registry.get(name).tag(TrainerMetrics.TAG_JOB, "j").tag(TrainerMetrics.TAG_NAMESPACE, "ns")
-                .tag(TrainerMetrics.TAG_OBJECTIVE, "dft").gauge().value();
+        return registry.get(name)
+                .tag(TrainerMetrics.TAG_JOB, "j")
+                .tag(TrainerMetrics.TAG_NAMESPACE, "ns")
+                .tag(TrainerMetrics.TAG_OBJECTIVE, "dft")
+                .gauge()
+                .value();
     }
 
     @Test
@@ -46,9 +49,15 @@ class RunMetersTest {
         assertThat(registry.get(TrainerMetrics.TRAIN_TOKENS).counter().count()).isEqualTo(12);
         assertThat(registry.get(TrainerMetrics.CHECKPOINT_WRITE).timer().totalTime(TimeUnit.MILLISECONDS))
                 .isEqualTo(250);
-        assertThat(registry.get(TrainerMetrics.RUN_PHASE).tag(TrainerMetrics.TAG_PHASE, "training").gauge().value())
+        assertThat(registry.get(TrainerMetrics.RUN_PHASE)
+                        .tag(TrainerMetrics.TAG_PHASE, "training")
+                        .gauge()
+                        .value())
                 .isEqualTo(1);
-        assertThat(registry.get(TrainerMetrics.RUN_PHASE).tag(TrainerMetrics.TAG_PHASE, "loading").gauge().value())
+        assertThat(registry.get(TrainerMetrics.RUN_PHASE)
+                        .tag(TrainerMetrics.TAG_PHASE, "loading")
+                        .gauge()
+                        .value())
                 .isZero();
     }
 
@@ -57,6 +66,9 @@ class RunMetersTest {
         meters.onStart(new TrainingPlan(10, 4, 2, 24), 0);
         assertThat(registry.get(TrainerMetrics.RUN_RESUMES).counter().count()).isZero();
         assertThat(gauge(TrainerMetrics.RUN_GPUS)).as("the tests train on CPU").isZero();
-        assertThat(registry.get(TrainerMetrics.RUN_GPU_SECONDS).functionCounter().count()).isZero();
+        assertThat(registry.get(TrainerMetrics.RUN_GPU_SECONDS)
+                        .functionCounter()
+                        .count())
+                .isZero();
     }
 }

@@ -4,7 +4,6 @@ import io.dftune.proto.v1.RunEvent;
 import io.dftune.proto.v1.WatchRunRequest;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

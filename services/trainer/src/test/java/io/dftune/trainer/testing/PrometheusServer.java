@@ -2,7 +2,6 @@ package io.dftune.trainer.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,8 +36,11 @@ public final class PrometheusServer implements AutoCloseable {
     public PrometheusServer(Path workDir, int targetPort, List<Path> ruleFiles) throws IOException {
         port = freePort();
         Path config = workDir.resolve("prometheus.yml");
-        String rules = ruleFiles.stream().map(f -> "\"" + f.toAbsolutePath() + "\"").collect(Collectors.joining(", "));
-        Files.writeString(config, """
+        String rules =
+                ruleFiles.stream().map(f -> "\"" + f.toAbsolutePath() + "\"").collect(Collectors.joining(", "));
+        Files.writeString(
+                config,
+                """
                 global:
                   scrape_interval: 1s
                   evaluation_interval: 1s
@@ -50,19 +52,23 @@ public final class PrometheusServer implements AutoCloseable {
                     metrics_path: /q/metrics
                     static_configs:
                       - targets: ["127.0.0.1:%d"]
-                """.formatted(rules, targetPort));
+                """
+                        .formatted(rules, targetPort));
         log = workDir.resolve("prometheus.log");
         try {
-            process = new ProcessBuilder("prometheus",
-                    "--config.file=" + config,
-                    "--storage.tsdb.path=" + workDir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port)
+            process = new ProcessBuilder(
+                            "prometheus",
+                            "--config.file=" + config,
+                            "--storage.tsdb.path=" + workDir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + port)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
         } catch (IOException e) {
-            throw new IOException("cannot start prometheus (install the Debian package \"prometheus\"; bin/test does): "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "cannot start prometheus (install the Debian package \"prometheus\"; bin/test does): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -74,7 +80,8 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** The {@code data.result} array of an instant PromQL query; empty while there is no data (or no server yet). */
     public JsonNode query(String promql) throws InterruptedException {
-        return api("query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("result");
+        return api("query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+                .path("result");
     }
 
     /**
@@ -84,7 +91,8 @@ public final class PrometheusServer implements AutoCloseable {
     public JsonNode api(String pathAndQuery) throws InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/" + pathAndQuery);
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return json.missingNode();
@@ -100,7 +108,8 @@ public final class PrometheusServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                throw new AssertionError(
+                        "prometheus exited with " + process.exitValue() + ":\n" + Files.readString(log));
             }
             JsonNode result = query(promql);
             if (result.size() > 0) {
@@ -108,7 +117,8 @@ public final class PrometheusServer implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("no data for " + promql + " within " + timeout + "; prometheus log:\n" + Files.readString(log));
+        throw new AssertionError(
+                "no data for " + promql + " within " + timeout + "; prometheus log:\n" + Files.readString(log));
     }
 
     @Override

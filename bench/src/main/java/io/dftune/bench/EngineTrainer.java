@@ -3,11 +3,11 @@ package io.dftune.bench;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.objective.Objective;
+import io.dftune.engine.objective.ResponseLoss;
+import io.dftune.engine.objective.TokenStats;
 import io.dftune.engine.optim.AdamW;
 import io.dftune.engine.optim.AdamWSettings;
 import io.dftune.engine.train.GradientStep;
-import io.dftune.engine.train.ResponseLoss;
-import io.dftune.engine.train.TokenStats;
 import java.util.List;
 
 /**

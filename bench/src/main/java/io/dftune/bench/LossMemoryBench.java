@@ -13,7 +13,7 @@ import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
 import io.dftune.engine.objective.DftObjective;
-import io.dftune.engine.train.ResponseLoss;
+import io.dftune.engine.objective.ResponseLoss;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -15,9 +15,9 @@ import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
 import io.dftune.engine.objective.DftObjective;
 import io.dftune.engine.objective.Objective;
+import io.dftune.engine.objective.ResponseLoss;
 import io.dftune.engine.objective.SftObjective;
 import io.dftune.engine.optim.GradientClipping;
-import io.dftune.engine.train.ResponseLoss;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.dftune.operator.status;
 
+import io.dftune.spec.run.ExitCodes;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,9 +18,6 @@ import java.util.Set;
  * cancellation (3) and a preemption (75, SIGTERM after a checkpoint).
  */
 public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
-    public static final int EXIT_FAILED = 1;
-    public static final int EXIT_CANCELLED = 3;
-    public static final int EXIT_PREEMPTED = 75;
     private static final Set<String> PREEMPTION_REASONS = Set.of(
             "Evicted", "Preempting", "Shutdown", "NodeShutdown", "Terminated", "NodeLost", "DeletionByTaintManager");
 
@@ -56,10 +54,10 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
         Optional<ContainerStateTerminated> terminated = terminated(p);
         Integer exit = terminated.map(ContainerStateTerminated::getExitCode).orElse(null);
         String reason = p.getStatus().getReason();
-        if (exit != null && exit == EXIT_CANCELLED) {
+        if (exit != null && exit == ExitCodes.CANCELLED) {
             return new Attempt(Outcome.CANCELLED, pod, "the trainer run was cancelled (exit code 3)");
         }
-        if (exit != null && exit == EXIT_PREEMPTED) {
+        if (exit != null && exit == ExitCodes.PREEMPTED) {
             return new Attempt(
                     Outcome.PREEMPTED, pod, "the trainer was stopped after writing a checkpoint (exit code 75)");
         }

@@ -7,6 +7,7 @@ import io.dftune.operator.api.Phase;
 import io.dftune.operator.dependent.TrainerJobDependent;
 import io.dftune.operator.watch.RunSnapshot;
 import io.dftune.spec.Violation;
+import io.dftune.spec.run.RunDirectory;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
@@ -63,7 +64,8 @@ public final class Lifecycle {
         }
         o.run().ifPresent(run -> StatusMapping.merge(s, run));
         if (s.phase == Phase.Succeeded) {
-            s.finalModel = job.getSpec().getOutput().getPath().replaceAll("/+$", "") + "/final";
+            s.finalModel =
+                    RunDirectory.finalModelLocation(job.getSpec().getOutput().getPath());
         }
         Conditions.apply(s, generation, o.now());
         return s;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dftune.engine.testing.TinyJob;
 import io.dftune.proto.v1.CancelRunRequest;
-import io.dftune.trainer.cli.ExitCodes;
+import io.dftune.spec.run.ExitCodes;
 import io.dftune.trainer.testing.TrainerClient;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * A per-token training objective. Implementations return the loss of each response token
- * before masking and normalisation; {@link io.dftune.engine.train.ResponseLoss} applies the
+ * before masking and normalisation; {@link io.dftune.engine.objective.ResponseLoss} applies the
  * mask and divides by the response-token count of the whole optimizer step, for every objective
  * alike.
  *

@@ -9,6 +9,7 @@ import io.dftune.engine.io.SafetensorsWriter;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.optim.AdamW;
+import io.dftune.spec.run.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,8 +19,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -28,25 +27,20 @@ import java.util.stream.Stream;
  * and only the newest {@code keep} are kept, so a crash never damages the newest good one.
  */
 public final class CheckpointStore {
-    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     static final String STATE_FILE = "trainer_state.json";
     static final String OPTIMIZER_FILE = "optimizer.safetensors";
 
-    private final Path root;
+    private final RunDirectory run;
     private final int keep;
     private final ObjectMapper json = new ObjectMapper();
 
-    public CheckpointStore(Path outputDir, int keep) {
-        this.root = outputDir.resolve("checkpoints");
+    public CheckpointStore(RunDirectory run, int keep) {
+        this.run = run;
         this.keep = keep;
     }
 
-    public Path root() {
-        return root;
-    }
-
     public Path save(CausalLm model, Path companionSource, AdamW optimizer, TrainerState state) {
-        Path target = root.resolve("step-" + state.step());
+        Path target = run.checkpoint(state.step());
         AtomicDirectory.write(target, dir -> {
             ModelDirectory.save(model, companionSource, dir);
             SafetensorsWriter.write(dir.resolve(OPTIMIZER_FILE), optimizer.state());
@@ -59,14 +53,14 @@ public final class CheckpointStore {
 
     /** Checkpoints that look complete, newest first (loading may still reject one). */
     public List<Checkpoint> list() {
+        Path root = run.checkpoints();
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         List<Checkpoint> found = new ArrayList<>();
         try (Stream<Path> children = Files.list(root)) {
             for (Path dir : (Iterable<Path>) children::iterator) {
-                Matcher m = STEP_DIR.matcher(dir.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(dir.resolve(STATE_FILE))) {
+                if (RunDirectory.checkpointStep(dir).isPresent() && Files.isRegularFile(dir.resolve(STATE_FILE))) {
                     readState(dir).ifPresent(state -> found.add(new Checkpoint(dir, state)));
                 }
             }

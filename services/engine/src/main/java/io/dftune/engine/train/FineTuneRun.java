@@ -12,11 +12,14 @@ import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.objective.Objective;
+import io.dftune.engine.objective.ResponseLoss;
+import io.dftune.engine.objective.TokenStats;
 import io.dftune.engine.optim.AdamW;
 import io.dftune.engine.optim.AdamWSettings;
 import io.dftune.engine.optim.LearningRateSchedule;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.TrainingSpec;
+import io.dftune.spec.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +60,7 @@ public final class FineTuneRun {
         // thread that started the engine, and the optimizer's in-place updates need it off.
         JniUtils.setGradMode(false);
         TrainingSpec training = spec.getTraining();
-        Path output = Path.of(spec.getOutput().getPath());
+        RunDirectory output = RunDirectory.of(spec.getOutput().getPath());
         List<TrainingExample> train = resources.train().examples();
         TrainingPlan plan = TrainingPlan.of(training, train.size());
         CheckpointStore checkpoints =
@@ -101,7 +104,7 @@ public final class FineTuneRun {
                 model, resources.reference().orElse(null), responseLoss, objective, training.getMaxGradNorm());
 
         listener.onStart(plan, startStep);
-        try (MetricsLog metrics = new MetricsLog(output.resolve("metrics.jsonl"), startStep)) {
+        try (MetricsLog metrics = new MetricsLog(output.metricsFile(), startStep)) {
             if (startStep == 0) {
                 evaluate(evaluator, model, 0, metrics, listener);
             }
@@ -132,7 +135,7 @@ public final class FineTuneRun {
             if (lastCheckpoint != step && spec.getCheckpoint().getEverySteps() > 0) {
                 checkpoint(checkpoints, model, companions, optimizer, plan, step, listener);
             }
-            Path finalDir = output.resolve("final");
+            Path finalDir = output.finalModel();
             AtomicDirectory.write(finalDir, dir -> ModelDirectory.save(model, companions, dir));
             RunResult result =
                     new RunResult(RunOutcome.SUCCEEDED, step, plan.totalSteps(), finalEval.orElse(null), finalDir);

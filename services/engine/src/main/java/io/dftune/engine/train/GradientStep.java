@@ -6,6 +6,8 @@ import io.dftune.engine.data.Batch;
 import io.dftune.engine.data.Batcher;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.objective.Objective;
+import io.dftune.engine.objective.ResponseLoss;
+import io.dftune.engine.objective.TokenStats;
 import io.dftune.engine.optim.GradientClipping;
 import java.util.List;
 

@@ -8,6 +8,7 @@ import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.spec.FineTuneJobSpec;
+import io.dftune.spec.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -41,7 +42,7 @@ public record TrainingResources(
                     .map(file -> JsonlDataset.load(Path.of(file), tokenizer, maxLength));
             Optional<CheckpointStore.Checkpoint> resumedFrom = Optional.empty();
             CheckpointStore checkpoints =
-                    new CheckpointStore(Path.of(spec.getOutput().getPath()), 1);
+                    new CheckpointStore(RunDirectory.of(spec.getOutput().getPath()), 1);
             for (CheckpointStore.Checkpoint checkpoint : checkpoints.list()) {
                 try {
                     checkpoints.verifyOptimizerState(checkpoint);

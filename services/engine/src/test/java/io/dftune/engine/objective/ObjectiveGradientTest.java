@@ -16,7 +16,6 @@ import io.dftune.engine.data.TrainingExample;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
-import io.dftune.engine.train.ResponseLoss;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

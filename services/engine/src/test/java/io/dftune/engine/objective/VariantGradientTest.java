@@ -19,8 +19,6 @@ import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
-import io.dftune.engine.train.ResponseLoss;
-import io.dftune.engine.train.TokenStats;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;

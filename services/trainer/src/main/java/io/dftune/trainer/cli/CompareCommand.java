@@ -1,6 +1,7 @@
 package io.dftune.trainer.cli;
 
 import io.dftune.engine.train.TrainingListener;
+import io.dftune.spec.run.ExitCodes;
 import io.dftune.trainer.experiment.ExperimentPlan;
 import io.dftune.trainer.experiment.ExperimentResults;
 import io.dftune.trainer.experiment.ExperimentRunner;

@@ -1,5 +1,7 @@
 package io.dftune.trainer.cli;
 
+import io.dftune.spec.run.ErrorText;
+import io.dftune.spec.run.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,27 +30,13 @@ public final class DftuneCli implements Runnable {
                 commandSpec.commandLine(), "name a command: run, serve, eval, generate, make-example or compare");
     }
 
-    public static void main(String[] args) {
-        System.exit(execute(args));
-    }
-
     /** Runs a command line and returns its exit code; failures print one line on stderr. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new DftuneCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("dftune: " + oneLine(e));
+            commandLine.getErr().println("dftune: " + ErrorText.oneLine(e));
             return ExitCodes.FAILED;
         });
         return cli.execute(args);
-    }
-
-    /** The innermost useful message of an error, on one line. */
-    public static String oneLine(Throwable e) {
-        Throwable cause = e;
-        while (cause.getMessage() == null && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return message.replace('\n', ' ').strip();
     }
 }

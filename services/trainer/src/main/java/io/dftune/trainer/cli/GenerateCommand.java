@@ -7,6 +7,7 @@ import io.dftune.engine.generate.Generator;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
+import io.dftune.spec.run.ExitCodes;
 import io.dftune.trainer.EngineStartup;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

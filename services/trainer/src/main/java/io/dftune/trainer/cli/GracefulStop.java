@@ -2,6 +2,7 @@ package io.dftune.trainer.cli;
 
 import io.dftune.engine.train.FineTuneRun;
 import io.dftune.engine.train.RunOutcome;
+import io.dftune.spec.run.ExitCodes;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 

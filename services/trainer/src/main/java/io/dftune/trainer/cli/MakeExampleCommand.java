@@ -1,5 +1,6 @@
 package io.dftune.trainer.cli;
 
+import io.dftune.spec.run.ExitCodes;
 import io.dftune.trainer.example.ExampleBuilder;
 import io.dftune.trainer.example.MiniatureData;
 import java.nio.file.Files;

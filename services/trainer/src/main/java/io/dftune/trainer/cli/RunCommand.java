@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
             try (GracefulStop stop = new GracefulStop(run, graceSeconds)) {
                 result = run.run(new ProgressDisplay(System.out, objective.name()));
             }
-            return ExitCodes.of(result.outcome());
+            return result.outcome().exitCode();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.dftune.trainer.cli;
 
+import io.dftune.spec.run.ErrorText;
+import io.dftune.spec.run.ExitCodes;
 import io.dftune.trainer.service.TrainerApplication;
 import io.quarkus.runtime.Quarkus;
 import java.nio.file.Path;
@@ -43,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
         Quarkus.run(TrainerApplication.class, (code, failure) -> {
             exitCode[0] = failure == null ? code : ExitCodes.FAILED;
             if (failure != null) {
-                System.err.println("dftune: " + DftuneCli.oneLine(failure));
+                System.err.println("dftune: " + ErrorText.oneLine(failure));
             }
         });
         return exitCode[0];

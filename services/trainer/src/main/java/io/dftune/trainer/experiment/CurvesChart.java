@@ -2,6 +2,7 @@ package io.dftune.trainer.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dftune.spec.run.RunDirectory;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -83,7 +84,7 @@ final class CurvesChart {
     private XYSeries curve(String arm, String metric) {
         TreeMap<Long, double[]> sums = new TreeMap<>();
         for (RunScores run : results.runsOf(arm)) {
-            Path metrics = run.key().directory(results.plan().output()).resolve("metrics.jsonl");
+            Path metrics = new RunDirectory(run.key().directory(results.plan().output())).metricsFile();
             for (JsonNode line : trainLines(metrics)) {
                 double[] sum = sums.computeIfAbsent(line.get("step").asLong(), s -> new double[2]);
                 sum[0] += line.get(metric).asDouble();

@@ -10,9 +10,9 @@ import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.objective.Objectives;
+import io.dftune.engine.objective.ResponseLoss;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.FineTuneRun;
-import io.dftune.engine.train.ResponseLoss;
 import io.dftune.engine.train.RunOutcome;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.TrainingListener;
@@ -21,6 +21,7 @@ import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.SpecValidator;
+import io.dftune.spec.run.RunDirectory;
 import io.dftune.trainer.EngineStartup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -140,7 +141,7 @@ public final class ExperimentRunner {
         Path dir = key.directory(plan.output());
         return cached(dir.resolve(TESTS), new TypeReference<>() {}, () -> {
             progress.message("scoring " + key.label() + " on the test sets");
-            return scoreModel(dir.resolve("final"), plan.tests());
+            return scoreModel(new RunDirectory(dir).finalModel(), plan.tests());
         });
     }
 

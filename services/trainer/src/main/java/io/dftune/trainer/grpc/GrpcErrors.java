@@ -6,7 +6,7 @@ import com.google.rpc.Code;
 import io.dftune.spec.InvalidSpecException;
 import io.dftune.spec.SpecException;
 import io.dftune.spec.Violation;
-import io.dftune.trainer.cli.DftuneCli;
+import io.dftune.spec.run.ErrorText;
 import io.dftune.trainer.service.NoActiveRunException;
 import io.dftune.trainer.service.NoSuchCheckpointException;
 import io.dftune.trainer.service.RunAlreadyStartedException;
@@ -25,7 +25,7 @@ final class GrpcErrors {
         if (e instanceof InvalidSpecException invalid) {
             return invalidSpec(invalid);
         }
-        String message = DftuneCli.oneLine(e);
+        String message = ErrorText.oneLine(e);
         Status status;
         if (e instanceof SpecException || e instanceof IllegalArgumentException) {
             status = Status.INVALID_ARGUMENT;
@@ -48,7 +48,7 @@ final class GrpcErrors {
         }
         return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
                 .setCode(Code.INVALID_ARGUMENT_VALUE)
-                .setMessage(DftuneCli.oneLine(e))
+                .setMessage(ErrorText.oneLine(e))
                 .addDetails(Any.pack(details.build()))
                 .build());
     }

@@ -15,6 +15,7 @@ import io.dftune.proto.v1.StartRunRequest;
 import io.dftune.proto.v1.TrainerGrpc;
 import io.dftune.proto.v1.WatchRunRequest;
 import io.dftune.spec.FineTuneJobFiles;
+import io.dftune.spec.run.RunDirectory;
 import io.dftune.trainer.service.CheckpointCompletions;
 import io.dftune.trainer.service.Completion;
 import io.dftune.trainer.service.NoActiveRunException;
@@ -73,7 +74,7 @@ public class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
         reply(response, () -> {
             Path output = outputDirectory();
             ListCheckpointsResponse.Builder list = ListCheckpointsResponse.newBuilder();
-            for (CheckpointStore.Checkpoint c : new CheckpointStore(output, 1).list()) {
+            for (CheckpointStore.Checkpoint c : new CheckpointStore(new RunDirectory(output), 1).list()) {
                 list.addCheckpoints(ProtoMessages.checkpoint(c.state().step(), c.directory(), 0));
             }
             return list.build();

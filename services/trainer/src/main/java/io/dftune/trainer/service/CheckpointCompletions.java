@@ -6,6 +6,7 @@ import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.CheckpointStore;
+import io.dftune.spec.run.RunDirectory;
 import io.dftune.trainer.EngineStartup;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ public final class CheckpointCompletions {
     private CheckpointCompletions() {}
 
     public static Completion complete(Path outputDir, String name, String prompt, GenerationSettings settings) {
-        List<CheckpointStore.Checkpoint> all = new CheckpointStore(outputDir, 1).list();
+        List<CheckpointStore.Checkpoint> all = new CheckpointStore(new RunDirectory(outputDir), 1).list();
         CheckpointStore.Checkpoint checkpoint = all.stream()
                 .filter(c -> c.directory().getFileName().toString().equals(name))
                 .findFirst()

@@ -2,7 +2,7 @@ package io.dftune.trainer.service;
 
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.SpecException;
-import io.dftune.trainer.cli.DftuneCli;
+import io.dftune.spec.run.ErrorText;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,7 +16,7 @@ class JobStartup {
             try {
                 session.start(FineTuneJobFiles.load(file));
             } catch (SpecException e) {
-                session.failWithoutRun(DftuneCli.oneLine(e));
+                session.failWithoutRun(ErrorText.oneLine(e));
             }
         });
     }

@@ -1,6 +1,6 @@
 package io.dftune.trainer.service;
 
-import io.dftune.trainer.cli.ExitCodes;
+import io.dftune.spec.run.ExitCodes;
 import java.time.Duration;
 
 /**

@@ -12,9 +12,9 @@ import io.dftune.engine.train.TrainingResources;
 import io.dftune.proto.v1.RunStatus;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobSpec;
+import io.dftune.spec.run.ErrorText;
+import io.dftune.spec.run.ExitCodes;
 import io.dftune.trainer.EngineStartup;
-import io.dftune.trainer.cli.DftuneCli;
-import io.dftune.trainer.cli.ExitCodes;
 import io.dftune.trainer.metrics.RunMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -153,9 +153,9 @@ public class TrainingSession {
                 result = created.run(listener);
             }
             weights.rest();
-            exitCode = ExitCodes.of(result.outcome());
+            exitCode = result.outcome().exitCode();
         } catch (RuntimeException | Error e) {
-            String error = DftuneCli.oneLine(e);
+            String error = ErrorText.oneLine(e);
             LOG.debug("run failed", e);
             System.err.println("dftune: " + error);
             weights.close();

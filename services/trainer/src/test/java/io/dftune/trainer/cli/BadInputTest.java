@@ -2,6 +2,7 @@ package io.dftune.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dftune.spec.run.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.dftune.engine.train;
+package io.dftune.engine.objective;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,8 +9,6 @@ import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.nd.Constants;
-import io.dftune.engine.objective.Objective;
-import io.dftune.engine.objective.TokenScores;
 
 /**
  * The loss over the response tokens of a micro-batch: selects the positions that predict a

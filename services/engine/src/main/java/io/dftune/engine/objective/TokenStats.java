@@ -1,4 +1,4 @@
-package io.dftune.engine.train;
+package io.dftune.engine.objective;
 
 /**
  * Sums over response tokens from which every reported per-token metric is derived. Adding the

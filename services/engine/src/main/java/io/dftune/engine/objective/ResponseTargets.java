@@ -1,4 +1,4 @@
-package io.dftune.engine.train;
+package io.dftune.engine.objective;
 
 import io.dftune.engine.data.Batch;
 import java.util.Arrays;

@@ -15,7 +15,6 @@ import java.util.List;
  * backward, global-norm clipping; then {@link AdamW}), timed.
  */
 final class EngineTrainer {
-    static final int LOSS_CHUNK_TOKENS = 1024; // the trainer's default
     static final AdamWSettings ADAMW = new AdamWSettings(0.9, 0.95, 1e-8, 0.01);
     static final double LEARNING_RATE = 1e-4;
 
@@ -24,7 +23,8 @@ final class EngineTrainer {
     private TokenStats lastStats;
 
     EngineTrainer(CausalLm model, Objective objective) {
-        this.gradientStep = new GradientStep(model, null, new ResponseLoss(LOSS_CHUNK_TOKENS), objective, 1.0);
+        this.gradientStep =
+                new GradientStep(model, null, new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS), objective, 1.0);
         this.optimizer = new AdamW(model.parameters(), model.manager().newSubManager(), ADAMW);
     }
 

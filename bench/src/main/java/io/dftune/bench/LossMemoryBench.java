@@ -96,7 +96,7 @@ final class LossMemoryBench implements Benchmark {
                 "Vocabulary %,d, hidden size %d (Qwen2-0.5B), tied head; rows of %d trained tokens; DFT objective; "
                         + "engine chunk %d tokens. Peak RSS above the start of the loss step, fresh JVM per measurement, "
                         + "%d repeat(s), chunked and naive alternating.%n",
-                vocab, hidden, ROW_TOKENS, EngineTrainer.LOSS_CHUNK_TOKENS, repeats);
+                vocab, hidden, ROW_TOKENS, ResponseLoss.DEFAULT_CHUNK_TOKENS, repeats);
         List<List<String>> rows = new ArrayList<>();
         List<double[]> naivePoints = new ArrayList<>();
         boolean same = true;
@@ -251,16 +251,16 @@ final class LossMemoryBench implements Benchmark {
             double loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 if (variant.equals("chunked")) {
-                    loss = new ResponseLoss(EngineTrainer.LOSS_CHUNK_TOKENS)
-                            .headForwardBackward(
-                                    model,
-                                    flatHidden,
+                    ResponseLoss.Pass pass = new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS)
+                            .fromHidden(
+                                    new ResponseLoss.Step(
+                                            model, null, new DftObjective(), batch.responseTokenCount(), 1.0),
                                     batch,
-                                    batch.responseTokenCount(),
-                                    new DftObjective(),
-                                    collector,
-                                    1.0)
-                            .objectiveLoss();
+                                    flatHidden,
+                                    scope);
+                    pass.lossBackward(collector);
+                    pass.transformerBackward(collector);
+                    loss = pass.stats().objectiveLoss();
                 } else {
                     loss = NaiveLoss.forwardBackward(
                             model, flatHidden, batch, batch.responseTokenCount(), new DftObjective(), collector, scope);

@@ -1,9 +1,7 @@
 package io.dftune.bench;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dftune.engine.data.Batch;
@@ -221,9 +219,10 @@ final class TrainingSpeedBench implements Benchmark {
                 "total")) {
             parts.put(part, new Samples());
         }
-        ResponseLoss loss = new ResponseLoss(EngineTrainer.LOSS_CHUNK_TOKENS);
+        ResponseLoss loss = new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS);
         AdamW optimizer = new AdamW(model.parameters(), model.manager().newSubManager(), EngineTrainer.ADAMW);
-        long stepTokens = batch.responseTokenCount();
+        ResponseLoss.Step lossStep =
+                new ResponseLoss.Step(model, null, new DftObjective(), batch.responseTokenCount(), 0.5);
         for (int step = 0; step < steps + 1; step++) {
             long t0 = System.nanoTime();
             GradientClipping.zero(model.trainableParameters(), model.manager());
@@ -233,18 +232,11 @@ final class TrainingSpeedBench implements Benchmark {
             long t4;
             try (NDManager scope = model.manager().newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray ids = scope.create(batch.inputIds());
-                NDArray hidden = model.hiddenStates(ids);
-                Shape shape = hidden.getShape();
-                hidden = hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
+                ResponseLoss.Pass pass = loss.begin(lossStep, batch, scope);
                 t2 = System.nanoTime();
-                NDArray detached = hidden.stopGradient();
-                detached.setRequiresGradient(true);
-                loss.headForwardBackward(model, detached, batch, stepTokens, new DftObjective(), collector, 0.5);
+                pass.lossBackward(collector);
                 t3 = System.nanoTime();
-                NDArray gradient = detached.getGradient();
-                gradient.attach(scope);
-                collector.backward(hidden.mul(gradient).sum());
+                pass.transformerBackward(collector);
                 t4 = System.nanoTime();
             }
             long t5 = System.nanoTime();

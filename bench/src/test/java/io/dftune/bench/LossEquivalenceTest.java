@@ -42,14 +42,16 @@ class LossEquivalenceTest {
             hidden.setRequiresGradient(true);
             for (Objective objective : List.of(new SftObjective(), new DftObjective())) {
                 double[] chunkedLoss = new double[1];
-                float[][] chunked = gradients(
-                        model,
-                        hidden,
-                        collector -> chunkedLoss[0] = new ResponseLoss(16)
-                                        .headForwardBackward(model, hidden, batch, 200, objective, collector, 1.0)
-                                        .objectiveLoss()
-                                * batch.responseTokenCount()
-                                / 200);
+                float[][] chunked = gradients(model, hidden, collector -> {
+                    try (NDManager scope = manager.newSubManager()) {
+                        ResponseLoss.Pass pass = new ResponseLoss(16)
+                                .fromHidden(
+                                        new ResponseLoss.Step(model, null, objective, 200, 1.0), batch, hidden, scope);
+                        pass.lossBackward(collector);
+                        pass.transformerBackward(collector);
+                        chunkedLoss[0] = pass.stats().objectiveLoss() * batch.responseTokenCount() / 200;
+                    }
+                });
                 double[] naiveLoss = new double[1];
                 float[][] naive = gradients(model, hidden, collector -> {
                     try (NDManager scope = manager.newSubManager()) {

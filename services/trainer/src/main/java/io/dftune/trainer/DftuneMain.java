@@ -1,5 +1,6 @@
 package io.dftune.trainer;
 
+import io.dftune.engine.nd.EngineStartup;
 import io.dftune.trainer.cli.DftuneCli;
 import io.quarkus.runtime.annotations.QuarkusMain;
 

@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.nd.Constants;
+import java.util.function.Consumer;
 
 /**
  * The loss over the response tokens of a micro-batch: selects the positions that predict a
@@ -25,6 +26,9 @@ import io.dftune.engine.nd.Constants;
  * micro-batch and carry no gradient.
  */
 public final class ResponseLoss {
+    /** Response tokens per loss chunk unless a run sets otherwise. */
+    public static final int DEFAULT_CHUNK_TOKENS = 1024;
+
     private final int chunkTokens;
 
     public ResponseLoss(int chunkTokens) {
@@ -35,115 +39,31 @@ public final class ResponseLoss {
     }
 
     /**
-     * Runs forward and backward for one micro-batch, accumulating gradients into the model.
+     * What the loss of every micro-batch of one optimizer step shares.
      *
+     * @param reference the frozen start model (parameters without gradient); null unless the
+     *     objective needs it
      * @param stepTokens response tokens in the whole optimizer step (the loss normaliser)
+     * @param progress fraction of the run done, in [0, 1] (for objectives that ramp)
      */
-    public TokenStats forwardBackward(
-            CausalLm model,
-            Batch batch,
-            long stepTokens,
-            Objective objective,
-            GradientCollector collector,
-            double progress) {
-        return forwardBackward(model, null, batch, stepTokens, objective, collector, progress);
-    }
-
-    /**
-     * As {@link #forwardBackward(CausalLm, Batch, long, Objective, GradientCollector, double)}, with
-     * the frozen reference model for objectives that need one.
-     *
-     * @param reference the frozen start model (parameters without gradient); null when the
-     *     objective does not need it
-     */
-    public TokenStats forwardBackward(
-            CausalLm model,
-            CausalLm reference,
-            Batch batch,
-            long stepTokens,
-            Objective objective,
-            GradientCollector collector,
-            double progress) {
-        requireReference(objective, reference);
-        TokenStats stats = new TokenStats();
-        ResponseTargets targets = ResponseTargets.of(batch);
-        if (targets.count() == 0) {
-            return stats;
-        }
-        try (NDManager scope = model.manager().newSubManager()) {
-            NDArray hidden = flatHidden(model, batch, scope);
-            NDArray detached = hidden.stopGradient();
-            detached.setRequiresGradient(true);
-            Side referenceSide = objective.needsReference()
-                    ? new Side(reference, flatHidden(reference, batch, scope).stopGradient())
-                    : null;
-            chunkedBackward(
-                    new Side(model, detached),
-                    referenceSide,
-                    targets,
-                    stepTokens,
-                    objective,
-                    collector,
-                    progress,
-                    scope,
-                    stats);
-            NDArray hiddenGradient = detached.getGradient();
-            hiddenGradient.attach(scope);
-            collector.backward(hidden.mul(hiddenGradient).sum());
-        }
-        return stats;
-    }
-
-    /**
-     * The loss part of {@link #forwardBackward} alone, from given final hidden states: the LM head
-     * and the objective in chunks, backward into the head's weight and into {@code flatHidden}'s
-     * gradient. For objectives without a reference model.
-     *
-     * @param flatHidden final hidden states [B*T, H] of {@code batch}, flattened; must require a gradient
-     */
-    public TokenStats headForwardBackward(
-            CausalLm model,
-            NDArray flatHidden,
-            Batch batch,
-            long stepTokens,
-            Objective objective,
-            GradientCollector collector,
-            double progress) {
-        requireReference(objective, null);
-        TokenStats stats = new TokenStats();
-        try (NDManager scope = model.manager().newSubManager()) {
-            chunkedBackward(
-                    new Side(model, flatHidden),
-                    null,
-                    ResponseTargets.of(batch),
-                    stepTokens,
-                    objective,
-                    collector,
-                    progress,
-                    scope,
-                    stats);
-        }
-        return stats;
-    }
-
-    private void chunkedBackward(
-            Side policy,
-            Side reference,
-            ResponseTargets targets,
-            long stepTokens,
-            Objective objective,
-            GradientCollector collector,
-            double progress,
-            NDManager scope,
-            TokenStats stats) {
-        NDArray normaliser = Constants.scalar(scope, (float) (1.0 / stepTokens));
-        for (int start = 0; start < targets.count(); start += chunkTokens) {
-            int end = Math.min(targets.count(), start + chunkTokens);
-            try (NDManager chunkScope = scope.newSubManager()) {
-                NDArray lossSum =
-                        scoreChunk(policy, reference, targets, start, end, objective, progress, chunkScope, stats);
-                collector.backward(lossSum.mul(normaliser));
+    public record Step(CausalLm model, CausalLm reference, Objective objective, long stepTokens, double progress) {
+        public Step {
+            if (objective.needsReference() && reference == null) {
+                throw new IllegalArgumentException(objective.name() + " needs the reference model, none was given");
             }
+        }
+    }
+
+    /** Runs forward and backward for one micro-batch, accumulating gradients into the model. */
+    public TokenStats forwardBackward(Step step, Batch batch, GradientCollector collector) {
+        if (batch.responseTokenCount() == 0) {
+            return new TokenStats();
+        }
+        try (NDManager scope = step.model().manager().newSubManager()) {
+            Pass pass = begin(step, batch, scope);
+            pass.lossBackward(collector);
+            pass.transformerBackward(collector);
+            return pass.stats();
         }
     }
 
@@ -152,21 +72,43 @@ public final class ResponseLoss {
         if (objective.needsReference()) {
             throw new IllegalArgumentException(objective.name() + " needs a reference model; score with sft or dft");
         }
-        TokenStats stats = new TokenStats();
-        ResponseTargets targets = ResponseTargets.of(batch);
-        if (targets.count() == 0) {
-            return stats;
+        if (batch.responseTokenCount() == 0) {
+            return new TokenStats();
         }
         try (NDManager scope = model.manager().newSubManager()) {
-            NDArray hidden = flatHidden(model, batch, scope);
-            for (int start = 0; start < targets.count(); start += chunkTokens) {
-                int end = Math.min(targets.count(), start + chunkTokens);
-                try (NDManager chunkScope = scope.newSubManager()) {
-                    scoreChunk(new Side(model, hidden), null, targets, start, end, objective, 1.0, chunkScope, stats);
-                }
-            }
+            Pass pass = begin(new Step(model, null, objective, 1, 1.0), batch, scope);
+            pass.scoreOnly();
+            return pass.stats();
         }
-        return stats;
+    }
+
+    /**
+     * The first phase of {@link #forwardBackward}: the transformer's forward pass (and the
+     * reference model's), ready for the loss. The phases are public so benchmarks time them.
+     *
+     * @param scope owns the pass' arrays; closing it ends the pass
+     */
+    public Pass begin(Step step, Batch batch, NDManager scope) {
+        NDArray hidden = flatHidden(step.model(), batch, scope);
+        NDArray referenceHidden = step.objective().needsReference()
+                ? flatHidden(step.reference(), batch, scope).stopGradient()
+                : null;
+        return fromHidden(step, batch, hidden, referenceHidden, scope);
+    }
+
+    /**
+     * A pass from given final hidden states [B*T, H] of {@code batch} (for measuring the loss alone);
+     * {@link Pass#transformerBackward} then leaves their gradient in {@code flatHidden}.
+     */
+    public Pass fromHidden(Step step, Batch batch, NDArray flatHidden, NDManager scope) {
+        if (step.objective().needsReference()) {
+            throw new IllegalArgumentException(step.objective().name() + " needs the reference model's hidden states");
+        }
+        return fromHidden(step, batch, flatHidden, null, scope);
+    }
+
+    private Pass fromHidden(Step step, Batch batch, NDArray hidden, NDArray referenceHidden, NDManager scope) {
+        return new Pass(step, ResponseTargets.of(batch), hidden, referenceHidden, scope);
     }
 
     private static NDArray flatHidden(CausalLm model, Batch batch, NDManager scope) {
@@ -176,54 +118,97 @@ public final class ResponseLoss {
         return hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
     }
 
-    private static void requireReference(Objective objective, CausalLm reference) {
-        if (objective.needsReference() && reference == null) {
-            throw new IllegalArgumentException(objective.name() + " needs the reference model, none was given");
-        }
-    }
+    /** One micro-batch between the transformer's forward pass and its backward pass. */
+    public final class Pass {
+        private final Step step;
+        private final ResponseTargets targets;
+        private final NDArray hidden;
+        /** {@link #hidden} cut from the transformer's graph: the chunks' gradients accumulate here. */
+        private final NDArray detached;
 
-    /** A model with its flattened final hidden states [B*T, H] for the current micro-batch. */
-    private record Side(CausalLm model, NDArray flatHidden) {
-        NDArray logits(NDArray positions) {
+        private final NDArray referenceHidden;
+        private final NDManager scope;
+        private final TokenStats stats = new TokenStats();
+
+        private Pass(Step step, ResponseTargets targets, NDArray hidden, NDArray referenceHidden, NDManager scope) {
+            this.step = step;
+            this.targets = targets;
+            this.hidden = hidden;
+            this.detached = hidden.stopGradient();
+            this.referenceHidden = referenceHidden;
+            this.scope = scope;
+        }
+
+        /** The LM head and the objective in chunks, each differentiated down to the detached hidden states. */
+        public void lossBackward(GradientCollector collector) {
+            if (targets.count() == 0) {
+                return;
+            }
+            detached.setRequiresGradient(true);
+            NDArray normaliser = Constants.scalar(scope, (float) (1.0 / step.stepTokens()));
+            forEachChunk(chunk -> collector.backward(chunk.mul(normaliser)));
+        }
+
+        /** Pushes the hidden states' accumulated gradient through the transformer once. */
+        public void transformerBackward(GradientCollector collector) {
+            if (targets.count() == 0) {
+                return;
+            }
+            NDArray hiddenGradient = detached.getGradient();
+            hiddenGradient.attach(scope);
+            collector.backward(hidden.mul(hiddenGradient).sum());
+        }
+
+        /** The statistics of the chunks scored so far. */
+        public TokenStats stats() {
+            return stats;
+        }
+
+        private void scoreOnly() {
+            forEachChunk(chunk -> {});
+        }
+
+        private void forEachChunk(Consumer<NDArray> lossSumOfChunk) {
+            for (int start = 0; start < targets.count(); start += chunkTokens) {
+                int end = Math.min(targets.count(), start + chunkTokens);
+                try (NDManager chunkScope = scope.newSubManager()) {
+                    lossSumOfChunk.accept(scoreChunk(start, end, chunkScope));
+                }
+            }
+        }
+
+        /** Returns the objective's (unnormalised) loss sum for targets [start, end) and records stats. */
+        private NDArray scoreChunk(int start, int end, NDManager chunkScope) {
+            int count = end - start;
+            NDArray positions = chunkScope.create(targets.positions(start, end));
+            NDArray targetIds = chunkScope.create(targets.tokenIds(start, end)).reshape(count, 1);
+            NDArray vocabLogProbs = logits(step.model(), detached, positions).logSoftmax(-1);
+            NDArray targetLogProbs = vocabLogProbs.gather(targetIds, 1).reshape(count);
+            NDArray referenceLogProbs = referenceHidden == null
+                    ? null
+                    : logits(step.reference(), referenceHidden, positions)
+                            .logSoftmax(-1)
+                            .stopGradient();
+            NDArray lossSum = step.objective()
+                    .tokenLoss(new TokenScores(targetLogProbs, vocabLogProbs, step.progress(), referenceLogProbs))
+                    .sum();
+
+            // The target is a most likely token when its log-prob (gathered from the same array) equals
+            // the row's maximum: one max reduction, a third of the cost of argmax over the vocabulary.
+            float[] target = targetLogProbs.stopGradient().toFloatArray();
+            float[] best = vocabLogProbs.stopGradient().max(new int[] {-1}).toFloatArray();
+            boolean[] correct = new boolean[count];
+            for (int i = 0; i < count; i++) {
+                correct[i] = target[i] >= best[i];
+            }
+            stats.add(target, correct, lossSum.stopGradient().getFloat());
+            return lossSum;
+        }
+
+        private static NDArray logits(CausalLm model, NDArray flatHidden, NDArray positions) {
             NDArray selected = Embedding.embedding(positions, flatHidden, SparseFormat.DENSE)
                     .head();
             return model.logits(selected);
         }
-    }
-
-    /** Returns the objective's (unnormalised) loss sum for targets [start, end) and records stats. */
-    private static NDArray scoreChunk(
-            Side policy,
-            Side reference,
-            ResponseTargets targets,
-            int start,
-            int end,
-            Objective objective,
-            double progress,
-            NDManager chunkScope,
-            TokenStats stats) {
-        int count = end - start;
-        NDArray positions = chunkScope.create(targets.positions(start, end));
-        NDArray targetIds = chunkScope.create(targets.tokenIds(start, end)).reshape(count, 1);
-        NDArray logits = policy.logits(positions);
-        NDArray vocabLogProbs = logits.logSoftmax(-1);
-        NDArray targetLogProbs = vocabLogProbs.gather(targetIds, 1).reshape(count);
-        NDArray referenceLogProbs = reference == null
-                ? null
-                : reference.logits(positions).logSoftmax(-1).stopGradient();
-        NDArray lossSum = objective
-                .tokenLoss(new TokenScores(targetLogProbs, vocabLogProbs, progress, referenceLogProbs))
-                .sum();
-
-        // The target is a most likely token when its log-prob (gathered from the same array) equals
-        // the row's maximum: one max reduction, a third of the cost of argmax over the vocabulary.
-        float[] target = targetLogProbs.stopGradient().toFloatArray();
-        float[] best = vocabLogProbs.stopGradient().max(new int[] {-1}).toFloatArray();
-        boolean[] correct = new boolean[count];
-        for (int i = 0; i < count; i++) {
-            correct[i] = target[i] >= best[i];
-        }
-        stats.add(target, correct, lossSum.stopGradient().getFloat());
-        return lossSum;
     }
 }

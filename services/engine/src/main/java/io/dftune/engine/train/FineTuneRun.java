@@ -23,39 +23,36 @@ import io.dftune.spec.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The training loop of one FineTuneJob: resumes from the newest valid checkpoint, runs optimizer
  * steps (micro-batches, loss normalised over the whole step, global-norm clipping, AdamW on a
  * schedule), evaluates, checkpoints, and writes {@code final/} last, only on success.
  *
- * <p>{@link #requestStop} may be called from any thread (a signal handler, a gRPC call): the
- * current step finishes, a checkpoint is written, and {@link #run} returns.
+ * <p>A stop request (from any thread, through {@link LaunchedRun#requestStop}) lets the current step
+ * finish; a checkpoint is written and {@link #run} returns.
  */
-public final class FineTuneRun {
+final class FineTuneRun {
     private final FineTuneJobSpec spec;
     private final TrainingResources resources;
     private final Objective objective;
     private final ResponseLoss responseLoss;
-    private final AtomicReference<RunOutcome> stopRequest = new AtomicReference<>();
+    private final StopRequest stop;
 
-    public FineTuneRun(FineTuneJobSpec spec, TrainingResources resources, Objective objective, int lossChunkTokens) {
-        if (objective.needsReference() && resources.reference().isEmpty()) {
-            throw new IllegalArgumentException("spec.objective.type: " + objective.name()
-                    + " needs the reference model, but the training resources were opened without one");
-        }
+    FineTuneRun(
+            FineTuneJobSpec spec,
+            TrainingResources resources,
+            Objective objective,
+            ResponseLoss responseLoss,
+            StopRequest stop) {
         this.spec = spec;
         this.resources = resources;
         this.objective = objective;
-        this.responseLoss = new ResponseLoss(lossChunkTokens);
+        this.responseLoss = responseLoss;
+        this.stop = stop;
     }
 
-    public void requestStop(RunOutcome reason) {
-        stopRequest.compareAndSet(null, reason);
-    }
-
-    public RunResult run(TrainingListener listener) {
+    RunResult run(TrainingListener listener) {
         // libtorch's grad mode is per thread and on by default; DJL switches it off only on the
         // thread that started the engine, and the optimizer's in-place updates need it off.
         JniUtils.setGradMode(false);
@@ -120,13 +117,13 @@ public final class FineTuneRun {
                     evaluate(evaluator, model, step, metrics, listener);
                 }
                 int every = spec.getCheckpoint().getEverySteps();
-                boolean stopping = stopRequest.get() != null && !last;
+                boolean stopping = stop.reason().isPresent() && !last;
                 if ((every > 0 && step % every == 0) || stopping) {
                     checkpoint(checkpoints, model, companions, optimizer, plan, step, listener);
                     lastCheckpoint = step;
                 }
                 if (stopping) {
-                    RunResult stopped = new RunResult(stopRequest.get(), step, plan.totalSteps(), null, null);
+                    RunResult stopped = new RunResult(stop.reason().get(), step, plan.totalSteps(), null, null);
                     listener.onFinish(stopped);
                     return stopped;
                 }

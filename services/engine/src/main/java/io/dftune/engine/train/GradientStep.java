@@ -42,10 +42,11 @@ public final class GradientStep {
     public Result compute(List<Batch> microBatches, double progress) {
         long stepTokens = Batcher.responseTokenCount(microBatches);
         GradientClipping.zero(model.trainableParameters(), model.manager());
+        ResponseLoss.Step step = new ResponseLoss.Step(model, reference, objective, stepTokens, progress);
         TokenStats stats = new TokenStats();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             for (Batch batch : microBatches) {
-                stats.add(loss.forwardBackward(model, reference, batch, stepTokens, objective, collector, progress));
+                stats.add(loss.forwardBackward(step, batch, collector));
             }
         }
         double gradNorm = GradientClipping.clip(model.trainableParameters(), maxGradNorm, model.manager());

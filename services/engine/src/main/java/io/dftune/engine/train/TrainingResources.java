@@ -5,7 +5,6 @@ import io.dftune.engine.data.JsonlDataset;
 import io.dftune.engine.data.LoadedDataset;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
-import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.run.RunDirectory;
@@ -29,11 +28,10 @@ public record TrainingResources(
 
     private static final Logger LOG = Logger.getLogger(TrainingResources.class.getName());
 
-    public static TrainingResources open(FineTuneJobSpec spec, NDManager parent) {
+    /** @param withReference also load the start model, frozen, as {@code reference} */
+    static TrainingResources open(FineTuneJobSpec spec, boolean withReference, NDManager parent) {
         Path modelPath = Path.of(spec.getModel().getPath());
         int maxLength = spec.getTraining().getMaxLength();
-        boolean needsReference =
-                Objectives.create(spec.getObjective(), spec.getTraining()).needsReference();
         ModelTokenizer tokenizer = ModelTokenizer.load(modelPath);
         CausalLm model = null;
         try {
@@ -57,7 +55,7 @@ public record TrainingResources(
                 model = ModelDirectory.load(modelPath, parent);
             }
             // The anchor is the start model, also when resuming from a checkpoint.
-            Optional<CausalLm> reference = needsReference ? Optional.of(frozen(modelPath, parent)) : Optional.empty();
+            Optional<CausalLm> reference = withReference ? Optional.of(frozen(modelPath, parent)) : Optional.empty();
             return new TrainingResources(model, tokenizer, train, eval, resumedFrom, reference);
         } catch (RuntimeException e) {
             if (model != null) {

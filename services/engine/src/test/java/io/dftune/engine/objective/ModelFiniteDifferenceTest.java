@@ -36,7 +36,7 @@ class ModelFiniteDifferenceTest {
             ResponseLoss loss = new ResponseLoss(7);
             Map<String, float[]> analytic = gradients(model, () -> {
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    loss.forwardBackward(model, batch, tokens, new SftObjective(), c, 0);
+                    loss.forwardBackward(new ResponseLoss.Step(model, null, new SftObjective(), tokens, 0), batch, c);
                 }
             });
             JniUtils.setGradMode(false);

@@ -38,7 +38,8 @@ class ObjectiveGradientTest {
 
             Map<String, float[]> viaTraining = gradients(model, () -> {
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    new ResponseLoss(5).forwardBackward(model, batch, n, new DftObjective(), c, 0);
+                    new ResponseLoss(5)
+                            .forwardBackward(new ResponseLoss.Step(model, null, new DftObjective(), n, 0), batch, c);
                 }
             });
             Map<String, float[]> viaProbability = gradients(model, () -> {
@@ -53,7 +54,8 @@ class ObjectiveGradientTest {
 
             Map<String, float[]> sft = gradients(model, () -> {
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    new ResponseLoss(5).forwardBackward(model, batch, n, new SftObjective(), c, 0);
+                    new ResponseLoss(5)
+                            .forwardBackward(new ResponseLoss.Step(model, null, new SftObjective(), n, 0), batch, c);
                 }
             });
             assertThat(maxDifference(sft, viaProbability))
@@ -71,14 +73,18 @@ class ObjectiveGradientTest {
             long n = whole.responseTokenCount();
             Map<String, float[]> oneBatch = gradients(model, () -> {
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                    new ResponseLoss(1024).forwardBackward(model, whole, n, new DftObjective(), c, 0);
+                    new ResponseLoss(1024)
+                            .forwardBackward(new ResponseLoss.Step(model, null, new DftObjective(), n, 0), whole, c);
                 }
             });
             Map<String, float[]> perExample = gradients(model, () -> {
                 try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
                     for (TrainingExample e : examples) {
                         new ResponseLoss(1024)
-                                .forwardBackward(model, Batch.of(List.of(e), 0), n, new DftObjective(), c, 0);
+                                .forwardBackward(
+                                        new ResponseLoss.Step(model, null, new DftObjective(), n, 0),
+                                        Batch.of(List.of(e), 0),
+                                        c);
                     }
                 }
             });
@@ -90,7 +96,11 @@ class ObjectiveGradientTest {
                     for (TrainingExample e : examples) {
                         Batch single = Batch.of(List.of(e), 0);
                         new ResponseLoss(1024)
-                                .forwardBackward(model, single, single.responseTokenCount(), new DftObjective(), c, 0);
+                                .forwardBackward(
+                                        new ResponseLoss.Step(
+                                                model, null, new DftObjective(), single.responseTokenCount(), 0),
+                                        single,
+                                        c);
                     }
                 }
             });

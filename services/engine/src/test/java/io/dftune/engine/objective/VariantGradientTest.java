@@ -166,7 +166,9 @@ class VariantGradientTest {
     @Test
     void asftWithoutAReferenceIsRefused() {
         try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-            assertThatThrownBy(() -> new ResponseLoss(5).forwardBackward(model, batch, n, new AsftObjective(0.1), c, 0))
+            assertThatThrownBy(() -> new ResponseLoss(5)
+                            .forwardBackward(
+                                    new ResponseLoss.Step(model, null, new AsftObjective(0.1), n, 0), batch, c))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("asft");
         }
@@ -183,8 +185,8 @@ class VariantGradientTest {
             Objective objective, CausalLm reference, double progress, TokenStats[] stats) {
         return gradients(model, () -> {
             try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                TokenStats result =
-                        new ResponseLoss(5).forwardBackward(model, reference, batch, n, objective, c, progress);
+                TokenStats result = new ResponseLoss(5)
+                        .forwardBackward(new ResponseLoss.Step(model, reference, objective, n, progress), batch, c);
                 if (stats != null) {
                     stats[0] = result;
                 }

@@ -12,8 +12,6 @@ import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
-import io.dftune.engine.objective.AsftObjective;
-import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.testing.TinyJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
@@ -57,13 +55,20 @@ class FineTuneRunTest {
         return FineTuneJobFiles.parse(yaml, dir).getSpec();
     }
 
+    private static final RunLauncher LAUNCHER = new RunLauncher(16);
+
     private RunResult run(FineTuneJobSpec spec, TrainingListener listener) {
-        try (NDManager root = NDManager.newBaseManager();
-                TrainingResources resources = TrainingResources.open(spec, root)) {
-            FineTuneRun run =
-                    new FineTuneRun(spec, resources, Objectives.create(spec.getObjective(), spec.getTraining()), 16);
+        try (LaunchedRun run = LAUNCHER.prepare(spec)) {
             return run.run(listener);
         }
+    }
+
+    /** A run stopped before it starts: it loads what a run would, trains nothing, and keeps it open. */
+    private static LaunchedRun loadedOnly(FineTuneJobSpec spec) {
+        LaunchedRun run = LAUNCHER.prepare(spec);
+        run.requestStop(RunOutcome.PREEMPTED);
+        run.run(TrainingListener.NONE);
+        return run;
     }
 
     @Test
@@ -72,20 +77,13 @@ class FineTuneRunTest {
         assertThat(whole.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
 
         FineTuneJobSpec interrupted = spec("interrupted", "dft", 1e-2, 2);
-        FineTuneRun[] current = new FineTuneRun[1];
         RunResult stopped;
-        try (NDManager root = NDManager.newBaseManager();
-                TrainingResources resources = TrainingResources.open(interrupted, root)) {
-            current[0] = new FineTuneRun(
-                    interrupted,
-                    resources,
-                    Objectives.create(interrupted.getObjective(), interrupted.getTraining()),
-                    16);
-            stopped = current[0].run(new TrainingListener() {
+        try (LaunchedRun run = LAUNCHER.prepare(interrupted)) {
+            stopped = run.run(new TrainingListener() {
                 @Override
                 public void onStep(StepMetrics metrics) {
                     if (metrics.step() == 3) {
-                        current[0].requestStop(RunOutcome.PREEMPTED);
+                        run.requestStop(RunOutcome.PREEMPTED);
                     }
                 }
             });
@@ -216,9 +214,9 @@ class FineTuneRunTest {
                 .allSatisfy(step ->
                         assertThat(step.get("loss").asDouble()).isFinite().isPositive());
 
-        try (NDManager root = NDManager.newBaseManager();
-                TrainingResources resources = TrainingResources.open(spec, root);
+        try (LaunchedRun run = loadedOnly(spec);
                 NDManager files = NDManager.newBaseManager()) {
+            TrainingResources resources = run.resources();
             assertThat(resources.resumedFrom()).isPresent();
             Map<String, NDArray> start = SafetensorsReader.read(dir.resolve("model"), files);
             CausalLm reference = resources.reference().orElseThrow();
@@ -236,14 +234,41 @@ class FineTuneRunTest {
 
     @Test
     void onlyAsftLoadsAReferenceModel() {
-        FineTuneJobSpec spec = spec("plain", "dft", 1e-2, 2);
-        try (NDManager root = NDManager.newBaseManager();
-                TrainingResources resources = TrainingResources.open(spec, root)) {
-            assertThat(resources.reference()).isEmpty();
-            assertThatThrownBy(() -> new FineTuneRun(spec, resources, new AsftObjective(0.1), 16))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("spec.objective.type");
+        try (LaunchedRun dft = loadedOnly(spec("plain", "dft", 1e-2, 2));
+                LaunchedRun asft = loadedOnly(spec("anchored", "asft, klWeight: 0.1", 1e-2, 2))) {
+            assertThat(dft.resources().reference()).isEmpty();
+            assertThat(asft.resources().reference()).isPresent();
         }
+    }
+
+    @Test
+    void aStopDuringLoadingEndsTheRunWithNothingTrainedAndTheNextRunStartsFresh() throws IOException {
+        FineTuneJobSpec spec = spec("early", "dft", 1e-2, 2);
+        RunResult stopped;
+        try (LaunchedRun run = loadedOnly(spec)) {
+            stopped = run.run(TrainingListener.NONE);
+        } catch (IllegalStateException ranTwice) {
+            stopped = null;
+        }
+        assertThat(stopped).as("a run runs once").isNull();
+        try (LaunchedRun run = LAUNCHER.prepare(spec)) {
+            boolean[] started = {false};
+            run.requestStop(RunOutcome.CANCELLED);
+            RunResult result = run.run(new TrainingListener() {
+                @Override
+                public void onStart(TrainingPlan plan, long resumedFromStep) {
+                    started[0] = true;
+                }
+            });
+            assertThat(result.outcome()).isEqualTo(RunOutcome.CANCELLED);
+            assertThat(result.stepsDone()).isZero();
+            assertThat(result.totalSteps()).isEqualTo(6);
+            assertThat(started[0]).as("no training started").isFalse();
+        }
+        assertThat(dir.resolve("early/checkpoints")).doesNotExist();
+        long[] resumedFrom = {-1};
+        assertThat(run(spec, recordStart(resumedFrom)).outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(resumedFrom[0]).isZero();
     }
 
     private List<JsonNode> trainLines(String output) throws IOException {

@@ -9,10 +9,10 @@ import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.eval.Evaluator;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.nd.EngineStartup;
 import io.dftune.engine.objective.ResponseLoss;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.spec.run.ExitCodes;
-import io.dftune.trainer.EngineStartup;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,7 +62,12 @@ final class EvalCommand implements Callable<Integer> {
                 CausalLm lm = ModelDirectory.load(model, root)) {
             LoadedDataset dataset = JsonlDataset.load(data, tokenizer, maxLength);
             Evaluator evaluator = new Evaluator(
-                    new ResponseLoss(1024), tokenizer, batchSize, maxNewTokens, maxExamples, answerMarker);
+                    new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS),
+                    tokenizer,
+                    batchSize,
+                    maxNewTokens,
+                    maxExamples,
+                    answerMarker);
             EvalMetrics metrics = evaluator.evaluate(lm, dataset.examples(), 0);
             System.err.println(ProgressDisplay.describe(metrics));
             ObjectMapper json = new ObjectMapper();

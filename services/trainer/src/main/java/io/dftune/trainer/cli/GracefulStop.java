@@ -1,6 +1,6 @@
 package io.dftune.trainer.cli;
 
-import io.dftune.engine.train.FineTuneRun;
+import io.dftune.engine.train.LaunchedRun;
 import io.dftune.engine.train.RunOutcome;
 import io.dftune.spec.run.ExitCodes;
 import java.util.concurrent.CountDownLatch;
@@ -16,7 +16,7 @@ final class GracefulStop implements AutoCloseable {
     private final Thread hook;
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    GracefulStop(FineTuneRun run, long graceSeconds) {
+    GracefulStop(LaunchedRun run, long graceSeconds) {
         hook = new Thread(
                 () -> {
                     System.err.println("dftune: stop requested; finishing the current step and writing a checkpoint");

@@ -1,6 +1,8 @@
 package io.dftune.trainer.cli;
 
 import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
@@ -23,6 +25,11 @@ final class ProgressDisplay implements TrainingListener {
     ProgressDisplay(PrintStream out, String objective) {
         this.out = out;
         this.objective = objective;
+    }
+
+    @Override
+    public void onLoaded(CausalLm model, ModelTokenizer tokenizer) {
+        out.println(ComputeSetup.describe());
     }
 
     @Override

@@ -1,15 +1,11 @@
 package io.dftune.trainer.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.dftune.engine.objective.Objective;
-import io.dftune.engine.objective.Objectives;
-import io.dftune.engine.train.FineTuneRun;
+import io.dftune.engine.objective.ResponseLoss;
+import io.dftune.engine.train.LaunchedRun;
+import io.dftune.engine.train.RunLauncher;
 import io.dftune.engine.train.RunResult;
-import io.dftune.engine.train.TrainingResources;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
-import io.dftune.spec.SpecValidator;
-import io.dftune.trainer.EngineStartup;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,23 +26,15 @@ final class RunCommand implements Callable<Integer> {
                     "On SIGTERM, how long to wait for the step and checkpoint to finish (default: ${DEFAULT-VALUE}).")
     long graceSeconds;
 
-    @Option(names = "--loss-chunk-tokens", defaultValue = "1024", hidden = true)
-    int lossChunkTokens;
+    @Option(names = "--loss-chunk-tokens", hidden = true)
+    int lossChunkTokens = ResponseLoss.DEFAULT_CHUNK_TOKENS;
 
     @Override
     public Integer call() {
         FineTuneJob job = FineTuneJobFiles.load(jobFile);
-        SpecValidator.validateOrThrow(job.getSpec());
-        Objective objective =
-                Objectives.create(job.getSpec().getObjective(), job.getSpec().getTraining());
-        try (NDManager root = EngineStartup.newBaseManager();
-                TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
-            System.out.println(ComputeSetup.describe());
-            FineTuneRun run = new FineTuneRun(job.getSpec(), resources, objective, lossChunkTokens);
-            RunResult result;
-            try (GracefulStop stop = new GracefulStop(run, graceSeconds)) {
-                result = run.run(new ProgressDisplay(System.out, objective.name()));
-            }
+        try (LaunchedRun run = new RunLauncher(lossChunkTokens).prepare(job.getSpec());
+                GracefulStop stop = new GracefulStop(run, graceSeconds)) {
+            RunResult result = run.run(new ProgressDisplay(System.out, run.objectiveName()));
             return result.outcome().exitCode();
         }
     }

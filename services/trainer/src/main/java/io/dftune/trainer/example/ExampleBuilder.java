@@ -7,16 +7,15 @@ import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.model.ModelInitializer;
-import io.dftune.engine.objective.Objectives;
+import io.dftune.engine.nd.EngineStartup;
 import io.dftune.engine.tokenizer.ByteLevelTokenizerFiles;
-import io.dftune.engine.train.FineTuneRun;
+import io.dftune.engine.train.LaunchedRun;
+import io.dftune.engine.train.RunLauncher;
 import io.dftune.engine.train.RunOutcome;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.TrainingListener;
-import io.dftune.engine.train.TrainingResources;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
-import io.dftune.trainer.EngineStartup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,14 +219,7 @@ public final class ExampleBuilder {
                 "  output: {path: " + work.relativize(output) + "}",
                 "");
         FineTuneJob job = FineTuneJobFiles.parse(yaml, work);
-        try (NDManager root = EngineStartup.newBaseManager();
-                TrainingResources resources = TrainingResources.open(job.getSpec(), root)) {
-            FineTuneRun run = new FineTuneRun(
-                    job.getSpec(),
-                    resources,
-                    Objectives.create(
-                            job.getSpec().getObjective(), job.getSpec().getTraining()),
-                    1024);
+        try (LaunchedRun run = new RunLauncher().prepare(job.getSpec())) {
             return run.run(progress);
         }
     }

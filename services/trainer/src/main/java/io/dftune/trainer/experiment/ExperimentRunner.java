@@ -9,10 +9,11 @@ import io.dftune.engine.eval.Evaluator;
 import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
-import io.dftune.engine.objective.Objectives;
+import io.dftune.engine.nd.EngineStartup;
 import io.dftune.engine.objective.ResponseLoss;
 import io.dftune.engine.tokenizer.ModelTokenizer;
-import io.dftune.engine.train.FineTuneRun;
+import io.dftune.engine.train.LaunchedRun;
+import io.dftune.engine.train.RunLauncher;
 import io.dftune.engine.train.RunOutcome;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.TrainingListener;
@@ -22,7 +23,6 @@ import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.SpecValidator;
 import io.dftune.spec.run.RunDirectory;
-import io.dftune.trainer.EngineStartup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,6 +47,7 @@ public final class ExperimentRunner {
         TrainingListener runStarting(RunKey key, int index, int total);
     }
 
+    private static final RunLauncher LAUNCHER = new RunLauncher();
     private static final String VALIDATION = "validation.json";
     private static final String TESTS = "tests.json";
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -118,14 +119,12 @@ public final class ExperimentRunner {
         Score validation = cached(dir.resolve(VALIDATION), Score.class, () -> {
             FineTuneJobSpec spec = runSpec(arm, key, dir);
             deleteQuietly(dir);
-            try (NDManager root = EngineStartup.newBaseManager();
-                    TrainingResources resources = TrainingResources.open(spec, root)) {
-                FineTuneRun run = new FineTuneRun(
-                        spec, resources, Objectives.create(spec.getObjective(), spec.getTraining()), 1024);
+            try (LaunchedRun run = LAUNCHER.prepare(spec)) {
                 RunResult result = run.run(progress.runStarting(key, index, total));
                 if (result.outcome() != RunOutcome.SUCCEEDED) {
                     throw new IllegalStateException(key.label() + " stopped: " + result.outcome());
                 }
+                TrainingResources resources = run.resources();
                 Evaluator evaluator = evaluator(resources.tokenizer());
                 return Score.of(evaluator.evaluate(
                         resources.model(),
@@ -187,7 +186,7 @@ public final class ExperimentRunner {
 
     private Evaluator evaluator(ModelTokenizer tokenizer) {
         return new Evaluator(
-                new ResponseLoss(1024),
+                new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS),
                 tokenizer,
                 shared.getTraining().getMicroBatchSize(),
                 plan.evalMaxNewTokens(),

@@ -35,7 +35,8 @@ public final class CurrentWeights implements TrainingListener {
     private volatile long step;
 
     /** The training thread has loaded the model; work now waits for the gaps between steps. */
-    public synchronized void training(CausalLm model, ModelTokenizer tokenizer) {
+    @Override
+    public synchronized void onLoaded(CausalLm model, ModelTokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
         state = State.TRAINING;

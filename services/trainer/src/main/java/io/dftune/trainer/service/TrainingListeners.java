@@ -1,6 +1,8 @@
 package io.dftune.trainer.service;
 
 import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
@@ -30,6 +32,11 @@ final class TrainingListeners implements TrainingListener {
                 LOG.warnf(e, "%s observer %s failed", what, listener.getClass().getSimpleName());
             }
         }
+    }
+
+    @Override
+    public void onLoaded(CausalLm model, ModelTokenizer tokenizer) {
+        each("loaded", l -> l.onLoaded(model, tokenizer));
     }
 
     @Override

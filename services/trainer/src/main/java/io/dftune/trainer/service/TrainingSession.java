@@ -1,20 +1,15 @@
 package io.dftune.trainer.service;
 
-import ai.djl.ndarray.NDManager;
-import io.dftune.engine.objective.Objective;
-import io.dftune.engine.objective.Objectives;
-import io.dftune.engine.train.FineTuneRun;
+import io.dftune.engine.train.LaunchedRun;
+import io.dftune.engine.train.RunLauncher;
 import io.dftune.engine.train.RunOutcome;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.TrainingListener;
-import io.dftune.engine.train.TrainingPlan;
-import io.dftune.engine.train.TrainingResources;
 import io.dftune.proto.v1.RunStatus;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.run.ErrorText;
 import io.dftune.spec.run.ExitCodes;
-import io.dftune.trainer.EngineStartup;
 import io.dftune.trainer.metrics.RunMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,7 +33,7 @@ import org.jboss.logging.Logger;
 @Singleton
 public class TrainingSession {
     private static final Logger LOG = Logger.getLogger(TrainingSession.class);
-    private static final int LOSS_CHUNK_TOKENS = 1024;
+    private static final RunLauncher LAUNCHER = new RunLauncher();
 
     private final TrainerConfig config;
     private final MeterRegistry registry;
@@ -47,12 +41,9 @@ public class TrainingSession {
     private final RunTracker tracker;
     private final CurrentWeights weights = new CurrentWeights();
     private final CountDownLatch ended = new CountDownLatch(1);
-    private final AtomicReference<RunOutcome> stopRequest = new AtomicReference<>();
     private boolean claimed;
     private FineTuneJob job;
-    private FineTuneRun run;
-    private NDManager root;
-    private TrainingResources resources;
+    private LaunchedRun run;
     private volatile int exitCode = ExitCodes.SUCCEEDED;
 
     @Inject
@@ -87,26 +78,28 @@ public class TrainingSession {
      */
     public RunStatus start(FineTuneJob job) {
         FineTuneJobSpec spec = job.getSpec();
-        Objective objective = Objectives.create(spec.getObjective(), spec.getTraining());
         String name = job.getMetadata() == null || job.getMetadata().getName() == null
                 ? ""
                 : job.getMetadata().getName();
         String namespace = job.getMetadata() == null || job.getMetadata().getNamespace() == null
                 ? config.namespace()
                 : job.getMetadata().getNamespace();
+        LaunchedRun prepared = LAUNCHER.prepare(spec);
         synchronized (this) {
             if (claimed) {
+                prepared.close();
                 throw new RunAlreadyStartedException("this trainer already has a run (phase "
                         + RunMeters.phaseLabel(tracker.phase()) + "); it runs one job per process");
             }
             claimed = true;
             this.job = job;
+            this.run = prepared;
         }
-        RunMeters meters = new RunMeters(registry, name, namespace, objective.name(), tracker::phase);
-        tracker.loading(name, namespace, objective.name());
+        RunMeters meters = new RunMeters(registry, name, namespace, prepared.objectiveName(), tracker::phase);
+        tracker.loading(name, namespace, prepared.objectiveName());
         RunStatus loading = tracker.status();
         TrainingListener listener = new TrainingListeners(List.of(tracker, meters, weights, new StepLog()));
-        Thread thread = new Thread(() -> train(spec, objective, listener), "dftune-training");
+        Thread thread = new Thread(() -> train(prepared, listener), "dftune-training");
         thread.setDaemon(true);
         thread.start();
         return loading;
@@ -126,32 +119,9 @@ public class TrainingSession {
         ended.countDown();
     }
 
-    private void train(FineTuneJobSpec spec, Objective objective, TrainingListener listener) {
+    private void train(LaunchedRun launched, TrainingListener listener) {
         try {
-            NDManager manager = EngineStartup.newBaseManager();
-            synchronized (this) {
-                root = manager;
-            }
-            TrainingResources loaded = TrainingResources.open(spec, manager);
-            FineTuneRun created = new FineTuneRun(spec, loaded, objective, LOSS_CHUNK_TOKENS);
-            RunOutcome early;
-            synchronized (this) {
-                resources = loaded;
-                run = created;
-                early = stopRequest.get();
-            }
-            weights.training(loaded.model(), loaded.tokenizer());
-            RunResult result;
-            if (early != null) {
-                // Stopped while loading: nothing was trained, and what it loaded still resumes it.
-                long from = loaded.resumedFrom().map(c -> c.state().step()).orElse(0L);
-                long total = TrainingPlan.of(spec.getTraining(), loaded.train().size())
-                        .totalSteps();
-                result = new RunResult(early, from, total, null, null);
-                listener.onFinish(result);
-            } else {
-                result = created.run(listener);
-            }
+            RunResult result = launched.run(listener);
             weights.rest();
             exitCode = result.outcome().exitCode();
         } catch (RuntimeException | Error e) {
@@ -182,10 +152,7 @@ public class TrainingSession {
             }
             // Published before the run can see the request, so STOPPING precedes its last events.
             tracker.stopping(reason);
-            stopRequest.compareAndSet(null, reason);
-            if (run != null) {
-                run.requestStop(reason);
-            }
+            run.requestStop(reason);
         }
         return tracker.status();
     }
@@ -241,13 +208,8 @@ public class TrainingSession {
 
     private synchronized void closeModel() {
         weights.close();
-        if (resources != null) {
-            resources.close();
-            resources = null;
-        }
-        if (root != null) {
-            root.close();
-            root = null;
+        if (run != null) {
+            run.close();
         }
     }
 }

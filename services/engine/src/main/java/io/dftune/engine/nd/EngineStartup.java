@@ -1,4 +1,4 @@
-package io.dftune.trainer;
+package io.dftune.engine.nd;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +20,7 @@ public final class EngineStartup {
     private EngineStartup() {}
 
     /** Starts the engine (and caps its threads, {@link CpuThreads}) in the background; later calls do nothing. */
-    static synchronized void begin() {
+    public static synchronized void begin() {
         if (begun) {
             return;
         }

@@ -1,4 +1,4 @@
-package io.dftune.trainer;
+package io.dftune.engine.nd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.dftune.trainer;
+package io.dftune.engine.nd;
 
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Map;

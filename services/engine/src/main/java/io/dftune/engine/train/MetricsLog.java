@@ -3,8 +3,10 @@ package io.dftune.engine.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dftune.engine.eval.EvalJson;
 import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.io.MetricJson;
+import io.dftune.spec.run.EvalMetric;
+import io.dftune.spec.run.StepMetric;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,25 +47,11 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     public void append(StepMetrics m) {
-        ObjectNode line = json.createObjectNode();
-        line.put("type", "train");
-        line.put("step", m.step());
-        line.put("total_steps", m.totalSteps());
-        line.put("epoch", m.epoch());
-        line.put("loss", m.loss());
-        line.put("nll", m.nll());
-        line.put("mean_target_prob", m.meanTargetProb());
-        line.put("low_prob_token_ratio", m.lowProbTokenRatio());
-        line.put("token_accuracy", m.tokenAccuracy());
-        line.put("learning_rate", m.learningRate());
-        line.put("grad_norm", m.gradNorm());
-        line.put("tokens_per_second", m.tokensPerSecond());
-        line.put("response_tokens", m.responseTokens());
-        write(line);
+        write(MetricJson.put(json.createObjectNode().put("type", "train"), StepMetric.values(), m::value));
     }
 
     public void append(EvalMetrics m) {
-        write(EvalJson.toJson(json, m).put("type", "eval"));
+        write(MetricJson.put(json.createObjectNode().put("type", "eval"), EvalMetric.values(), m::value));
     }
 
     private void write(ObjectNode line) {

@@ -7,6 +7,9 @@ import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
+import io.dftune.spec.run.EvalMetric;
+import io.dftune.spec.run.MetricSummary;
+import io.dftune.spec.run.StepMetric;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +56,7 @@ final class ProgressDisplay implements TrainingListener {
     @Override
     public void onStep(StepMetrics m) {
         bar.stepTo(m.step());
-        bar.setExtraMessage(String.format(
-                "loss %.4f nll %.3f p %.2f %.0f tok/s", m.loss(), m.nll(), m.meanTargetProb(), m.tokensPerSecond()));
+        bar.setExtraMessage(MetricSummary.of(StepMetric.values(), m::value));
     }
 
     @Override
@@ -113,12 +115,6 @@ final class ProgressDisplay implements TrainingListener {
     }
 
     static String describe(EvalMetrics m) {
-        String text = String.format(
-                "nll %.4f, dft loss %.4f, mean target prob %.3f, token accuracy %.3f over %d tokens",
-                m.nll(), m.dftLoss(), m.meanTargetProb(), m.tokenAccuracy(), m.tokens());
-        if (m.hasExactMatch()) {
-            text += String.format(", exact match %.3f (%d answers)", m.exactMatch(), m.answered());
-        }
-        return text;
+        return MetricSummary.of(EvalMetric.values(), m::value);
     }
 }

@@ -8,6 +8,10 @@ import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
 import io.dftune.proto.v1.Phase;
+import io.dftune.spec.run.EvalMetric;
+import io.dftune.spec.run.MetricMeter;
+import io.dftune.spec.run.ReportedMetric;
+import io.dftune.spec.run.StepMetric;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,11 +20,15 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The meters of one run, fed by its training callbacks. Gauges read the latest step and
@@ -34,99 +42,40 @@ public final class RunMeters implements TrainingListener {
     private final AtomicLong gpus = new AtomicLong();
     /** System.nanoTime() when the run started; 0 before. */
     private final AtomicLong startNanos = new AtomicLong();
+    /** Counters and timers of reported metrics, fed with each report. */
+    private final List<Consumer<StepMetrics>> perStep = new ArrayList<>();
+
+    private final List<Consumer<EvalMetrics>> perEval = new ArrayList<>();
 
     private final Counter steps;
-    private final Counter tokens;
     private final Counter resumes;
-    private final Timer stepDuration;
     private final Timer checkpointWrite;
 
     public RunMeters(MeterRegistry registry, String job, String namespace, String objective, Supplier<Phase> phase) {
         Tags tags = Tags.of(TAG_JOB, job, TAG_NAMESPACE, namespace, TAG_OBJECTIVE, objective);
-        train(registry, tags, TRAIN_LOSS, "Objective loss of the latest optimizer step", StepMetrics::loss);
-        train(
-                registry,
-                tags,
-                TRAIN_NLL,
-                "Mean negative log-likelihood of the response tokens, latest step",
-                StepMetrics::nll);
-        train(
-                registry,
-                tags,
-                TRAIN_MEAN_TARGET_PROB,
-                "Mean probability of the target tokens, latest step",
-                StepMetrics::meanTargetProb);
-        train(
-                registry,
-                tags,
-                TRAIN_LOW_PROB_TOKEN_RATIO,
-                "Share of response tokens with probability < 0.1, latest step",
-                StepMetrics::lowProbTokenRatio);
-        train(
-                registry,
-                tags,
-                TRAIN_TOKEN_ACCURACY,
-                "Share of response tokens predicted exactly, latest step",
-                StepMetrics::tokenAccuracy);
-        train(registry, tags, TRAIN_LEARNING_RATE, "Learning rate of the latest step", StepMetrics::learningRate);
-        train(
-                registry,
-                tags,
-                TRAIN_GRAD_NORM,
-                "Global gradient norm before clipping, latest step",
-                StepMetrics::gradNorm);
-        train(
-                registry,
-                tags,
-                TRAIN_TOKENS_PER_SECOND,
-                "Input tokens per second of the latest step",
-                StepMetrics::tokensPerSecond);
-        train(registry, tags, TRAIN_EPOCH, "Epochs done", StepMetrics::epoch);
-        train(registry, tags, TRAIN_STEP, "Optimizer steps done, counting those before a resume", StepMetrics::step);
+        for (StepMetric metric : StepMetric.values()) {
+            metric.meter()
+                    .ifPresent(
+                            meter -> register(registry, tags, metric, meter, latestStep, StepMetrics::value, perStep));
+        }
+        for (EvalMetric metric : EvalMetric.values()) {
+            metric.meter()
+                    .ifPresent(
+                            meter -> register(registry, tags, metric, meter, latestEval, EvalMetrics::value, perEval));
+        }
         Gauge.builder(TRAIN_TOTAL_STEPS, totalSteps, AtomicLong::get)
                 .tags(tags)
                 .description("Optimizer steps the run takes")
                 .strongReference(true)
                 .register(registry);
 
-        eval(registry, tags, EVAL_STEP, "Step of the latest evaluation (0: before training)", EvalMetrics::step);
-        eval(registry, tags, EVAL_NLL, "Mean negative log-likelihood on the evaluation set", EvalMetrics::nll);
-        eval(registry, tags, EVAL_DFT_LOSS, "DFT loss on the evaluation set", EvalMetrics::dftLoss);
-        eval(
-                registry,
-                tags,
-                EVAL_MEAN_TARGET_PROB,
-                "Mean target-token probability on the evaluation set",
-                EvalMetrics::meanTargetProb);
-        eval(
-                registry,
-                tags,
-                EVAL_LOW_PROB_TOKEN_RATIO,
-                "Share of evaluation tokens with probability < 0.1",
-                EvalMetrics::lowProbTokenRatio);
-        eval(registry, tags, EVAL_TOKEN_ACCURACY, "Token accuracy on the evaluation set", EvalMetrics::tokenAccuracy);
-        eval(
-                registry,
-                tags,
-                EVAL_EXACT_MATCH,
-                "Exact-match rate of greedy answers on the evaluation set",
-                EvalMetrics::exactMatch);
-
         steps = Counter.builder(TRAIN_STEPS)
                 .tags(tags)
                 .description("Optimizer steps done by this process")
                 .register(registry);
-        tokens = Counter.builder(TRAIN_TOKENS)
-                .tags(tags)
-                .description("Response tokens trained on by this process")
-                .register(registry);
         resumes = Counter.builder(RUN_RESUMES)
                 .tags(tags)
                 .description("Runs resumed from a checkpoint instead of starting from the base model")
-                .register(registry);
-        stepDuration = Timer.builder(TRAIN_STEP_DURATION)
-                .tags(tags)
-                .description("Wall-clock time of an optimizer step")
                 .register(registry);
         checkpointWrite = Timer.builder(CHECKPOINT_WRITE)
                 .tags(tags)
@@ -167,22 +116,46 @@ public final class RunMeters implements TrainingListener {
         return start == 0 ? 0 : gpus.get() * (System.nanoTime() - start) / 1e9;
     }
 
-    private void train(
-            MeterRegistry registry, Tags tags, String name, String help, ToDoubleFunction<StepMetrics> value) {
-        Gauge.builder(name, latestStep, ref -> ref.get() == null ? Double.NaN : value.applyAsDouble(ref.get()))
-                .tags(tags)
-                .description(help)
-                .strongReference(true)
-                .register(registry);
-    }
-
-    private void eval(
-            MeterRegistry registry, Tags tags, String name, String help, ToDoubleFunction<EvalMetrics> value) {
-        Gauge.builder(name, latestEval, ref -> ref.get() == null ? Double.NaN : value.applyAsDouble(ref.get()))
-                .tags(tags)
-                .description(help)
-                .strongReference(true)
-                .register(registry);
+    /**
+     * A gauge reads the latest report (NaN before the first, or when the report lacks the metric);
+     * counters and timers take each report's value as it arrives.
+     */
+    private <M extends ReportedMetric, R> void register(
+            MeterRegistry registry,
+            Tags tags,
+            M metric,
+            MetricMeter meter,
+            AtomicReference<R> latest,
+            BiFunction<R, M, OptionalDouble> value,
+            List<Consumer<R>> perReport) {
+        switch (meter.kind()) {
+            case GAUGE ->
+                Gauge.builder(
+                                meter.name(),
+                                latest,
+                                ref -> ref.get() == null
+                                        ? Double.NaN
+                                        : value.apply(ref.get(), metric).orElse(Double.NaN))
+                        .tags(tags)
+                        .description(metric.description())
+                        .strongReference(true)
+                        .register(registry);
+            case COUNTER -> {
+                Counter counter = Counter.builder(meter.name())
+                        .tags(tags)
+                        .description(metric.description() + ", summed over the steps of this process")
+                        .register(registry);
+                perReport.add(report -> value.apply(report, metric).ifPresent(counter::increment));
+            }
+            case TIMER -> {
+                Timer timer = Timer.builder(meter.name())
+                        .tags(tags)
+                        .description(metric.description())
+                        .register(registry);
+                perReport.add(report -> value.apply(report, metric)
+                        .ifPresent(seconds -> timer.record(Duration.ofNanos((long) (seconds * 1e9)))));
+            }
+        }
     }
 
     @Override
@@ -200,13 +173,13 @@ public final class RunMeters implements TrainingListener {
     public void onStep(StepMetrics m) {
         latestStep.set(m);
         steps.increment();
-        tokens.increment(m.responseTokens());
-        stepDuration.record(Duration.ofNanos((long) (m.stepSeconds() * 1e9)));
+        perStep.forEach(meter -> meter.accept(m));
     }
 
     @Override
     public void onEval(EvalMetrics m) {
         latestEval.set(m);
+        perEval.forEach(meter -> meter.accept(m));
     }
 
     @Override

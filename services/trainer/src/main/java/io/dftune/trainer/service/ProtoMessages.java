@@ -1,49 +1,58 @@
 package io.dftune.trainer.service;
 
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.proto.v1.Checkpoint;
 import io.dftune.proto.v1.TrainMetrics;
+import io.dftune.spec.run.EvalMetric;
+import io.dftune.spec.run.ReportedMetric;
+import io.dftune.spec.run.StepMetric;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /** Engine results as the messages of the gRPC contract. */
 public final class ProtoMessages {
     private ProtoMessages() {}
 
     public static TrainMetrics train(StepMetrics m) {
-        return TrainMetrics.newBuilder()
-                .setStep(m.step())
-                .setTotalSteps(m.totalSteps())
-                .setEpoch(m.epoch())
-                .setLoss(m.loss())
-                .setNll(m.nll())
-                .setMeanTargetProb(m.meanTargetProb())
-                .setLowProbTokenRatio(m.lowProbTokenRatio())
-                .setTokenAccuracy(m.tokenAccuracy())
-                .setLearningRate(m.learningRate())
-                .setGradNorm(m.gradNorm())
-                .setTokensPerSecond(m.tokensPerSecond())
-                .setResponseTokens(m.responseTokens())
-                .setStepSeconds(m.stepSeconds())
+        return withMetrics(TrainMetrics.newBuilder(), StepMetric.values(), m::value)
                 .build();
     }
 
     public static io.dftune.proto.v1.EvalMetrics eval(EvalMetrics m) {
-        io.dftune.proto.v1.EvalMetrics.Builder b = io.dftune.proto.v1.EvalMetrics.newBuilder()
-                .setStep(m.step())
-                .setNll(m.nll())
-                .setDftLoss(m.dftLoss())
-                .setMeanTargetProb(m.meanTargetProb())
-                .setLowProbTokenRatio(m.lowProbTokenRatio())
-                .setTokenAccuracy(m.tokenAccuracy())
-                .setTokens(m.tokens())
-                .setAnswered(m.answered());
-        if (m.hasExactMatch()) {
-            b.setExactMatch(m.exactMatch());
+        return withMetrics(io.dftune.proto.v1.EvalMetrics.newBuilder(), EvalMetric.values(), m::value)
+                .build();
+    }
+
+    /** Sets each metric that has a value on the message field named by its key. */
+    static <M extends ReportedMetric, B extends Message.Builder> B withMetrics(
+            B builder, M[] metrics, Function<M, OptionalDouble> values) {
+        Descriptors.Descriptor type = builder.getDescriptorForType();
+        for (M metric : metrics) {
+            Descriptors.FieldDescriptor field = type.findFieldByName(metric.key());
+            if (field == null) {
+                throw new IllegalStateException(type.getFullName() + " has no field for the metric " + metric.key());
+            }
+            OptionalDouble value = values.apply(metric);
+            if (value.isPresent()) {
+                builder.setField(field, fieldValue(field, value.getAsDouble()));
+            }
         }
-        return b.build();
+        return builder;
+    }
+
+    private static Object fieldValue(Descriptors.FieldDescriptor field, double value) {
+        return switch (field.getJavaType()) {
+            case LONG -> (long) value;
+            case INT -> (int) value;
+            case DOUBLE -> value;
+            default -> throw new IllegalStateException(field.getFullName() + " is not a number field");
+        };
     }
 
     public static Checkpoint checkpoint(long step, Path directory, double writeSeconds) {

@@ -5,6 +5,9 @@ import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
 import io.dftune.engine.train.TrainingPlan;
+import io.dftune.spec.run.EvalMetric;
+import io.dftune.spec.run.MetricSummary;
+import io.dftune.spec.run.StepMetric;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.jboss.logging.Logger;
@@ -30,27 +33,13 @@ final class StepLog implements TrainingListener {
         long now = System.nanoTime();
         if (now - lastLogged >= INTERVAL_NANOS || m.step() == m.totalSteps()) {
             lastLogged = now;
-            LOG.infof(
-                    "step %d/%d loss %.4f nll %.4f mean target prob %.3f lr %.2e %.0f tokens/s",
-                    m.step(),
-                    m.totalSteps(),
-                    m.loss(),
-                    m.nll(),
-                    m.meanTargetProb(),
-                    m.learningRate(),
-                    m.tokensPerSecond());
+            LOG.infof("step %d/%d %s", m.step(), m.totalSteps(), MetricSummary.of(StepMetric.values(), m::value));
         }
     }
 
     @Override
     public void onEval(EvalMetrics m) {
-        LOG.infof(
-                "eval at step %d: nll %.4f mean target prob %.3f token accuracy %.3f%s",
-                m.step(),
-                m.nll(),
-                m.meanTargetProb(),
-                m.tokenAccuracy(),
-                m.hasExactMatch() ? String.format(" exact match %.3f", m.exactMatch()) : "");
+        LOG.infof("eval at step %d: %s", m.step(), MetricSummary.of(EvalMetric.values(), m::value));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.dftune.engine.testing.TinyJob;
 import io.dftune.proto.v1.GetRunRequest;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.StartRunRequest;
+import io.dftune.spec.run.StepMetric;
 import io.dftune.trainer.testing.PrometheusServer;
 import io.dftune.trainer.testing.TrainerClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -40,7 +41,8 @@ class PrometheusScrapeTest {
                             .build());
 
             String job = "{job=\"prom-test\",namespace=\"tests\",objective=\"dft\"}";
-            JsonNode loss = prometheus.awaitResult(TrainerMetrics.prometheus(TrainerMetrics.TRAIN_LOSS) + job, WAIT);
+            JsonNode loss = prometheus.awaitResult(
+                    TrainerMetrics.prometheus(StepMetric.LOSS.meter().orElseThrow()) + job, WAIT);
             double value = Double.parseDouble(loss.get(0).path("value").get(1).asText());
             assertThat(value).isPositive().isFinite();
 

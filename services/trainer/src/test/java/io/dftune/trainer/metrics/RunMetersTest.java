@@ -6,6 +6,9 @@ import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingPlan;
 import io.dftune.proto.v1.Phase;
+import io.dftune.spec.run.EvalMetric;
+import io.dftune.spec.run.ReportedMetric;
+import io.dftune.spec.run.StepMetric;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -28,9 +31,13 @@ class RunMetersTest {
                 .value();
     }
 
+    private static String meter(ReportedMetric metric) {
+        return metric.meter().orElseThrow().name();
+    }
+
     @Test
     void aResumedRunCountsOneResumeAndReportsItsLatestStepAndEvaluation() {
-        assertThat(gauge(TrainerMetrics.TRAIN_LOSS)).as("no step yet").isNaN();
+        assertThat(gauge(meter(StepMetric.LOSS))).as("no step yet").isNaN();
 
         meters.onStart(new TrainingPlan(10, 4, 2, 24), 3);
         meters.onStep(new StepMetrics(4, 10, 0.6, 0.25, 1.5, 0.4, 0.3, 0.5, 1e-3, 0.8, 900, 12, 0.02));
@@ -39,14 +46,15 @@ class RunMetersTest {
         phase.set(Phase.PHASE_TRAINING);
 
         assertThat(registry.get(TrainerMetrics.RUN_RESUMES).counter().count()).isEqualTo(1);
-        assertThat(gauge(TrainerMetrics.TRAIN_LOSS)).isEqualTo(0.25);
-        assertThat(gauge(TrainerMetrics.TRAIN_NLL)).isEqualTo(1.5);
-        assertThat(gauge(TrainerMetrics.TRAIN_LOW_PROB_TOKEN_RATIO)).isEqualTo(0.3);
-        assertThat(gauge(TrainerMetrics.TRAIN_STEP)).isEqualTo(4);
+        assertThat(gauge(meter(StepMetric.LOSS))).isEqualTo(0.25);
+        assertThat(gauge(meter(StepMetric.NLL))).isEqualTo(1.5);
+        assertThat(gauge(meter(StepMetric.LOW_PROB_TOKEN_RATIO))).isEqualTo(0.3);
+        assertThat(gauge(meter(StepMetric.STEP))).isEqualTo(4);
         assertThat(gauge(TrainerMetrics.TRAIN_TOTAL_STEPS)).isEqualTo(10);
-        assertThat(gauge(TrainerMetrics.EVAL_EXACT_MATCH)).isEqualTo(0.5);
+        assertThat(gauge(meter(EvalMetric.EXACT_MATCH))).isEqualTo(0.5);
         assertThat(gauge(TrainerMetrics.CHECKPOINT_STEP)).isEqualTo(4);
-        assertThat(registry.get(TrainerMetrics.TRAIN_TOKENS).counter().count()).isEqualTo(12);
+        assertThat(registry.get(meter(StepMetric.RESPONSE_TOKENS)).counter().count())
+                .isEqualTo(12);
         assertThat(registry.get(TrainerMetrics.CHECKPOINT_WRITE).timer().totalTime(TimeUnit.MILLISECONDS))
                 .isEqualTo(250);
         assertThat(registry.get(TrainerMetrics.RUN_PHASE)

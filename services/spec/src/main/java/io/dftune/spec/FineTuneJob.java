@@ -1,11 +1,17 @@
 package io.dftune.spec;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
-/** A FineTuneJob manifest as written in a job file: the same shape as the Kubernetes resource. */
+/**
+ * A FineTuneJob manifest as written in a job file: the same shape as the Kubernetes resource. A
+ * resource copied from a cluster ({@code kubectl get ftj NAME -o yaml}) reads too: its
+ * {@code status} is ignored, as is the metadata the API server sets ({@link JobMetadata}).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties("status")
 @JsonPropertyOrder({"apiVersion", "kind", "metadata", "spec"})
 public class FineTuneJob {
     public static final String API_VERSION = "dftune.io/v1alpha1";

@@ -1,11 +1,29 @@
 package io.dftune.spec;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 import java.util.Objects;
 
-/** The subset of Kubernetes object metadata a job file may carry. */
+/**
+ * The subset of Kubernetes object metadata a job file may carry. What the API server sets on a
+ * stored object is ignored, so a FineTuneJob copied from a cluster runs locally as it is.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(
+        value = {
+            "uid",
+            "resourceVersion",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+            "managedFields",
+            "ownerReferences",
+            "finalizers",
+            "selfLink",
+            "generateName"
+        })
 public class JobMetadata {
     private String name;
     private String namespace;

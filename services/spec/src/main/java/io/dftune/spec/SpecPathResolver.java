@@ -13,15 +13,11 @@ final class SpecPathResolver {
 
     static void resolve(FineTuneJobSpec spec, Path baseDir) {
         Path base = baseDir.toAbsolutePath().normalize();
-        if (spec.getModel() != null) {
-            spec.getModel().setPath(resolve(spec.getModel().getPath(), base));
-        }
-        if (spec.getData() != null) {
-            spec.getData().setTrain(resolve(spec.getData().getTrain(), base));
-            spec.getData().setEval(resolve(spec.getData().getEval(), base));
-        }
-        if (spec.getOutput() != null) {
-            spec.getOutput().setPath(resolve(spec.getOutput().getPath(), base));
+        for (SpecPaths.Field field : SpecPaths.FIELDS) {
+            String value = field.get(spec);
+            if (value != null) {
+                field.set(spec, resolve(value, base));
+            }
         }
     }
 

@@ -49,8 +49,8 @@ class ManifestErrorsTest {
 
     @Test
     void unknownTopLevelFieldIsAnError() {
-        parsing("status: {phase: Running}\n")
-                .hasMessage("manifest line 7: unknown field status (known: apiVersion, kind, metadata, spec)");
+        parsing("spce: {phase: Running}\n")
+                .hasMessage("manifest line 7: unknown field spce (known: apiVersion, kind, metadata, spec)");
     }
 
     @Test

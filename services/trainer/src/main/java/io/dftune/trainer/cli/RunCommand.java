@@ -6,7 +6,10 @@ import io.dftune.engine.train.RunLauncher;
 import io.dftune.engine.train.RunResult;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
+import io.dftune.spec.LocalVolumes;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,12 +29,20 @@ final class RunCommand implements Callable<Integer> {
                     "On SIGTERM, how long to wait for the step and checkpoint to finish (default: ${DEFAULT-VALUE}).")
     long graceSeconds;
 
+    @Option(
+            names = "--volume",
+            paramLabel = "CLAIM=DIR",
+            description = "A local folder for the claim of pvc://CLAIM/... paths (repeatable), to run a cluster's"
+                    + " FineTuneJob (kubectl get ftj NAME -o yaml) as it is.")
+    List<String> volumes = new ArrayList<>();
+
     @Option(names = "--loss-chunk-tokens", hidden = true)
     int lossChunkTokens = ResponseLoss.DEFAULT_CHUNK_TOKENS;
 
     @Override
     public Integer call() {
         FineTuneJob job = FineTuneJobFiles.load(jobFile);
+        LocalVolumes.parse(volumes).apply(job.getSpec());
         try (LaunchedRun run = new RunLauncher(lossChunkTokens).prepare(job.getSpec());
                 GracefulStop stop = new GracefulStop(run, graceSeconds)) {
             RunResult result = run.run(new ProgressDisplay(System.out, run.objectiveName()));

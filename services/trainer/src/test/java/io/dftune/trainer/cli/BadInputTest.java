@@ -123,4 +123,12 @@ class BadInputTest {
                 "{\"architectures\": [\"MistralForCausalLM\"], \"model_type\": \"mistral\"}");
         assertFailsNaming(CliRun.of("generate", "--model", model.toString(), "--prompt", "hi"), "MistralForCausalLM");
     }
+
+    @Test
+    void aPvcPathWithoutAVolumeNamesTheClaim() throws IOException {
+        Path file = job(
+                "dft", "pvc://models/arithmetic", EXAMPLE.resolve("train.jsonl").toString(), "");
+        assertFailsNaming(
+                CliRun.of("run", file.toString(), "--volume", "data=" + dir), "spec.model.path", "--volume models=DIR");
+    }
 }

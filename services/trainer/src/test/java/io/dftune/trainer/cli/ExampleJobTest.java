@@ -88,4 +88,30 @@ class ExampleJobTest {
         assertThat(generate.exitCode()).as(generate.err()).isZero();
         assertThat(generate.out()).contains("####");
     }
+
+    @Test
+    void theClusterManifestAsKubectlPrintsItRunsLocallyWithAFolderPerClaim() throws IOException {
+        String fromCluster = Files.readString(EXAMPLE.resolve("finetunejob.yaml"))
+                        .replace(
+                                "  namespace: default\n",
+                                "  namespace: default\n  uid: 5e1c\n  generation: 3\n"
+                                        + "  resourceVersion: \"812\"\n  creationTimestamp: \"2026-12-01T08:17:52Z\"\n"
+                                        + "  finalizers: [finetunejobs.dftune.io/finalizer]\n")
+                        .replace("maxSteps: 150", "maxSteps: 2")
+                        .replace("evalMaxNewTokens: 40", "evalMaxNewTokens: 8\n    evalMaxExamples: 4")
+                + "status:\n  phase: Running\n  observedGeneration: 3\n";
+        Path jobFile = dir.resolve("from-cluster.yaml");
+        Files.writeString(jobFile, fromCluster);
+
+        CliRun run = CliRun.of(
+                "run",
+                jobFile.toString(),
+                "--volume",
+                "dftune-examples=" + EXAMPLE.getParent(),
+                "--volume",
+                "dftune-runs=" + dir.resolve("runs"));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(dir.resolve("runs/arithmetic-dft/final/model.safetensors")).isRegularFile();
+    }
 }

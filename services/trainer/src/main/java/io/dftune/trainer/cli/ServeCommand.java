@@ -2,7 +2,7 @@ package io.dftune.trainer.cli;
 
 import io.dftune.spec.run.ErrorText;
 import io.dftune.spec.run.ExitCodes;
-import io.dftune.trainer.service.TrainerApplication;
+import io.dftune.trainer.server.TrainerApplication;
 import io.quarkus.runtime.Quarkus;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -9,10 +9,10 @@ import java.time.Duration;
  * the run's exit code, because a signal-initiated exit would otherwise report 143 whatever the
  * run did. On a normal exit the run has ended already and the code is the same.
  */
-final class PreemptionHook {
+public final class PreemptionHook {
     private PreemptionHook() {}
 
-    static void install(TrainingSession session, Duration grace, Runnable beforeExit) {
+    public static void install(TrainingSession session, Duration grace, Runnable beforeExit) {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {

@@ -1,6 +1,9 @@
-package io.dftune.trainer.service;
+package io.dftune.trainer.server;
 
 import io.dftune.trainer.grpc.EventStreams;
+import io.dftune.trainer.service.PreemptionHook;
+import io.dftune.trainer.service.TrainerConfig;
+import io.dftune.trainer.service.TrainingSession;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;

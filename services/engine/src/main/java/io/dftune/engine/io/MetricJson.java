@@ -15,7 +15,7 @@ public final class MetricJson {
         for (M metric : metrics) {
             OptionalDouble value = values.apply(metric);
             if (value.isPresent()) {
-                if (metric.integral()) {
+                if (metric.info().integral()) {
                     node.put(metric.key(), (long) value.getAsDouble());
                 } else {
                     node.put(metric.key(), value.getAsDouble());

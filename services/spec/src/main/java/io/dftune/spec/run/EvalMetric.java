@@ -1,92 +1,47 @@
 package io.dftune.spec.run;
 
-import static io.dftune.spec.run.MetricMeter.gauge;
-
-import java.util.Locale;
-import java.util.Optional;
+import static io.dftune.spec.run.MetricInfo.count;
+import static io.dftune.spec.run.MetricInfo.real;
 
 /**
  * What an evaluation on held-out data reports (see {@link ReportedMetric} for where each goes).
  * {@link #EXACT_MATCH} and {@link #ANSWERED} are reported only when the data carries reference answers.
  */
 public enum EvalMetric implements ReportedMetric {
-    // (integral, description, Prometheus meter, summary pattern, in the FineTuneJob status)
-    STEP(true, "Step of the latest evaluation (0: before training)", gauge("dftune.eval.step"), null, true),
-    NLL(
-            false,
-            "Mean negative log-likelihood on the evaluation set (nats per token)",
-            gauge("dftune.eval.nll"),
-            "nll %.4f",
-            true),
-    DFT_LOSS(false, "DFT loss on the evaluation set", gauge("dftune.eval.dft.loss"), "dft loss %.4f", false),
-    MEAN_TARGET_PROB(
-            false,
-            "Mean target-token probability on the evaluation set",
-            gauge("dftune.eval.mean.target.prob"),
-            "mean target prob %.3f",
-            true),
+    STEP(count("Step of the latest evaluation (0: before training)")
+            .gauge("dftune.eval.step")
+            .shownInStatus()),
+    NLL(real("Mean negative log-likelihood on the evaluation set (nats per token)")
+            .gauge("dftune.eval.nll")
+            .summary("nll %.4f")
+            .shownInStatus()),
+    DFT_LOSS(
+            real("DFT loss on the evaluation set").gauge("dftune.eval.dft.loss").summary("dft loss %.4f")),
+    MEAN_TARGET_PROB(real("Mean target-token probability on the evaluation set")
+            .gauge("dftune.eval.mean.target.prob")
+            .summary("mean target prob %.3f")
+            .shownInStatus()),
     LOW_PROB_TOKEN_RATIO(
-            false,
-            "Share of evaluation tokens with probability < 0.1",
-            gauge("dftune.eval.low.prob.token.ratio"),
-            null,
-            false),
-    TOKEN_ACCURACY(
-            false,
-            "Token accuracy on the evaluation set",
-            gauge("dftune.eval.token.accuracy"),
-            "token accuracy %.3f",
-            true),
-    TOKENS(true, "Response tokens scored", null, "%d tokens", false),
-    EXACT_MATCH(
-            false,
-            "Exact-match rate of greedy answers on the evaluation set",
-            gauge("dftune.eval.exact.match"),
-            "exact match %.3f",
-            true),
-    ANSWERED(true, "Examples with a reference answer", null, "%d answered", false);
+            real("Share of evaluation tokens with probability < 0.1").gauge("dftune.eval.low.prob.token.ratio")),
+    TOKEN_ACCURACY(real("Token accuracy on the evaluation set")
+            .gauge("dftune.eval.token.accuracy")
+            .summary("token accuracy %.3f")
+            .shownInStatus()),
+    TOKENS(count("Response tokens scored").summary("%d tokens")),
+    EXACT_MATCH(real("Exact-match rate of greedy answers on the evaluation set")
+            .gauge("dftune.eval.exact.match")
+            .summary("exact match %.3f")
+            .shownInStatus()),
+    ANSWERED(count("Examples with a reference answer").summary("%d answered"));
 
-    private final boolean integral;
-    private final String description;
-    private final MetricMeter meter;
-    private final String summary;
-    private final boolean inStatus;
+    private final MetricInfo info;
 
-    EvalMetric(boolean integral, String description, MetricMeter meter, String summary, boolean inStatus) {
-        this.integral = integral;
-        this.description = description;
-        this.meter = meter;
-        this.summary = summary;
-        this.inStatus = inStatus;
+    EvalMetric(MetricInfo info) {
+        this.info = info;
     }
 
     @Override
-    public String key() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public boolean integral() {
-        return integral;
-    }
-
-    @Override
-    public String description() {
-        return description;
-    }
-
-    @Override
-    public Optional<MetricMeter> meter() {
-        return Optional.ofNullable(meter);
-    }
-
-    @Override
-    public Optional<String> summary() {
-        return Optional.ofNullable(summary);
-    }
-
-    @Override
-    public boolean inStatus() {
-        return inStatus;
+    public MetricInfo info() {
+        return info;
     }
 }

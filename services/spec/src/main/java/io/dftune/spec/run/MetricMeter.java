@@ -13,16 +13,4 @@ public record MetricMeter(Kind kind, String name) {
         COUNTER,
         TIMER
     }
-
-    static MetricMeter gauge(String name) {
-        return new MetricMeter(Kind.GAUGE, name);
-    }
-
-    static MetricMeter counter(String name) {
-        return new MetricMeter(Kind.COUNTER, name);
-    }
-
-    static MetricMeter timer(String name) {
-        return new MetricMeter(Kind.TIMER, name);
-    }
 }

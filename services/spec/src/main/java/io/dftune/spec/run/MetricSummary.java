@@ -14,9 +14,10 @@ public final class MetricSummary {
         List<String> parts = new ArrayList<>();
         for (M metric : metrics) {
             OptionalDouble value = values.apply(metric);
-            if (metric.summary().isPresent() && value.isPresent()) {
+            if (metric.info().summary().isPresent() && value.isPresent()) {
                 double v = value.getAsDouble();
-                parts.add(String.format(metric.summary().get(), metric.integral() ? (Object) (long) v : (Object) v));
+                parts.add(String.format(
+                        metric.info().summary().get(), metric.info().integral() ? (Object) (long) v : (Object) v));
             }
         }
         return String.join(", ", parts);

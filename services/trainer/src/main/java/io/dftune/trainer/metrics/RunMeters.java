@@ -54,12 +54,14 @@ public final class RunMeters implements TrainingListener {
     public RunMeters(MeterRegistry registry, String job, String namespace, String objective, Supplier<Phase> phase) {
         Tags tags = Tags.of(TAG_JOB, job, TAG_NAMESPACE, namespace, TAG_OBJECTIVE, objective);
         for (StepMetric metric : StepMetric.values()) {
-            metric.meter()
+            metric.info()
+                    .meter()
                     .ifPresent(
                             meter -> register(registry, tags, metric, meter, latestStep, StepMetrics::value, perStep));
         }
         for (EvalMetric metric : EvalMetric.values()) {
-            metric.meter()
+            metric.info()
+                    .meter()
                     .ifPresent(
                             meter -> register(registry, tags, metric, meter, latestEval, EvalMetrics::value, perEval));
         }
@@ -137,20 +139,20 @@ public final class RunMeters implements TrainingListener {
                                         ? Double.NaN
                                         : value.apply(ref.get(), metric).orElse(Double.NaN))
                         .tags(tags)
-                        .description(metric.description())
+                        .description(metric.info().description())
                         .strongReference(true)
                         .register(registry);
             case COUNTER -> {
                 Counter counter = Counter.builder(meter.name())
                         .tags(tags)
-                        .description(metric.description() + ", summed over the steps of this process")
+                        .description(metric.info().description() + ", summed over the steps of this process")
                         .register(registry);
                 perReport.add(report -> value.apply(report, metric).ifPresent(counter::increment));
             }
             case TIMER -> {
                 Timer timer = Timer.builder(meter.name())
                         .tags(tags)
-                        .description(metric.description())
+                        .description(metric.info().description())
                         .register(registry);
                 perReport.add(report -> value.apply(report, metric)
                         .ifPresent(seconds -> timer.record(Duration.ofNanos((long) (seconds * 1e9)))));

@@ -45,7 +45,7 @@ public final class TrainerMetrics {
     public static List<String> prometheusNames() {
         List<String> names = new ArrayList<>();
         Stream.concat(Arrays.stream(StepMetric.values()), Arrays.stream(EvalMetric.values()))
-                .flatMap(metric -> metric.meter().stream())
+                .flatMap(metric -> metric.info().meter().stream())
                 .forEach(meter -> names.add(prometheus(meter)));
         names.addAll(List.of(
                 prometheus(TRAIN_TOTAL_STEPS),

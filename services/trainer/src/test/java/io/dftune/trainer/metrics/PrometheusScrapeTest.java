@@ -42,7 +42,7 @@ class PrometheusScrapeTest {
 
             String job = "{job=\"prom-test\",namespace=\"tests\",objective=\"dft\"}";
             JsonNode loss = prometheus.awaitResult(
-                    TrainerMetrics.prometheus(StepMetric.LOSS.meter().orElseThrow()) + job, WAIT);
+                    TrainerMetrics.prometheus(StepMetric.LOSS.info().meter().orElseThrow()) + job, WAIT);
             double value = Double.parseDouble(loss.get(0).path("value").get(1).asText());
             assertThat(value).isPositive().isFinite();
 

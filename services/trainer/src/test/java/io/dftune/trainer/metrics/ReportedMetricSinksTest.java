@@ -117,10 +117,10 @@ class ReportedMetricSinksTest {
     private static <M extends ReportedMetric> void assertMeters(
             MeterRegistry registry, M[] metrics, Function<M, OptionalDouble> values) {
         for (M metric : metrics) {
-            if (metric.meter().isEmpty()) {
+            if (metric.info().meter().isEmpty()) {
                 continue;
             }
-            MetricMeter meter = metric.meter().get();
+            MetricMeter meter = metric.info().meter().get();
             double expected = values.apply(metric).getAsDouble();
             double actual =
                     switch (meter.kind()) {
@@ -131,17 +131,17 @@ class ReportedMetricSinksTest {
             assertThat(actual).as(meter.name()).isCloseTo(expected, within(1e-9 * Math.abs(expected)));
             assertThat(registry.get(meter.name()).meter().getId().getDescription())
                     .as(meter.name())
-                    .startsWith(metric.description());
+                    .startsWith(metric.info().description());
         }
     }
 
     private static <M extends ReportedMetric> void assertSummary(
             String summary, M[] metrics, Function<M, OptionalDouble> values) {
         String expected = Arrays.stream(metrics)
-                .filter(m -> m.summary().isPresent())
+                .filter(m -> m.info().summary().isPresent())
                 .map(m -> String.format(
-                        m.summary().get(),
-                        m.integral()
+                        m.info().summary().get(),
+                        m.info().integral()
                                 ? (Object) (long) values.apply(m).getAsDouble()
                                 : (Object) values.apply(m).getAsDouble()))
                 .collect(Collectors.joining(", "));

@@ -32,7 +32,7 @@ class RunMetersTest {
     }
 
     private static String meter(ReportedMetric metric) {
-        return metric.meter().orElseThrow().name();
+        return metric.info().meter().orElseThrow().name();
     }
 
     @Test

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Writes a directory so that it either appears complete or not at all: the content goes into a
  * hidden sibling, every file is flushed to disk, and only then is the sibling renamed into place.
- * A crash mid-write leaves a {@code .tmp} sibling that the next write removes.
+ * A failed write removes the sibling again; a crash mid-write leaves it, and the next write (or
+ * whoever calls {@link #isTemporary} on start-up) removes it.
  */
 public final class AtomicDirectory {
     private AtomicDirectory() {}
@@ -25,19 +26,49 @@ public final class AtomicDirectory {
         void fill(Path directory) throws IOException;
     }
 
+    /**
+     * @throws UncheckedIOException the directory could not be written; what was written of it is
+     *     removed again, and an earlier {@code target} is left as it was
+     */
     public static void write(Path target, Filler filler) {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Path temp = temporary(target);
         try {
             Files.createDirectories(target.getParent());
             deleteRecursively(temp);
             Files.createDirectories(temp);
             filler.fill(temp);
             syncTree(temp);
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(temp, e);
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("could not write " + target + ": " + io.getMessage(), io)
+                    : (RuntimeException) e;
+        }
+        try {
             deleteRecursively(target);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(target.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The hidden sibling {@link #write} fills before renaming it to {@code target}. */
+    public static Path temporary(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp");
+    }
+
+    /** Whether {@code path} is a hidden sibling {@link #write} left behind. */
+    public static boolean isTemporary(Path path) {
+        String name = path.getFileName().toString();
+        return name.startsWith(".") && name.endsWith(".tmp");
+    }
+
+    private static void removeQuietly(Path temp, Exception cause) {
+        try {
+            deleteRecursively(temp);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 

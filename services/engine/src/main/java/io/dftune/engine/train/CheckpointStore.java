@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -39,16 +40,66 @@ public final class CheckpointStore {
         this.keep = keep;
     }
 
+    /**
+     * Writes {@code checkpoints/step-N/} atomically and prunes older checkpoints beyond {@code keep}.
+     *
+     * @throws CheckpointWriteException it could not be written (nothing of it is left behind)
+     */
     public Path save(CausalLm model, Path companionSource, AdamW optimizer, TrainerState state) {
         Path target = run.checkpoint(state.step());
-        AtomicDirectory.write(target, dir -> {
-            ModelDirectory.save(model, companionSource, dir);
-            SafetensorsWriter.write(dir.resolve(OPTIMIZER_FILE), optimizer.state());
-            json.writerWithDefaultPrettyPrinter()
-                    .writeValue(dir.resolve(STATE_FILE).toFile(), state);
-        });
+        Map<String, NDArray> optimizerState = optimizer.state();
+        try {
+            AtomicDirectory.write(target, dir -> {
+                ModelDirectory.save(model, companionSource, dir);
+                SafetensorsWriter.write(dir.resolve(OPTIMIZER_FILE), optimizerState);
+                json.writerWithDefaultPrettyPrinter()
+                        .writeValue(dir.resolve(STATE_FILE).toFile(), state);
+            });
+        } catch (UncheckedIOException e) {
+            long needed = bytes(model.parameters().values()) + bytes(optimizerState.values());
+            throw new CheckpointWriteException(
+                    e.getMessage() + StorageSpace.shortfall(e.getCause(), needed, run.checkpoints()) + newestKept(), e);
+        }
         prune();
         return target;
+    }
+
+    /**
+     * Removes what a crashed run left half-written: hidden temporary checkpoint folders and a
+     * temporary {@code final/}. Called before a run starts; complete checkpoints are kept.
+     */
+    public void removeStaleTemporaries() {
+        List<Path> stale = new ArrayList<>();
+        stale.add(AtomicDirectory.temporary(run.finalModel()));
+        if (Files.isDirectory(run.checkpoints())) {
+            try (Stream<Path> children = Files.list(run.checkpoints())) {
+                children.filter(AtomicDirectory::isTemporary).forEach(stale::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not list " + run.checkpoints() + ": " + e.getMessage(), e);
+            }
+        }
+        for (Path path : stale) {
+            try {
+                AtomicDirectory.deleteRecursively(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not remove the stale " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private String newestKept() {
+        List<Checkpoint> kept = list();
+        return kept.isEmpty()
+                ? "; no earlier checkpoint exists"
+                : "; the newest good checkpoint, " + kept.get(0).directory().getFileName() + ", is kept";
+    }
+
+    private static long bytes(Collection<NDArray> arrays) {
+        long total = 0;
+        for (NDArray array : arrays) {
+            total += array.size() * array.getDataType().getNumOfBytes();
+        }
+        return total;
     }
 
     /** Checkpoints that look complete, newest first (loading may still reject one). */

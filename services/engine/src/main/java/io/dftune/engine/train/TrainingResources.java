@@ -41,6 +41,7 @@ public record TrainingResources(
             Optional<CheckpointStore.Checkpoint> resumedFrom = Optional.empty();
             CheckpointStore checkpoints =
                     new CheckpointStore(RunDirectory.of(spec.getOutput().getPath()), 1);
+            checkpoints.removeStaleTemporaries();
             for (CheckpointStore.Checkpoint checkpoint : checkpoints.list()) {
                 try {
                     checkpoints.verifyOptimizerState(checkpoint);

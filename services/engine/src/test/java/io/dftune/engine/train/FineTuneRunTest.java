@@ -138,10 +138,17 @@ class FineTuneRunTest {
         Files.createDirectories(dir.resolve("torn/checkpoints/.step-8.tmp"));
         AtomicDirectory.deleteRecursively(dir.resolve("torn/final"));
 
+        Files.createDirectories(dir.resolve("torn/.final.tmp"));
+        Files.writeString(dir.resolve("torn/.final.tmp/model.safetensors"), "half");
+
         long[] resumedFrom = {-1};
         RunResult result = run(spec, recordStart(resumedFrom));
         assertThat(resumedFrom[0]).isEqualTo(4);
         assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
+        assertThat(dir.resolve("torn/checkpoints/.step-8.tmp"))
+                .as("a crashed run's half-written checkpoint is removed at start")
+                .doesNotExist();
+        assertThat(dir.resolve("torn/.final.tmp")).doesNotExist();
     }
 
     @Test

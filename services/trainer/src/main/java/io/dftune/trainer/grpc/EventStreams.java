@@ -4,6 +4,7 @@ import io.dftune.proto.v1.RunEvent;
 import io.dftune.proto.v1.WatchRunRequest;
 import io.dftune.trainer.service.EventLog;
 import io.dftune.trainer.service.TrainingSession;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.annotation.PreDestroy;
@@ -37,6 +38,13 @@ public class EventStreams {
 
     void open(WatchRunRequest request, StreamObserver<RunEvent> observer) {
         long after = request.getStreamId().equals(log.streamId()) ? request.getAfterSequence() : 0;
+        if (after > log.lastSequence()) {
+            observer.onError(Status.OUT_OF_RANGE
+                    .withDescription(
+                            "after_sequence " + after + " is past this stream's newest event, " + log.lastSequence())
+                    .asRuntimeException());
+            return;
+        }
         EventStream[] self = new EventStream[1];
         self[0] = new EventStream(
                 log, (ServerCallStreamObserver<RunEvent>) observer, after, executor, () -> open.remove(self[0]));

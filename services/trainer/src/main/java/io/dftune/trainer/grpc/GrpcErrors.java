@@ -7,6 +7,7 @@ import io.dftune.spec.InvalidSpecException;
 import io.dftune.spec.SpecException;
 import io.dftune.spec.Violation;
 import io.dftune.spec.run.ErrorText;
+import io.dftune.trainer.service.GenerationsBusyException;
 import io.dftune.trainer.service.NoActiveRunException;
 import io.dftune.trainer.service.NoSuchCheckpointException;
 import io.dftune.trainer.service.RunAlreadyStartedException;
@@ -33,6 +34,8 @@ final class GrpcErrors {
             status = Status.FAILED_PRECONDITION;
         } else if (e instanceof NoSuchCheckpointException) {
             status = Status.NOT_FOUND;
+        } else if (e instanceof GenerationsBusyException) {
+            status = Status.RESOURCE_EXHAUSTED;
         } else {
             status = Status.INTERNAL;
         }

@@ -16,8 +16,8 @@ import io.dftune.proto.v1.TrainerGrpc;
 import io.dftune.proto.v1.WatchRunRequest;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.run.RunDirectory;
-import io.dftune.trainer.service.CheckpointCompletions;
 import io.dftune.trainer.service.Completion;
+import io.dftune.trainer.service.Generations;
 import io.dftune.trainer.service.NoActiveRunException;
 import io.dftune.trainer.service.ProtoMessages;
 import io.dftune.trainer.service.TrainingSession;
@@ -28,6 +28,7 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -44,6 +45,9 @@ public class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
 
     @Inject
     EventStreams streams;
+
+    @Inject
+    Generations generations;
 
     @Override
     public void startRun(StartRunRequest request, StreamObserver<RunStatus> response) {
@@ -85,18 +89,15 @@ public class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
     @Blocking
     public void generate(GenerateRequest request, StreamObserver<GenerateResponse> response) {
         reply(response, () -> {
-            if (request.getPrompt().isEmpty()) {
-                throw new IllegalArgumentException("prompt is empty");
+            if (request.getMaxNewTokens() < 0) {
+                throw new IllegalArgumentException("max_new_tokens must be >= 0 (0: " + DEFAULT_MAX_NEW_TOKENS + ")");
             }
             GenerationSettings settings = new GenerationSettings(
                     request.getMaxNewTokens() == 0 ? DEFAULT_MAX_NEW_TOKENS : request.getMaxNewTokens(),
                     request.getTemperature(),
                     request.getTopP() == 0 ? 1.0 : request.getTopP(),
                     request.getSeed());
-            Completion completion = request.getCheckpoint().isEmpty()
-                    ? fromCurrentWeights(request.getPrompt(), settings)
-                    : CheckpointCompletions.complete(
-                            outputDirectory(), request.getCheckpoint(), request.getPrompt(), settings);
+            Completion completion = await(generations.submit(request.getPrompt(), settings, request.getCheckpoint()));
             return GenerateResponse.newBuilder()
                     .setCompletion(completion.text())
                     .setTokens(completion.tokens())
@@ -105,9 +106,7 @@ public class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
         });
     }
 
-    private Completion fromCurrentWeights(String prompt, GenerationSettings settings) {
-        CompletableFuture<Completion> future =
-                session.weights().submit(w -> Completion.of(w.model(), w.tokenizer(), w.step(), prompt, settings));
+    private static Completion await(CompletableFuture<Completion> future) {
         // A client that gives up should not leave work in the training thread's queue.
         Context.current().addListener(context -> future.cancel(false), DIRECT);
         try {
@@ -115,6 +114,8 @@ public class TrainerGrpcService extends TrainerGrpc.TrainerImplBase {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+        } catch (CancellationException e) {
+            throw Status.CANCELLED.withDescription("the client gave up waiting").asRuntimeException();
         } catch (ExecutionException e) {
             throw GrpcErrors.of(e.getCause());
         }

@@ -12,9 +12,10 @@ import java.util.function.Function;
 
 /**
  * Access to the run's in-memory weights for work that reads them (generation). While the run
- * trains, the work waits in a queue that the training thread runs between two steps, when the
- * weights are consistent and nothing else uses the model; once training is over it runs at once,
- * one piece at a time.
+ * trains, the work waits in a queue, and the training thread runs one piece of it between two
+ * steps, when the weights are consistent and nothing else uses the model, so however many wait,
+ * training is slowed by at most one piece per step. Once training is over, work runs at once, one
+ * piece at a time.
  */
 public final class CurrentWeights implements TrainingListener {
     /** What the work gets: the model, its tokenizer and the step its weights are at. */
@@ -70,13 +71,13 @@ public final class CurrentWeights implements TrainingListener {
     @Override
     public void onStart(TrainingPlan plan, long resumedFromStep) {
         step = resumedFromStep;
-        runAll();
+        runOne();
     }
 
     @Override
     public void onStep(StepMetrics metrics) {
         step = metrics.step();
-        runAll();
+        runOne();
     }
 
     /** Training is over and the model stays loaded: queued work runs now, later work at once. */
@@ -108,6 +109,16 @@ public final class CurrentWeights implements TrainingListener {
         }
     }
 
+    private void runOne() {
+        synchronized (use) {
+            for (Pending<?> p; (p = queue.poll()) != null; ) {
+                if (p.run(snapshot())) {
+                    return;
+                }
+            }
+        }
+    }
+
     private void runAll() {
         synchronized (use) {
             for (Pending<?> p; (p = queue.poll()) != null; ) {
@@ -124,9 +135,10 @@ public final class CurrentWeights implements TrainingListener {
             this.work = work;
         }
 
-        void run(Weights weights) {
+        /** Runs the work unless its caller gave up waiting; true when it ran. */
+        boolean run(Weights weights) {
             if (future.isDone()) {
-                return; // the caller gave up waiting
+                return false; // the caller gave up waiting
             }
             synchronized (use) {
                 try {
@@ -135,6 +147,7 @@ public final class CurrentWeights implements TrainingListener {
                     future.completeExceptionally(e);
                 }
             }
+            return true;
         }
     }
 }

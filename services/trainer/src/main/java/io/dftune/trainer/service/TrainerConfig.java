@@ -27,6 +27,19 @@ public interface TrainerConfig {
 
     Auth auth();
 
+    Generate generate();
+
+    /** Bounds on Generate, so sampling never takes a training pod's memory or pace. */
+    interface Generate {
+        /** The most new tokens one Generate call may ask for. */
+        @WithDefault("1024")
+        int maxNewTokens();
+
+        /** How many Generate calls may wait or run at once; more are refused with RESOURCE_EXHAUSTED. */
+        @WithDefault("4")
+        int maxWaiting();
+    }
+
     interface Auth {
         /** A file holding the token every gRPC call must carry as {@code authorization: Bearer <token>}. */
         Optional<Path> tokenFile();

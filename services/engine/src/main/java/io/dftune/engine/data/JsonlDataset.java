@@ -67,7 +67,12 @@ public final class JsonlDataset {
 
     /** A record's example, or the failure it stopped at ({@code format} is null if the record could not be read). */
     private record Encoded(
-            int line, DataFormat format, TrainingExample example, boolean truncated, RuntimeException failure) {}
+            int line,
+            DataFormat format,
+            TokenSequence sequence,
+            TrainingExample example,
+            boolean truncated,
+            RuntimeException failure) {}
 
     private JsonlDataset(Path file, ModelTokenizer tok, int maxLength) {
         this.file = file;
@@ -85,6 +90,46 @@ public final class JsonlDataset {
             throw new IllegalArgumentException("maxLength must be at least 2, got " + maxLength);
         }
         return new JsonlDataset(file, tok, maxLength).read();
+    }
+
+    /**
+     * The first {@code records} records of the file, each encoded as {@link #load} encodes it for training, with
+     * the tokens the max length cuts off. Records without a trained token are included (training skips them).
+     *
+     * @throws DatasetException if the file is missing or unreadable, or one of these records is bad
+     */
+    public static List<RecordPreview> preview(Path file, ModelTokenizer tok, int maxLength, int records) {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("maxLength must be at least 2, got " + maxLength);
+        }
+        JsonlDataset d = new JsonlDataset(file, tok, maxLength);
+        if (Files.isDirectory(file)) {
+            throw new DatasetException("dataset path " + file + " is a directory, expected a JSONL file");
+        }
+        List<RecordPreview> out = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while (out.size() < records && (line = in.readLine()) != null) {
+                lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                    line = line.substring(1);
+                }
+                if (!line.isBlank()) {
+                    Encoded e = d.encode(new Line(lineNo, line));
+                    d.add(e);
+                    out.add(new RecordPreview(
+                            e.line(),
+                            e.format(),
+                            e.sequence().ids(),
+                            e.sequence().mask(),
+                            e.example()));
+                }
+            }
+        } catch (IOException e) {
+            throw d.readFailure(e);
+        }
+        return out;
     }
 
     private LoadedDataset read() {
@@ -149,15 +194,15 @@ public final class JsonlDataset {
             record = parse(line.text());
             f = DataFormat.detect(record);
         } catch (RuntimeException e) {
-            return new Encoded(line.number(), null, null, false, e);
+            return new Encoded(line.number(), null, null, null, false, e);
         }
         try {
             TokenSequence seq = encode(f, record);
             TrainingExample ex =
                     seq.toExample(maxLength, promptOf(f, record), RecordFields.optionalText(record, "answer"));
-            return new Encoded(line.number(), f, ex, seq.truncatedBy(maxLength), null);
+            return new Encoded(line.number(), f, seq, ex, seq.truncatedBy(maxLength), null);
         } catch (RuntimeException e) {
-            return new Encoded(line.number(), f, null, false, e);
+            return new Encoded(line.number(), f, null, null, false, e);
         }
     }
 
@@ -217,7 +262,7 @@ public final class JsonlDataset {
                         .encode(
                                 RecordFields.requiredString(record, "prompt"),
                                 RecordFields.requiredString(record, "response"));
-            case MESSAGES -> messagesEncoder().encode(RecordFields.messages(record));
+            case MESSAGES -> messagesEncoder().encode(RecordFields.conversation(record));
             case PRETOKENIZED -> pretokenizedEncoder().encode(record);
         };
     }
@@ -228,11 +273,11 @@ public final class JsonlDataset {
             case PROMPT_RESPONSE -> record.get("prompt").asText();
             case MESSAGES -> {
                 String prompt = null;
-                for (ChatMessage m : RecordFields.messages(record)) {
+                for (ChatMessage m : RecordFields.conversation(record).messages()) {
                     if (m.role().equals("assistant")) {
                         break;
                     }
-                    prompt = m.role().equals("user") ? m.content() : prompt;
+                    prompt = m.role().equals("user") ? m.text() : prompt;
                 }
                 yield prompt;
             }

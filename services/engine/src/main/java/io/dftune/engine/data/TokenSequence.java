@@ -32,6 +32,16 @@ final class TokenSequence {
         }
     }
 
+    /** The ids so far (a copy). */
+    int[] ids() {
+        return Arrays.copyOf(ids, size);
+    }
+
+    /** The trained flags so far, 0/1 (a copy). */
+    int[] mask() {
+        return Arrays.copyOf(mask, size);
+    }
+
     int size() {
         return size;
     }

@@ -1,6 +1,7 @@
 package io.dftune.engine.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -141,6 +142,31 @@ public final class ModelTokenizer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Token ids of {@code text} with each token's span in it, as {@link #encode} encodes it. Spans are UTF-16
+     * indexes into {@code text} (Java string positions), end exclusive.
+     */
+    public TokenSpans encodeWithSpans(String text) {
+        long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, false);
+        long[] ids;
+        CharSpan[] spans;
+        try {
+            ids = TokenizersLibrary.LIB.getTokenIds(encoding);
+            spans = TokenizersLibrary.LIB.getTokenCharSpans(encoding);
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
+        int[] out = new int[ids.length];
+        int[] starts = new int[ids.length];
+        int[] ends = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+            starts[i] = spans[i] == null ? -1 : spans[i].getStart();
+            ends[i] = spans[i] == null ? -1 : spans[i].getEnd();
+        }
+        return new TokenSpans(out, starts, ends);
+    }
+
     /** Text of {@code ids}, leaving out special tokens. */
     public String decode(int[] ids) {
         long[] l = new long[ids.length];
@@ -148,6 +174,15 @@ public final class ModelTokenizer implements AutoCloseable {
             l[i] = ids[i];
         }
         return tokenizer.decode(l, true);
+    }
+
+    /** Text of {@code ids}, special tokens included (how a rendered example is shown). */
+    public String decodeWithSpecialTokens(int[] ids) {
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            l[i] = ids[i];
+        }
+        return tokenizer.decode(l, false);
     }
 
     public int eosId() {
@@ -203,10 +238,15 @@ public final class ModelTokenizer implements AutoCloseable {
      * @throws ChatTemplateException if the template fails or calls {@code raise_exception}
      */
     public String applyChatTemplate(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return applyChatTemplate(Conversation.of(messages), addGenerationPrompt);
+    }
+
+    /** {@link #applyChatTemplate(List, boolean)} with the conversation's tools passed as {@code tools}. */
+    public String applyChatTemplate(Conversation conversation, boolean addGenerationPrompt) {
         if (chatTemplate == null) {
             throw new IllegalStateException("the tokenizer in " + directory + " has no chat template");
         }
-        return chatTemplate.render(messages, addGenerationPrompt);
+        return chatTemplate.render(conversation, addGenerationPrompt);
     }
 
     public Path directory() {

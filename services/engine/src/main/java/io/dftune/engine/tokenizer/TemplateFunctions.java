@@ -1,28 +1,29 @@
 package io.dftune.engine.tokenizer;
 
+import io.dftune.engine.tokenizer.jinja.Callable;
+import io.dftune.engine.tokenizer.jinja.Template;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** The global functions Hugging Face passes to chat templates. Public static so Jinjava can call them. */
+/** The global functions transformers passes to chat templates: {@code raise_exception} and {@code strftime_now}. */
 final class TemplateFunctions {
 
-    /** Thrown by {@code raise_exception}; Jinjava wraps it, {@link ChatTemplate} finds it in the cause chain. */
-    static final class RaisedException extends RuntimeException {
-        RaisedException(String message) {
-            super(message);
-        }
-    }
+    static final Callable RAISE_EXCEPTION = (args, kwargs) -> {
+        throw Template.raised(args.isEmpty() ? "" : String.valueOf(args.get(0)));
+    };
 
     private TemplateFunctions() {}
 
-    public static String raiseException(Object message) {
-        throw new RaisedException(String.valueOf(message));
-    }
-
-    /** Python {@code datetime.now().strftime(format)} for the directives chat templates use. */
-    public static String strftimeNow(String format) {
-        return strftime(LocalDateTime.now(), format);
+    /** Python's {@code datetime.now().strftime(format)}, reading {@code clock}. */
+    static Callable strftimeNow(Clock clock) {
+        return (args, kwargs) -> {
+            if (args.size() != 1 || !(args.get(0) instanceof String format)) {
+                throw new IllegalArgumentException("strftime_now takes one format string");
+            }
+            return strftime(LocalDateTime.now(clock), format);
+        };
     }
 
     static String strftime(LocalDateTime time, String format) {

@@ -134,15 +134,66 @@ class MessagesFormatTest {
         }
     }
 
-    @Test
-    void templateThatRewritesEarlierTurnsIsRejectedWithTheLine() throws Exception {
-        TokenizerFixtures.chatml(dir.resolve("model"));
+    private void template(String source) throws Exception {
         ObjectMapper json = new ObjectMapper();
         Path cfgFile = dir.resolve("model/tokenizer_config.json");
         ObjectNode cfg = (ObjectNode) json.readTree(cfgFile.toFile());
-        // Writes the number of messages first, so a shorter conversation never renders as a prefix.
-        cfg.put("chat_template", "{{ messages|length }}{% for m in messages %}{{ m.content }}{% endfor %}");
+        cfg.put("chat_template", source);
         json.writeValue(cfgFile.toFile(), cfg);
+    }
+
+    @Test
+    void toolsToolCallsReasoningAndContentPartsReachTheTemplateAsGiven() throws Exception {
+        TokenizerFixtures.chatml(dir.resolve("model"));
+        template("{% if tools %}<|im_start|>tools {{ tools | map(attribute='function.name') | join(',') }}<|im_end|>"
+                + "{% endif %}{% for m in messages %}<|im_start|>{{ m.role }}\n"
+                + "{% if m.reasoning_content %}({{ m.reasoning_content }}){% endif %}"
+                + "{% if m.content is string %}{{ m.content }}{% elif m.content %}{% for p in m.content %}[{{ p.text }}]"
+                + "{% endfor %}{% endif %}{% for c in m.tool_calls or [] %}{{ c.function.name }}"
+                + "{{ c.function.arguments | tojson }}{% endfor %}<|im_end|>{% endfor %}"
+                + "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}");
+        Path f = jsonl(
+                dir,
+                "rich.jsonl",
+                "{\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"add\"}}], \"messages\": ["
+                        + "{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"2+2?\"}]},"
+                        + "{\"role\": \"assistant\", \"content\": null, \"reasoning_content\": \"use add\","
+                        + " \"tool_calls\": [{\"type\": \"function\", \"function\": {\"name\": \"add\","
+                        + " \"arguments\": {\"a\": 2, \"b\": 2}}}]},"
+                        + "{\"role\": \"tool\", \"content\": \"4\"},"
+                        + "{\"role\": \"assistant\", \"content\": \"four\"}]}");
+        try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
+            RecordPreview p = JsonlDataset.preview(f, tok, 1024, 1).get(0);
+            assertThat(tok.decodeWithSpecialTokens(p.allIds()))
+                    .isEqualTo("<|im_start|>tools add<|im_end|><|im_start|>user\n[2+2?]<|im_end|>"
+                            + "<|im_start|>assistant\n(use add)add{\"a\": 2, \"b\": 2}<|im_end|>"
+                            + "<|im_start|>tool\n4<|im_end|><|im_start|>assistant\nfour<|im_end|>");
+            assertThat(RealTokenizersTest.trainedRuns(tok, p.example()))
+                    .containsExactly("(use add)add{\"a\": 2, \"b\": 2}<|im_end|>", "four<|im_end|>");
+        }
+    }
+
+    @Test
+    void assistantTextHoldingTheEndOfTurnTokenIsRejected() {
+        TokenizerFixtures.chatml(dir.resolve("model"));
+        Path f = jsonl(
+                dir,
+                "eot.jsonl",
+                "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"},"
+                        + "{\"role\": \"assistant\", \"content\": \"yo<|im_end|>more\"}]}");
+        try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
+            assertThatThrownBy(() -> JsonlDataset.load(f, tok, 1024))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessage(f + " line 1: messages[1] (assistant) contains the end-of-turn token <|im_end|> in "
+                            + "its text; remove it (the template writes it after the turn)");
+        }
+    }
+
+    @Test
+    void templateThatRewritesEarlierTurnsIsRejectedWithTheLine() throws Exception {
+        TokenizerFixtures.chatml(dir.resolve("model"));
+        // Writes the number of messages first, so a shorter conversation never renders as a prefix.
+        template("{{ messages|length }}{% for m in messages %}{{ m.content }}{% endfor %}");
         Path f = jsonl(dir, "chat.jsonl", CONVERSATION, CONVERSATION);
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
             assertThatThrownBy(() -> JsonlDataset.load(f, tok, 1024))
@@ -177,10 +228,11 @@ class MessagesFormatTest {
                     .hasMessageContaining("a.jsonl line 1: \"messages\" must be a non-empty array");
             assertThatThrownBy(() ->
                             JsonlDataset.load(jsonl(dir, "b.jsonl", "{\"messages\": [{\"role\": \"user\"}]}"), tok, 64))
-                    .hasMessageContaining("b.jsonl line 1: messages[0].content must be a string, got nothing");
+                    .hasMessageContaining("b.jsonl line 1: messages[0].content is missing");
             assertThatThrownBy(() -> JsonlDataset.load(
                             jsonl(dir, "c.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": 5}]}"), tok, 64))
-                    .hasMessageContaining("messages[0].content must be a string, got a number (5)");
+                    .hasMessageContaining(
+                            "messages[0].content must be a string, a list of parts or null, got a number (5)");
         }
     }
 }

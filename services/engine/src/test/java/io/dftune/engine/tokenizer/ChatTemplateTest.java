@@ -72,7 +72,7 @@ class ChatTemplateTest {
                 .isEqualTo("[You are terse.][You are terse.  ][  You are terse.][a]");
         assertThat(render("{{ messages[1].content.startswith('What') }} {{ messages[1].content.endswith('!') }}"
                         + " {{ 'abc'.startswith(('x', 'a')) }}"))
-                .isEqualTo("true false true");
+                .isEqualTo("True False True");
         assertThat(render("{{ 'Hi There'.upper() }} {{ 'Hi There'.lower() }} {{ 'hello wORLD'.title() }}"
                         + " {{ 'hELLO'.capitalize() }}"))
                 .isEqualTo("HI THERE hi there Hello World Hello");
@@ -87,7 +87,8 @@ class ChatTemplateTest {
     void indexesIntoStrings() {
         assertThat(render("{{ messages[1].content[0] }}{{ messages[1].content[-1] }}"))
                 .isEqualTo("W?");
-        assertThatThrownBy(() -> render("{{ 'ab'[5] }}")).isInstanceOf(ChatTemplateException.class);
+        // As in Jinja2, an index out of range is undefined, which prints as nothing.
+        assertThat(render("[{{ 'ab'[5] }}]")).isEqualTo("[]");
     }
 
     @Test
@@ -121,26 +122,42 @@ class ChatTemplateTest {
     @Test
     void specialTokenVariablesAndJson() {
         assertThat(render("{{ bos_token }}{{ eos_token }}{{ messages[1] | tojson }}"))
-                .isEqualTo("<s></s>{\"role\":\"user\",\"content\":\"What is 2+2?\"}");
+                .isEqualTo("<s></s>{\"role\": \"user\", \"content\": \"What is 2+2?\"}");
         assertThat(render("{% if tools is defined %}T{% else %}none{% endif %}"))
                 .isEqualTo("none");
     }
 
     @Test
-    void loopFiltersAreRejectedBecauseJinjavaIgnoresThem() {
-        assertThatThrownBy(() -> new ChatTemplate("{% for m in messages if m.role == 'user' %}x{% endfor %}", TOKENS))
-                .isInstanceOf(ChatTemplateException.class)
-                .hasMessageContaining("loop filter");
+    void loopFiltersCountOnlyTheItemsTheyKeep() {
+        assertThat(render("{% for m in messages if m.role != 'system' %}{{ loop.index }}{{ m.role[0] }}"
+                        + "{% if loop.last %}!{% endif %}{% endfor %}"))
+                .isEqualTo("1u2a3u!");
         // An inline conditional in the iterable is not a loop filter.
         assertThat(render("{% for m in (messages if true else []) %}x{% endfor %}"))
                 .isEqualTo("xxxx");
     }
 
     @Test
+    void errorsInsideFiltersAndMethodsNameTheTemplateLine() {
+        assertThatThrownBy(() -> render("line one\n{{ messages[0].content.split(3) }}"))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageStartingWith("chat template failed (template line 2): ");
+        assertThatThrownBy(() -> render("{{ messages | tojson }}\n\n{{ 1 | join }}"))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageStartingWith("chat template failed (template line 3): ");
+    }
+
+    @Test
+    void messageContentIsDataNotTemplateCode() {
+        assertThat(render("{{ messages[0].content }}", List.of(ChatMessage.user("{{ 7 * 6 }} {% raw %}")), false))
+                .isEqualTo("{{ 7 * 6 }} {% raw %}");
+    }
+
+    @Test
     void syntaxErrorsAreReported() {
         assertThatThrownBy(() -> render("{{ messages[0]['role' }}"))
                 .isInstanceOf(ChatTemplateException.class)
-                .hasMessageStartingWith("chat template failed");
+                .hasMessage("cannot parse the chat template (template line 1): expected ']', got '}}'");
         assertThatThrownBy(() -> render("{% for m in messages %}x"))
                 .isInstanceOf(ChatTemplateException.class)
                 .hasMessageContaining("endfor");

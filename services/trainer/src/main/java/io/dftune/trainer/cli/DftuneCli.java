@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             GenerateCommand.class,
             MakeExampleCommand.class,
-            CompareCommand.class
+            CompareCommand.class,
+            DataCommand.class
         })
 public final class DftuneCli implements Runnable {
 
@@ -27,7 +28,7 @@ public final class DftuneCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                commandSpec.commandLine(), "name a command: run, serve, eval, generate, make-example or compare");
+                commandSpec.commandLine(), "name a command: run, serve, eval, generate, make-example, compare or data");
     }
 
     /** Runs a command line and returns its exit code; failures print one line on stderr. */

@@ -129,7 +129,20 @@ final class TokenizerFiles {
         return n.canConvertToInt() && n.isIntegralNumber() ? OptionalInt.of(n.asInt()) : OptionalInt.empty();
     }
 
+    /**
+     * The template transformers uses: {@code chat_template.jinja} when the directory has one (since
+     * transformers 4.47 that file replaces tokenizer_config.json's value on load), else
+     * tokenizer_config.json's {@code chat_template} (a string, or a list with one named "default").
+     */
     private Optional<String> readChatTemplate(Path dir) {
+        Path file = dir.resolve("chat_template.jinja");
+        if (Files.isRegularFile(file)) {
+            try {
+                return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new TokenizerException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
         JsonNode t = config.path("chat_template");
         if (t.isTextual()) {
             return Optional.of(t.asText());
@@ -142,15 +155,6 @@ final class TokenizerFiles {
             }
             throw new TokenizerException(dir.resolve("tokenizer_config.json")
                     + ": chat_template is a list of named templates without one named \"default\"");
-        }
-        // Newer transformers versions save the template as its own file.
-        Path file = dir.resolve("chat_template.jinja");
-        if (Files.isRegularFile(file)) {
-            try {
-                return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new TokenizerException("cannot read " + file + ": " + e.getMessage(), e);
-            }
         }
         return Optional.empty();
     }

@@ -166,6 +166,16 @@ class ModelTokenizerTest {
     }
 
     @Test
+    void chatTemplateJinjaWinsOverTheConfigsTemplateAsInTransformers() throws Exception {
+        TokenizerFixtures.chatml(dir);
+        Files.writeString(dir.resolve("chat_template.jinja"), "<{{ messages|length }}>");
+        try (ModelTokenizer tok = ModelTokenizer.load(dir)) {
+            assertThat(tok.applyChatTemplate(List.of(ChatMessage.user("a")), false))
+                    .isEqualTo("<1>");
+        }
+    }
+
+    @Test
     void fallsBackToConfigJsonIdsWithoutTokenizerConfig() throws Exception {
         ByteLevelTokenizerFiles.Written w = TokenizerFixtures.llama(dir, false);
         Files.delete(dir.resolve("tokenizer_config.json"));

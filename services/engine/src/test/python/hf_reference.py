@@ -1,17 +1,29 @@
 #!/usr/bin/python3
 """Independent numerical reference for dftune's Java engine.
 
-Writes and reads Hugging Face-format Llama/Qwen2 checkpoints (config.json + safetensors, single or
-sharded) and computes the HF causal-LM forward pass and the SFT/DFT loss aggregates, written from
-the Hugging Face math with torch tensor ops (no transformers, no safetensors package).
+Writes and reads Hugging Face-format Llama, Qwen2, Qwen3 and Mistral checkpoints (config.json +
+safetensors, single or sharded) and computes the HF causal-LM forward pass and the SFT/DFT loss
+aggregates, written from the Hugging Face math with torch tensor ops (no transformers, no
+safetensors package): RoPE with default, linear and llama3 scaling (config in the transformers 4
+rope_theta/rope_scaling layout or the transformers 5 rope_parameters layout), Qwen3's per-head
+q/k RMSNorm, explicit head_dim, Mistral's sliding-window attention.
 
 Run with /usr/bin/python3 (Debian's python3-torch and python3-numpy). Commands:
 
   make-random --arch llama|qwen2 --out DIR --seed N [--dtype f32|bf16|f16] [--tied] [--shards K]
               [--llama-bias] [--dump-stats FILE]
+  make-random --config CONFIG.json --out DIR --seed N [--dtype ...] [--shards K] [--dump-stats FILE]
+              (weights for any supported config.json, written next to a copy of it)
   stats       --model DIR_OR_FILE [--output FILE]
   convert     --src DIR_OR_FILE --out FILE --dtype f32|bf16|f16
-  score       --model DIR --input FILE --output FILE [--precision f64|f32]
+  score       --model DIR --input FILE --output FILE [--precision f64|f32] [--logits-file FILE]
+              (--logits-file: example 0's logits as an F64 safetensors tensor "logits" instead of JSON)
+  rope        --config CONFIG.json --positions P1,P2,... --output FILE
+              (inverse frequencies, and the cos and sin tables [len(positions)][head_dim] as the
+              forward pass uses them)
+  batch       --commands FILE
+              (FILE: a JSON list of argument lists; runs each of the commands above in this one
+              process, which saves a torch start-up per command)
   selftest
 """
 
@@ -52,7 +64,7 @@ def f32_to_bf16_bits(values):
 
 def encode(values, header_dtype):
     """float32 array -> raw little-endian element array for a safetensors data section."""
-    values = np.array(values, dtype=np.float32, order="C")
+    values = np.asarray(values, dtype=np.float32, order="C")
     if header_dtype == "F32":
         return values.astype("<f4")
     if header_dtype == "F16":
@@ -90,7 +102,7 @@ def write_safetensors(path, tensors, metadata=None):
         f.write(struct.pack("<Q", len(blob)))
         f.write(blob)
         for _, (_, raw) in tensors.items():
-            f.write(np.ascontiguousarray(raw).tobytes())
+            f.write(memoryview(np.ascontiguousarray(raw)).cast("B"))
     return offset
 
 
@@ -104,7 +116,7 @@ def read_safetensors(path):
     if n > len(data) - 8:
         raise ValueError("%s: header length %d exceeds the file" % (path, n))
     header = json.loads(data[8:8 + n].decode("utf-8"))
-    body = data[8 + n:]
+    body = memoryview(data)[8 + n:]  # a view: slicing bytes would copy the whole data section
     out = {}
     for name, entry in header.items():
         if name == "__metadata__":
@@ -154,15 +166,59 @@ def tensor_stats(tensors):
 # ---------------------------------------------------------------------------------------------
 # random checkpoints
 
+MODEL_TYPES = {"LlamaForCausalLM": "llama", "Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3",
+               "MistralForCausalLM": "mistral"}
+
+
+def model_type(cfg):
+    archs = cfg.get("architectures")
+    if archs:
+        if archs[0] not in MODEL_TYPES:
+            raise ValueError("unsupported architecture " + archs[0])
+        return MODEL_TYPES[archs[0]]
+    return cfg["model_type"]
+
+
+def geometry(cfg):
+    """(heads, kv heads, head_dim) with the defaults of each transformers config class."""
+    kind = model_type(cfg)
+    nh = cfg["num_attention_heads"]
+    nkv = cfg.get("num_key_value_heads")
+    if nkv is None:
+        nkv = {"llama": nh, "qwen2": 32, "qwen3": 32, "mistral": 8}[kind]
+    hd = cfg.get("head_dim")
+    if hd is None:
+        hd = 128 if kind == "qwen3" else cfg["hidden_size"] // nh
+    return nh, nkv, hd
+
+
+def biases(cfg):
+    """(q/k/v bias, o bias, mlp bias) as each architecture's modules set them."""
+    kind = model_type(cfg)
+    attention_bias = bool(cfg.get("attention_bias", False))
+    if kind == "qwen2":
+        return True, False, False
+    if kind == "mistral":
+        return False, False, False
+    if kind == "qwen3":
+        return attention_bias, attention_bias, False
+    return attention_bias, attention_bias, bool(cfg.get("mlp_bias", False))
+
+
+def sliding_window(cfg):
+    """Mistral's window (4096 when the key is absent, none when null); None for full attention."""
+    if model_type(cfg) != "mistral":
+        if cfg.get("use_sliding_window"):
+            raise ValueError("use_sliding_window is not modelled by this reference")
+        return None
+    return cfg["sliding_window"] if "sliding_window" in cfg else 4096
+
+
 def parameter_shapes(cfg):
     """HF state_dict names and shapes, in the order transformers lists them."""
     h, v, i = cfg["hidden_size"], cfg["vocab_size"], cfg["intermediate_size"]
-    nh, nkv = cfg["num_attention_heads"], cfg["num_key_value_heads"]
-    hd = cfg.get("head_dim") or h // nh
-    qwen = cfg["model_type"] == "qwen2"
-    qkv_bias = qwen or cfg.get("attention_bias", False)
-    o_bias = (not qwen) and cfg.get("attention_bias", False)
-    mlp_bias = (not qwen) and cfg.get("mlp_bias", False)
+    nh, nkv, hd = geometry(cfg)
+    qkv_bias, o_bias, mlp_bias = biases(cfg)
     shapes = [("model.embed_tokens.weight", (v, h))]
     for layer in range(cfg["num_hidden_layers"]):
         p = "model.layers.%d." % layer
@@ -176,6 +232,9 @@ def parameter_shapes(cfg):
             shapes.append((p + proj + ".weight", (out_dim, in_dim)))
             if bias:
                 shapes.append((p + proj + ".bias", (out_dim,)))
+            if proj == "self_attn.o_proj" and model_type(cfg) == "qwen3":
+                shapes.append((p + "self_attn.q_norm.weight", (hd,)))
+                shapes.append((p + "self_attn.k_norm.weight", (hd,)))
         shapes.append((p + "input_layernorm.weight", (h,)))
         shapes.append((p + "post_attention_layernorm.weight", (h,)))
     shapes.append(("model.norm.weight", (h,)))
@@ -203,15 +262,20 @@ def random_config(arch, header_dtype, tied, llama_bias):
 
 def make_random(args):
     header_dtype = CLI_DTYPES[args.dtype]
-    cfg = random_config(args.arch, header_dtype, args.tied, args.llama_bias)
+    if args.config:
+        with open(args.config) as f:
+            cfg = json.load(f)
+        cfg["torch_dtype" if "dtype" not in cfg else "dtype"] = TORCH_NAMES[header_dtype]
+    else:
+        cfg = random_config(args.arch, header_dtype, args.tied, args.llama_bias)
     rng = np.random.default_rng(args.seed)
     tensors = {}
     for name, shape in parameter_shapes(cfg):
-        if name.endswith("norm.weight"):
-            values = 1.0 + rng.normal(0.0, 0.1, size=shape)
+        if name.endswith("norm.weight"):  # layer norms and Qwen3's q_norm / k_norm
+            values = 1.0 + 0.1 * rng.standard_normal(size=shape, dtype=np.float32)
         else:
-            values = rng.normal(0.0, 0.05, size=shape)
-        tensors[name] = (header_dtype, encode(values.astype(np.float32), header_dtype))
+            values = 0.05 * rng.standard_normal(size=shape, dtype=np.float32)
+        tensors[name] = (header_dtype, encode(values, header_dtype))
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(cfg, f, indent=2)
@@ -259,44 +323,86 @@ def rotate_half(x):
     return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
 
-def rotary_cos_sin(positions, head_dim, theta, dtype):
-    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float64) / head_dim))
-    freqs = torch.outer(positions.to(torch.float64), inv_freq)
+def rope_settings(cfg):
+    """The RoPE dict as transformers 5 standardizes it: a non-null rope_scaling wins over
+    rope_parameters; a rope_theta inside it wins over the top-level one; type defaults to default."""
+    params = dict(cfg.get("rope_scaling") or cfg.get("rope_parameters") or {})
+    params.setdefault("rope_theta", cfg.get("rope_theta", 10000.0))
+    params.setdefault("rope_type", params.get("type", "default"))
+    if params["rope_type"] == "llama3":
+        params.setdefault("original_max_position_embeddings", cfg.get("max_position_embeddings"))
+    return params
+
+
+def inverse_frequencies(cfg, head_dim):
+    """float32, as transformers computes them: 1 / theta^(2i/d), then the rope type's scaling."""
+    rope = rope_settings(cfg)
+    exponents = torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim
+    inv_freq = 1.0 / (float(rope["rope_theta"]) ** exponents)
+    kind = rope["rope_type"]
+    if kind == "default":
+        return inv_freq
+    if kind == "linear":
+        return inv_freq / rope["factor"]
+    if kind != "llama3":
+        raise ValueError("rope type %s is not modelled by this reference" % kind)
+    factor, low, high = rope["factor"], rope["low_freq_factor"], rope["high_freq_factor"]
+    original = rope["original_max_position_embeddings"]
+    wavelength = 2 * math.pi / inv_freq
+    long_waves = wavelength > original / low  # low frequencies: interpolated by the factor
+    short_waves = wavelength < original / high  # high frequencies: kept
+    smooth = (original / wavelength - low) / (high - low)
+    between = (1 - smooth) * inv_freq / factor + smooth * inv_freq
+    scaled = torch.where(long_waves, inv_freq / factor, inv_freq)
+    return torch.where(~long_waves & ~short_waves, between, scaled)
+
+
+def rotary_cos_sin(positions, cfg, head_dim, dtype):
+    """cos and sin [T, head_dim]: the angle position * inv_freq in float32, as transformers forces."""
+    inv_freq = inverse_frequencies(cfg, head_dim)
+    freqs = positions.float()[:, None] * inv_freq[None, :]
     emb = torch.cat((freqs, freqs), dim=-1)
     return emb.cos().to(dtype), emb.sin().to(dtype)
 
 
-def attention(q, k, v):
-    """q: [nh, T, hd], k/v: [nkv, T, hd]; causal softmax attention with GQA."""
+def attention(q, k, v, window=None):
+    """q: [nh, T, hd], k/v: [nkv, T, hd]; causal softmax attention with GQA; with a window, query i
+    sees keys j with i - window < j <= i (transformers' sliding_window_overlay)."""
     n_rep = q.shape[0] // k.shape[0]
     k = k.repeat_interleave(n_rep, dim=0)  # query head j reads kv head j // n_rep, as HF's repeat_kv
     v = v.repeat_interleave(n_rep, dim=0)
     t = q.shape[1]
     scores = (q @ k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
-    future = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
-    scores = scores.masked_fill(future, float("-inf"))
+    hidden = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
+    if window is not None:
+        hidden = hidden | torch.tril(torch.ones(t, t, dtype=torch.bool), diagonal=-window)
+    scores = scores.masked_fill(hidden, float("-inf"))
     return torch.softmax(scores, dim=-1) @ v
 
 
 def forward(cfg, weights, ids, attention_fn=attention):
     """ids: list of token ids -> logits [T, vocab]."""
-    nh, nkv = cfg["num_attention_heads"], cfg.get("num_key_value_heads") or cfg["num_attention_heads"]
-    hd = cfg.get("head_dim") or cfg["hidden_size"] // nh
+    nh, nkv, hd = geometry(cfg)
+    window = sliding_window(cfg)
     eps = cfg.get("rms_norm_eps", 1e-6)
     embed = weights["model.embed_tokens.weight"]
     dtype = embed.dtype
     x = embed[torch.tensor(ids, dtype=torch.long)]
     t = x.shape[0]
-    cos, sin = rotary_cos_sin(torch.arange(t), hd, cfg.get("rope_theta", 10000.0), dtype)
+    cos, sin = rotary_cos_sin(torch.arange(t), cfg, hd, dtype)
     for layer in range(cfg["num_hidden_layers"]):
         p = "model.layers.%d." % layer
         h = rms_norm(x, weights[p + "input_layernorm.weight"], eps)
-        q = linear(h, weights, p + "self_attn.q_proj").view(t, nh, hd).transpose(0, 1)
-        k = linear(h, weights, p + "self_attn.k_proj").view(t, nkv, hd).transpose(0, 1)
+        q = linear(h, weights, p + "self_attn.q_proj").view(t, nh, hd)
+        k = linear(h, weights, p + "self_attn.k_proj").view(t, nkv, hd)
         v = linear(h, weights, p + "self_attn.v_proj").view(t, nkv, hd).transpose(0, 1)
+        if p + "self_attn.q_norm.weight" in weights:  # Qwen3: RMSNorm over each head, before RoPE
+            q = rms_norm(q, weights[p + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, weights[p + "self_attn.k_norm.weight"], eps)
+        q, k = q.transpose(0, 1), k.transpose(0, 1)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
-        out = attention_fn(q, k, v).transpose(0, 1).reshape(t, nh * hd)
+        out = attention_fn(q, k, v, window).transpose(0, 1).reshape(t, nh * hd)
         x = x + linear(out, weights, p + "self_attn.o_proj")
         h = rms_norm(x, weights[p + "post_attention_layernorm.weight"], eps)
         gate = linear(h, weights, p + "mlp.gate_proj")
@@ -332,7 +438,7 @@ def score_examples(cfg, weights, examples):
               "dft_loss": float(-(p * lp).sum() / count) if count else None,
               "mean_target_prob": float(p.sum() / count) if count else None,
               "low_prob_ratio": float((p < 0.1).sum() / count) if count else None,
-              "logits_example0": None if logits0 is None else logits0.to(torch.float64).tolist()}
+              "logits_example0": None if logits0 is None else logits0.to(torch.float64)}
     return result
 
 
@@ -345,7 +451,23 @@ def score(args):
         examples = examples["examples"]
     result = score_examples(cfg, weights, examples)
     result["precision"] = args.precision
+    logits = result.pop("logits_example0")
+    if logits is not None and args.logits_file:
+        write_safetensors(args.logits_file, {"logits": ("F64", logits.numpy().astype("<f8"))})
+    else:
+        result["logits_example0"] = None if logits is None else logits.tolist()
     write_json(args.output, result)
+
+
+def rope(args):
+    with open(args.config) as f:
+        cfg = json.load(f)
+    positions = torch.tensor([int(p) for p in args.positions.split(",")], dtype=torch.int64)
+    head_dim = geometry(cfg)[2]
+    cos, sin = rotary_cos_sin(positions, cfg, head_dim, torch.float32)
+    write_json(args.output, {"positions": positions.tolist(),
+                             "inv_freq": inverse_frequencies(cfg, head_dim).double().tolist(),
+                             "cos": cos.double().tolist(), "sin": sin.double().tolist()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,19 +497,37 @@ def convert(args):
     write_safetensors(args.out, out, {"format": "pt"})
 
 
-def loop_attention(q, k, v):
-    """Position-by-position attention with explicit GQA head mapping, for the self-test."""
+def loop_attention(q, k, v, window=None):
+    """Position-by-position attention with explicit GQA head mapping and window, for the self-test."""
     nh, t, hd = q.shape
     n_rep = nh // k.shape[0]
     out = torch.zeros_like(q)
     for head in range(nh):
         kv = head // n_rep
         for i in range(t):
-            s = torch.stack([torch.dot(q[head, i], k[kv, j]) for j in range(i + 1)]) / math.sqrt(hd)
+            first = 0 if window is None else max(0, i - window + 1)
+            seen = range(first, i + 1)
+            s = torch.stack([torch.dot(q[head, i], k[kv, j]) for j in seen]) / math.sqrt(hd)
             w = torch.exp(s - s.max())
             w = w / w.sum()
-            out[head, i] = sum(w[j] * v[kv, j] for j in range(i + 1))
+            out[head, i] = sum(w[n] * v[kv, j] for n, j in enumerate(seen))
     return out
+
+
+def llama3_frequencies_by_hand(theta, head_dim, factor, low, high, original):
+    """Llama 3.1's published scaling rule per frequency, in plain double-precision Python."""
+    result = []
+    for i in range(0, head_dim, 2):
+        freq = 1.0 / theta ** (i / head_dim)
+        wavelength = 2 * math.pi / freq
+        if wavelength < original / high:
+            result.append(freq)
+        elif wavelength > original / low:
+            result.append(freq / factor)
+        else:
+            smooth = (original / wavelength - low) / (high - low)
+            result.append((1 - smooth) * freq / factor + smooth * freq)
+    return result
 
 
 def selftest(_args):
@@ -413,7 +553,7 @@ def selftest(_args):
     # rotate-half RoPE == rotating each pair (x[i], x[i + hd/2]) by angle pos * inv_freq[i]
     hd, t, theta = 8, 5, 10000.0
     x = torch.from_numpy(rng.normal(size=(2, t, hd)))
-    cos, sin = rotary_cos_sin(torch.arange(t), hd, theta, torch.float64)
+    cos, sin = rotary_cos_sin(torch.arange(t), {"rope_theta": theta}, hd, torch.float64)
     rotated = x * cos + rotate_half(x) * sin
     for pos in range(t):
         for i in range(hd // 2):
@@ -421,6 +561,19 @@ def selftest(_args):
             a, b = x[:, pos, i], x[:, pos, i + hd // 2]
             assert torch.allclose(rotated[:, pos, i], a * math.cos(angle) - b * math.sin(angle))
             assert torch.allclose(rotated[:, pos, i + hd // 2], b * math.cos(angle) + a * math.sin(angle))
+    # llama3 scaling (both config layouts) and linear scaling against the rule computed by hand
+    scaling = {"rope_type": "llama3", "factor": 32.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+               "original_max_position_embeddings": 8192}
+    expected = llama3_frequencies_by_hand(500000.0, 64, 32.0, 1.0, 4.0, 8192)
+    v4 = {"rope_theta": 500000.0, "rope_scaling": scaling}
+    v5 = {"rope_parameters": dict(scaling, rope_theta=500000.0), "max_position_embeddings": 131072}
+    for layout in (v4, v5):
+        got = inverse_frequencies(layout, 64).double().numpy()
+        assert np.allclose(got, expected, rtol=1e-6, atol=0), "llama3 frequencies differ"
+    assert sum(1 for a, b in zip(expected, llama3_frequencies_by_hand(500000.0, 64, 1, 1, 4, 8192)) if a != b) > 4
+    linear_cfg = {"rope_theta": 10000.0, "rope_scaling": {"type": "linear", "factor": 4.0}}
+    assert np.allclose(inverse_frequencies(linear_cfg, 16).double().numpy(),
+                       [1.0 / 10000.0 ** (i / 16) / 4.0 for i in range(0, 16, 2)], rtol=1e-6), "linear differs"
     # the forward pass: vectorised attention == loop attention, and causal (a prefix's logits do not change)
     cfg = random_config("qwen2", "F32", False, False)
     weights = {name: torch.from_numpy(rng.normal(0, 0.05, size=shape)) for name, shape in parameter_shapes(cfg)}
@@ -428,7 +581,24 @@ def selftest(_args):
     full = forward(cfg, weights, ids)
     assert torch.allclose(full, forward(cfg, weights, ids, loop_attention), atol=1e-10), "attention differs"
     assert torch.allclose(full[:4], forward(cfg, weights, ids[:4]), atol=1e-10), "forward is not causal"
+    # the sliding window: vectorised == loop, and a token window + 1 back no longer matters
+    q, k, v = (torch.from_numpy(rng.normal(size=shape)) for shape in ((4, 9, 8), (2, 9, 8), (2, 9, 8)))
+    windowed = attention(q, k, v, 3)
+    assert torch.allclose(windowed, loop_attention(q, k, v, 3), atol=1e-10), "windowed attention differs"
+    assert not torch.allclose(windowed, attention(q, k, v)), "the window changes nothing"
+    k2, v2 = k.clone(), v.clone()
+    k2[:, 0], v2[:, 0] = 5.0, 5.0
+    assert torch.allclose(attention(q, k2, v2, 3)[:, 3:], windowed[:, 3:], atol=1e-12), "window leaks"
     print("selftest ok")
+
+
+def batch(args):
+    with open(args.commands) as f:
+        commands = json.load(f)
+    for argv in commands:
+        if argv and argv[0] == "batch":
+            raise ValueError("batch commands cannot nest")
+        main(argv)
 
 
 def write_json(path, value):
@@ -440,7 +610,9 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("make-random")
-    p.add_argument("--arch", choices=["llama", "qwen2"], required=True)
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--arch", choices=["llama", "qwen2"])
+    source.add_argument("--config", help="a config.json to make weights for (copied, with the dtype set)")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--dtype", choices=sorted(CLI_DTYPES), default="f32")
@@ -463,10 +635,21 @@ def main(argv):
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
     p.add_argument("--precision", choices=["f64", "f32"], default="f64")
+    p.add_argument("--logits-file", help="write example 0's logits here (safetensors) instead of into the JSON")
     p.set_defaults(run=score)
+    p = sub.add_parser("rope")
+    p.add_argument("--config", required=True)
+    p.add_argument("--positions", required=True)
+    p.add_argument("--output", required=True)
+    p.set_defaults(run=rope)
+    p = sub.add_parser("batch")
+    p.add_argument("--commands", required=True)
+    p.set_defaults(run=batch)
     p = sub.add_parser("selftest")
     p.set_defaults(run=selftest)
     args = parser.parse_args(argv)
+    if args.command == "make-random" and args.config and (args.tied or args.llama_bias):
+        parser.error("--tied and --llama-bias apply to --arch only; with --config the config.json decides")
     if getattr(args, "llama_bias", False) and args.arch != "llama":
         parser.error("--llama-bias applies to --arch llama only")
     args.run(args)

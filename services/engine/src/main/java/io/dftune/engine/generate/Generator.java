@@ -106,7 +106,8 @@ public final class Generator {
             for (int query = 0; query < width; query++) {
                 positions[r][query] = Math.max(0, query - padding[r]);
                 for (int key = 0; key < width; key++) {
-                    boolean visible = key <= query && key >= padding[r];
+                    boolean visible =
+                            key <= query && key >= padding[r] && model.config().attendsAcross(query - key);
                     mask[(r * width + query) * width + key] = visible ? 0f : MASKED;
                 }
             }
@@ -129,8 +130,10 @@ public final class Generator {
         float[] mask = new float[rows * keys];
         for (int r = 0; r < rows; r++) {
             positions[r][0] = column - padding[r];
-            for (int key = 0; key < padding[r]; key++) {
-                mask[r * keys + key] = MASKED;
+            for (int key = 0; key < keys; key++) {
+                if (key < padding[r] || !model.config().attendsAcross(column - key)) {
+                    mask[r * keys + key] = MASKED;
+                }
             }
         }
         try (NDManager scope = model.manager().newSubManager()) {

@@ -12,8 +12,10 @@ import java.util.Map;
 
 /**
  * A decoder-only causal language model with the computation of Hugging Face's
- * {@code LlamaForCausalLM} and {@code Qwen2ForCausalLM}: RMSNorm, rotary embeddings,
- * grouped-query attention (optional q/k/v/o biases), SwiGLU MLP, tied or untied LM head.
+ * {@code LlamaForCausalLM}, {@code Qwen2ForCausalLM}, {@code Qwen3ForCausalLM} and
+ * {@code MistralForCausalLM}: RMSNorm, rotary embeddings (plain, linear or llama3 scaling),
+ * grouped-query attention (optional q/k/v/o biases, Qwen3's per-head q/k RMSNorm, Mistral's sliding
+ * window), SwiGLU MLP, tied or untied LM head.
  *
  * <p>Parameters are plain float32 arrays keyed by their Hugging Face tensor names, so loading and
  * saving need no name mapping. Every operation puts the activation first, so results attach to
@@ -24,12 +26,14 @@ public final class CausalLm implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
     private final RotaryEmbedding rotary;
+    private final boolean qkNorm;
 
     public CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
         this.config = config;
         this.manager = manager;
         this.parameters = parameters;
-        this.rotary = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+        this.qkNorm = config.qkNorm();
+        this.rotary = new RotaryEmbedding(manager, config.headDim(), config.rope());
     }
 
     public ModelConfig config() {
@@ -58,14 +62,15 @@ public final class CausalLm implements AutoCloseable {
     /** Final-norm hidden states [B, T, H] for token ids [B, T] (right padding is harmless). */
     public NDArray hiddenStates(NDArray inputIds) {
         int length = (int) inputIds.getShape().get(1);
-        return forward(inputIds, null, causalMask(inputIds.getManager(), length), null);
+        return forward(inputIds, null, causalMask(inputIds.getManager(), length, config), null);
     }
 
     /**
      * Incremental decoding: final-norm hidden states [B, t, H] of new tokens {@code inputIds} [B, t]
      * at {@code positions} [B, t] (int64, per row, so rows may be left-padded), attending to the
      * cached tokens and to themselves as {@code additiveMask} [B, 1, t, S + t] allows (0 to attend,
-     * -1e9 not to; S tokens already cached). Appends the new tokens' keys and values to {@code cache}.
+     * -1e9 not to; S tokens already cached). The mask must also hide keys outside the config's
+     * sliding window ({@link ModelConfig#attendsAcross}). Appends the new tokens' keys and values to {@code cache}.
      * Not for training: the cache keeps no autograd graph.
      */
     public NDArray hiddenStates(NDArray inputIds, NDArray positions, NDArray additiveMask, KvCache cache) {
@@ -90,7 +95,7 @@ public final class CausalLm implements AutoCloseable {
                 x.attach(layerScope);
                 String prefix = "model.layers." + layer + ".";
                 NDArray normed = norm.apply(x, param(prefix + "input_layernorm.weight"));
-                NDArray attended = x.add(attention(normed, layer, groupMask, angles, cache));
+                NDArray attended = x.add(attention(normed, layer, groupMask, angles, norm, cache));
                 normed = norm.apply(attended, param(prefix + "post_attention_layernorm.weight"));
                 x = attended.add(mlp(normed, prefix + "mlp."));
                 x.attach(scope);
@@ -114,7 +119,8 @@ public final class CausalLm implements AutoCloseable {
      * share a key/value head are stacked along the time axis ([B, kvHeads, groups * T, headDim]),
      * so one batched matmul per key/value head computes all their scores.
      */
-    private NDArray attention(NDArray x, int layer, NDArray groupMask, RotaryEmbedding.Angles angles, KvCache cache) {
+    private NDArray attention(
+            NDArray x, int layer, NDArray groupMask, RotaryEmbedding.Angles angles, RmsNorm norm, KvCache cache) {
         String prefix = "model.layers." + layer + ".self_attn.";
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
@@ -123,9 +129,14 @@ public final class CausalLm implements AutoCloseable {
         int groups = heads / kvHeads;
         int headDim = config.headDim();
 
-        NDArray q = angles.rotateQueries(linear(x, prefix + "q_proj").reshape(batch, length, heads, headDim));
-        NDArray k = angles.rotateKeys(linear(x, prefix + "k_proj").reshape(batch, length, kvHeads, headDim))
-                .transpose(0, 2, 1, 3);
+        NDArray q = linear(x, prefix + "q_proj").reshape(batch, length, heads, headDim);
+        NDArray k = linear(x, prefix + "k_proj").reshape(batch, length, kvHeads, headDim);
+        if (qkNorm) {
+            q = norm.apply(q, param(prefix + "q_norm.weight"));
+            k = norm.apply(k, param(prefix + "k_norm.weight"));
+        }
+        q = angles.rotateQueries(q);
+        k = angles.rotateKeys(k).transpose(0, 2, 1, 3);
         NDArray v = linear(x, prefix + "v_proj")
                 .reshape(batch, length, kvHeads, headDim)
                 .transpose(0, 2, 1, 3);
@@ -177,11 +188,14 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
-    private static NDArray causalMask(NDManager scope, int length) {
+    /** Hides later tokens and, with a sliding window, those more than window - 1 tokens back. */
+    private static NDArray causalMask(NDManager scope, int length, ModelConfig config) {
         float[] mask = new float[length * length];
         for (int row = 0; row < length; row++) {
-            for (int col = row + 1; col < length; col++) {
-                mask[row * length + col] = -1e9f;
+            for (int col = 0; col < length; col++) {
+                if (col > row || !config.attendsAcross(row - col)) {
+                    mask[row * length + col] = -1e9f;
+                }
             }
         }
         return scope.create(mask, new Shape(1, 1, length, length));

@@ -7,9 +7,21 @@ import java.util.List;
 /** Typed reads of config.json fields, with errors that name the field. */
 final class ConfigFields {
     private final JsonNode json;
+    private final String prefix;
 
     ConfigFields(JsonNode json) {
+        this(json, "");
+    }
+
+    /** Fields of a nested object; errors name them as {@code prefix + field}, e.g. {@code rope_scaling.factor}. */
+    ConfigFields(JsonNode json, String prefix) {
         this.json = json;
+        this.prefix = prefix;
+    }
+
+    /** Whether the key is there at all, also with a null value (a null may mean something else than absent). */
+    boolean hasKey(String field) {
+        return json.has(field);
     }
 
     boolean has(String field) {
@@ -24,7 +36,7 @@ final class ConfigFields {
 
     int requiredPositiveInt(String field) {
         if (!has(field)) {
-            throw new ModelConfigException(field + " is missing");
+            throw new ModelConfigException(name(field) + " is missing");
         }
         return positiveInt(field, 0);
     }
@@ -35,9 +47,16 @@ final class ConfigFields {
             return defaultValue;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
-            throw new ModelConfigException(field + " must be a positive integer, got " + v);
+            throw new ModelConfigException(name(field) + " must be a positive integer, got " + v);
         }
         return v.asInt();
+    }
+
+    double requiredPositiveDouble(String field) {
+        if (!has(field)) {
+            throw new ModelConfigException(name(field) + " is missing");
+        }
+        return positiveDouble(field, 0);
     }
 
     double positiveDouble(String field, double defaultValue) {
@@ -46,7 +65,7 @@ final class ConfigFields {
             return defaultValue;
         }
         if (!v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble())) {
-            throw new ModelConfigException(field + " must be a positive number, got " + v);
+            throw new ModelConfigException(name(field) + " must be a positive number, got " + v);
         }
         return v.asDouble();
     }
@@ -57,7 +76,7 @@ final class ConfigFields {
             return defaultValue;
         }
         if (!v.isBoolean()) {
-            throw new ModelConfigException(field + " must be true or false, got " + v);
+            throw new ModelConfigException(name(field) + " must be true or false, got " + v);
         }
         return v.asBoolean();
     }
@@ -68,7 +87,7 @@ final class ConfigFields {
             return null;
         }
         if (!v.isTextual()) {
-            throw new ModelConfigException(field + " must be a string, got " + v);
+            throw new ModelConfigException(name(field) + " must be a string, got " + v);
         }
         return v.asText();
     }
@@ -98,10 +117,14 @@ final class ConfigFields {
         return ids;
     }
 
-    private static int tokenIdValue(String field, JsonNode v) {
+    private int tokenIdValue(String field, JsonNode v) {
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
-            throw new ModelConfigException(field + " must be a non-negative integer or a list of them, got " + v);
+            throw new ModelConfigException(name(field) + " must be a non-negative integer or a list of them, got " + v);
         }
         return v.asInt();
+    }
+
+    String name(String field) {
+        return prefix + field;
     }
 }

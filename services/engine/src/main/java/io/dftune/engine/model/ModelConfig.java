@@ -11,9 +11,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
- * A Hugging Face config.json for a Llama or Qwen2 causal LM. The original JSON tree is kept, so
+ * A Hugging Face config.json of a supported causal LM ({@link Architecture}). The original JSON tree is kept, so
  * {@link #write} reproduces fields this class does not know. Instances are immutable.
  */
 public final class ModelConfig {
@@ -31,11 +32,13 @@ public final class ModelConfig {
     private final int numKeyValueHeads;
     private final int headDim;
     private final double rmsNormEps;
-    private final double ropeTheta;
+    private final RopeSettings rope;
     private final boolean tieWordEmbeddings;
     private final boolean attentionQkvBias;
     private final boolean attentionOutputBias;
     private final boolean mlpBias;
+    private final boolean qkNorm;
+    private final int slidingWindow;
     private final int maxPositionEmbeddings;
     private final Integer bosTokenId;
     private final List<Integer> eosTokenIds;
@@ -50,12 +53,13 @@ public final class ModelConfig {
         intermediateSize = f.requiredPositiveInt("intermediate_size");
         numHiddenLayers = f.requiredPositiveInt("num_hidden_layers");
         numAttentionHeads = f.requiredPositiveInt("num_attention_heads");
-        numKeyValueHeads = f.positiveInt("num_key_value_heads", numAttentionHeads);
-        if (!f.has("head_dim") && hiddenSize % numAttentionHeads != 0) {
+        numKeyValueHeads = f.positiveInt("num_key_value_heads", architecture.defaultKeyValueHeads(numAttentionHeads));
+        Integer defaultHeadDim = architecture.defaultHeadDim(hiddenSize, numAttentionHeads);
+        if (!f.has("head_dim") && defaultHeadDim == null) {
             throw new ModelConfigException("hidden_size (" + hiddenSize + ") must be divisible by num_attention_heads ("
                     + numAttentionHeads + ") when head_dim is not set");
         }
-        headDim = f.positiveInt("head_dim", hiddenSize / numAttentionHeads);
+        headDim = f.positiveInt("head_dim", defaultHeadDim == null ? 0 : defaultHeadDim);
         if (numAttentionHeads % numKeyValueHeads != 0) {
             throw new ModelConfigException("num_key_value_heads (" + numKeyValueHeads
                     + ") must divide num_attention_heads (" + numAttentionHeads + ")");
@@ -64,29 +68,57 @@ public final class ModelConfig {
             throw new ModelConfigException("head_dim (" + headDim + ") must be even for rotary position embeddings");
         }
         rmsNormEps = f.positiveDouble("rms_norm_eps", 1e-6);
-        ropeTheta = RopeSettings.theta(f);
         String act = f.text("hidden_act");
         if (act != null && !act.equals("silu")) {
             throw new ModelConfigException("hidden_act \"" + act + "\" is not supported (only silu)");
         }
         tieWordEmbeddings = f.bool("tie_word_embeddings", false);
-        if (architecture == Architecture.QWEN2) {
-            if (f.bool("use_sliding_window", false)) {
-                throw new ModelConfigException("use_sliding_window=true is not supported (only full attention)");
-            }
-            attentionQkvBias = true;
-            attentionOutputBias = false;
-            mlpBias = false;
-        } else {
-            attentionQkvBias = f.bool("attention_bias", false);
-            attentionOutputBias = attentionQkvBias;
-            mlpBias = f.bool("mlp_bias", false);
-        }
-        maxPositionEmbeddings =
-                f.positiveInt("max_position_embeddings", architecture == Architecture.QWEN2 ? 32768 : 2048);
+        boolean attentionBias =
+                switch (architecture) {
+                    case LLAMA, QWEN3 -> f.bool("attention_bias", false);
+                    case QWEN2 -> true;
+                    case MISTRAL -> false;
+                };
+        attentionQkvBias = attentionBias;
+        attentionOutputBias = attentionBias && architecture != Architecture.QWEN2;
+        mlpBias = architecture == Architecture.LLAMA && f.bool("mlp_bias", false);
+        qkNorm = architecture.hasQkNorm();
+        slidingWindow = slidingWindow(f, architecture);
+        maxPositionEmbeddings = f.positiveInt("max_position_embeddings", architecture.defaultMaxPositionEmbeddings());
+        rope = RopeSettings.read(f, maxPositionEmbeddings);
         bosTokenId = f.tokenId("bos_token_id");
         eosTokenIds = List.copyOf(f.tokenIds("eos_token_id"));
         torchDtype = f.has("torch_dtype") ? f.text("torch_dtype") : f.text("dtype");
+    }
+
+    /**
+     * Mistral attends within {@code sliding_window} tokens (4096 when the key is absent, as its
+     * config class defaults; none when null). Qwen2 and Qwen3 use a window only in layers from
+     * max_window_layers on and only with use_sliding_window, which no released config sets; those
+     * per-layer windows are refused.
+     */
+    private static int slidingWindow(ConfigFields f, Architecture architecture) {
+        switch (architecture) {
+            case MISTRAL:
+                return f.hasKey("sliding_window") ? f.positiveInt("sliding_window", 0) : 4096;
+            case QWEN2, QWEN3:
+                if (f.bool("use_sliding_window", false)) {
+                    throw new ModelConfigException("use_sliding_window=true is not supported (sliding windows in the "
+                            + "layers from max_window_layers on); only full attention for " + architecture.className());
+                }
+                JsonNode layerTypes = f.node("layer_types");
+                if (layerTypes != null) {
+                    for (JsonNode type : layerTypes) {
+                        if (!type.asText().equals("full_attention")) {
+                            throw new ModelConfigException("layer_types: \"" + type.asText()
+                                    + "\" is not supported (only full_attention for " + architecture.className() + ")");
+                        }
+                    }
+                }
+                return 0;
+            default:
+                return 0;
+        }
     }
 
     private static Architecture architecture(ConfigFields f) {
@@ -162,9 +194,13 @@ public final class ModelConfig {
     /** A copy that records the dtype the weights are saved in (e.g. "float32", "bfloat16"). */
     public ModelConfig withTorchDtype(String dtype) {
         ObjectNode copy = json.deepCopy();
-        copy.put("torch_dtype", dtype);
-        if (copy.has("dtype")) { // the name newer transformers versions write
+        if (copy.has("dtype") && !copy.has("torch_dtype")) { // the name transformers 5 writes
             copy.put("dtype", dtype);
+        } else {
+            copy.put("torch_dtype", dtype);
+            if (copy.has("dtype")) {
+                copy.put("dtype", dtype);
+            }
         }
         return new ModelConfig(copy);
     }
@@ -187,6 +223,10 @@ public final class ModelConfig {
             linear(shapes, p + "self_attn.k_proj", kv, h, attentionQkvBias);
             linear(shapes, p + "self_attn.v_proj", kv, h, attentionQkvBias);
             linear(shapes, p + "self_attn.o_proj", h, q, attentionOutputBias);
+            if (qkNorm) {
+                shapes.put(p + "self_attn.q_norm.weight", new long[] {headDim});
+                shapes.put(p + "self_attn.k_norm.weight", new long[] {headDim});
+            }
             shapes.put(p + "post_attention_layernorm.weight", new long[] {h});
             linear(shapes, p + "mlp.gate_proj", i, h, mlpBias);
             linear(shapes, p + "mlp.up_proj", i, h, mlpBias);
@@ -274,19 +314,27 @@ public final class ModelConfig {
     }
 
     public double ropeTheta() {
-        return ropeTheta;
+        return rope.theta();
+    }
+
+    /** Rotary embedding type, theta and scaling, from either config layout. */
+    public RopeSettings rope() {
+        return rope;
     }
 
     public boolean tieWordEmbeddings() {
         return tieWordEmbeddings;
     }
 
-    /** Whether q_proj, k_proj and v_proj have biases (always for Qwen2; attention_bias for Llama). */
+    /**
+     * Whether q_proj, k_proj and v_proj have biases (always for Qwen2, never for Mistral;
+     * attention_bias for Llama and Qwen3).
+     */
     public boolean attentionQkvBias() {
         return attentionQkvBias;
     }
 
-    /** Whether o_proj has a bias (never for Qwen2; attention_bias for Llama). */
+    /** Whether o_proj has a bias (never for Qwen2 and Mistral; attention_bias for Llama and Qwen3). */
     public boolean attentionOutputBias() {
         return attentionOutputBias;
     }
@@ -294,6 +342,24 @@ public final class ModelConfig {
     /** Whether gate/up/down projections have biases (Llama's mlp_bias; never for Qwen2). */
     public boolean mlpBias() {
         return mlpBias;
+    }
+
+    /** Whether queries and keys pass a per-head RMSNorm (q_norm, k_norm) before RoPE (Qwen3). */
+    public boolean qkNorm() {
+        return qkNorm;
+    }
+
+    /**
+     * The attention window in tokens (each query sees itself and the {@code window - 1} tokens
+     * before it), or empty for full causal attention.
+     */
+    public OptionalInt slidingWindow() {
+        return slidingWindow > 0 ? OptionalInt.of(slidingWindow) : OptionalInt.empty();
+    }
+
+    /** Whether a query may attend to a key {@code distance} >= 0 positions before it. */
+    public boolean attendsAcross(long distance) {
+        return slidingWindow == 0 || distance < slidingWindow;
     }
 
     public int maxPositionEmbeddings() {
@@ -319,6 +385,7 @@ public final class ModelConfig {
     public String toString() {
         return architecture.className() + "(vocab=" + vocabSize + ", hidden=" + hiddenSize + ", intermediate="
                 + intermediateSize + ", layers=" + numHiddenLayers + ", heads=" + numAttentionHeads + ", kvHeads="
-                + numKeyValueHeads + ", headDim=" + headDim + ", tied=" + tieWordEmbeddings + ")";
+                + numKeyValueHeads + ", headDim=" + headDim + ", tied=" + tieWordEmbeddings + ", " + rope
+                + (slidingWindow > 0 ? ", window=" + slidingWindow : "") + ")";
     }
 }

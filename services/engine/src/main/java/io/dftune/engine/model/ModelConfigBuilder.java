@@ -19,6 +19,8 @@ public final class ModelConfigBuilder {
     private Integer headDim;
     private double rmsNormEps = 1e-6;
     private double ropeTheta;
+    private ObjectNode ropeScaling;
+    private Integer slidingWindow;
     private boolean tieWordEmbeddings;
     private boolean attentionBias;
     private boolean mlpBias;
@@ -29,8 +31,8 @@ public final class ModelConfigBuilder {
 
     ModelConfigBuilder(Architecture architecture) {
         this.architecture = architecture;
-        this.ropeTheta = architecture == Architecture.QWEN2 ? 1_000_000.0 : 10_000.0;
-        this.maxPositionEmbeddings = architecture == Architecture.QWEN2 ? 32768 : 2048;
+        this.ropeTheta = architecture == Architecture.LLAMA ? 10_000.0 : 1_000_000.0;
+        this.maxPositionEmbeddings = architecture.defaultMaxPositionEmbeddings();
     }
 
     public ModelConfigBuilder sizes(int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads) {
@@ -59,12 +61,24 @@ public final class ModelConfigBuilder {
         return this;
     }
 
+    /** transformers 4's rope_scaling object, e.g. {@code {"rope_type": "llama3", "factor": 32.0, ...}}; null for none. */
+    public ModelConfigBuilder ropeScaling(ObjectNode scaling) {
+        this.ropeScaling = scaling == null ? null : scaling.deepCopy();
+        return this;
+    }
+
+    /** Mistral only: the attention window in tokens, null for full attention. */
+    public ModelConfigBuilder slidingWindow(Integer window) {
+        this.slidingWindow = window;
+        return this;
+    }
+
     public ModelConfigBuilder tieWordEmbeddings(boolean tied) {
         this.tieWordEmbeddings = tied;
         return this;
     }
 
-    /** Llama only: biases on q, k, v and o projections. */
+    /** Llama and Qwen3: biases on q, k, v and o projections. */
     public ModelConfigBuilder attentionBias(boolean bias) {
         this.attentionBias = bias;
         return this;
@@ -98,9 +112,15 @@ public final class ModelConfigBuilder {
 
     /** Throws {@link ModelConfigException} naming the offending field. */
     public ModelConfig build() {
-        if ((attentionBias || mlpBias) && architecture != Architecture.LLAMA) {
+        if (attentionBias && architecture != Architecture.LLAMA && architecture != Architecture.QWEN3) {
             throw new ModelConfigException(
-                    "attention_bias and mlp_bias are Llama settings (Qwen2 has fixed q/k/v biases)");
+                    "attention_bias is a Llama and Qwen3 setting (Qwen2 has fixed q/k/v " + "biases, Mistral none)");
+        }
+        if (mlpBias && architecture != Architecture.LLAMA) {
+            throw new ModelConfigException("mlp_bias is a Llama setting");
+        }
+        if (slidingWindow != null && architecture != Architecture.MISTRAL) {
+            throw new ModelConfigException("sliding_window is a Mistral setting here");
         }
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.putArray("architectures").add(architecture.className());
@@ -111,7 +131,9 @@ public final class ModelConfigBuilder {
         json.put("num_hidden_layers", numHiddenLayers);
         json.put("num_attention_heads", numAttentionHeads);
         json.put("num_key_value_heads", numKeyValueHeads);
-        if (headDim != null
+        if (architecture == Architecture.QWEN3) { // its config class defaults head_dim to 128, not hidden / heads
+            json.put("head_dim", headDim != null ? headDim : hiddenSize / numAttentionHeads);
+        } else if (headDim != null
                 && (numAttentionHeads == 0
                         || headDim != hiddenSize / numAttentionHeads
                         || hiddenSize % numAttentionHeads != 0)) {
@@ -120,14 +142,30 @@ public final class ModelConfigBuilder {
         json.put("hidden_act", "silu");
         json.put("rms_norm_eps", rmsNormEps);
         json.put("rope_theta", ropeTheta);
-        json.putNull("rope_scaling");
+        if (ropeScaling == null) {
+            json.putNull("rope_scaling");
+        } else {
+            json.set("rope_scaling", ropeScaling.deepCopy());
+        }
         json.put("max_position_embeddings", maxPositionEmbeddings);
         json.put("tie_word_embeddings", tieWordEmbeddings);
-        if (architecture == Architecture.LLAMA) {
-            json.put("attention_bias", attentionBias);
-            json.put("mlp_bias", mlpBias);
-        } else {
-            json.put("use_sliding_window", false);
+        switch (architecture) {
+            case LLAMA -> {
+                json.put("attention_bias", attentionBias);
+                json.put("mlp_bias", mlpBias);
+            }
+            case QWEN2 -> json.put("use_sliding_window", false);
+            case QWEN3 -> {
+                json.put("attention_bias", attentionBias);
+                json.put("use_sliding_window", false);
+            }
+            case MISTRAL -> {
+                if (slidingWindow == null) {
+                    json.putNull("sliding_window");
+                } else {
+                    json.put("sliding_window", slidingWindow);
+                }
+            }
         }
         if (bosTokenId != null) {
             json.put("bos_token_id", bosTokenId);

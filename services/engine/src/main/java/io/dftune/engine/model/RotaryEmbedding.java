@@ -15,19 +15,24 @@ import ai.djl.nn.core.Embedding;
  *
  * <p>The sign of rotate-half ({@code [-x2, x1]}) is folded into the sine table, so a rotation is
  * {@code x * cos + [x2, x1] * signedSin}: one concatenation and no negation per call.
+ *
+ * <p>The tables are computed as transformers computes them, in float32: the inverse frequencies of
+ * {@link RopeSettings}, the angle {@code position * invFreq} rounded to float32, then its cosine and
+ * sine. At position 8,000 a float32 angle is off by up to 5e-4 rad from the exact one; computing
+ * it more exactly here would differ from the model as trained and as transformers runs it.
  */
 final class RotaryEmbedding {
     private final int headDim;
-    private final double theta;
+    private final float[] inverseFrequencies;
     private final NDManager manager;
     private NDArray cos;
     private NDArray signedSin;
     private int cachedLength;
 
-    RotaryEmbedding(NDManager manager, int headDim, double theta) {
+    RotaryEmbedding(NDManager manager, int headDim, RopeSettings rope) {
         this.manager = manager;
         this.headDim = headDim;
-        this.theta = theta;
+        this.inverseFrequencies = rope.inverseFrequencies(headDim);
     }
 
     /**
@@ -93,9 +98,9 @@ final class RotaryEmbedding {
         float[] cosValues = new float[capacity * headDim];
         float[] sinValues = new float[capacity * headDim];
         for (int i = 0; i < half; i++) {
-            double invFreq = 1.0 / Math.pow(theta, (2.0 * i) / headDim);
+            float invFreq = inverseFrequencies[i];
             for (int pos = 0; pos < capacity; pos++) {
-                double angle = pos * invFreq;
+                float angle = pos * invFreq;
                 float c = (float) Math.cos(angle);
                 float s = (float) Math.sin(angle);
                 cosValues[pos * headDim + i] = c;

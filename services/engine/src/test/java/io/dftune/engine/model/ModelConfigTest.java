@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dftune.engine.testing.RealConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -148,41 +149,142 @@ class ModelConfigTest {
 
     @Test
     void rejectsOtherArchitecturesNamingTheSupportedOnes() throws Exception {
-        assertThatThrownBy(() -> llamaWith("architectures", List.of("MistralForCausalLM")))
+        assertThatThrownBy(() -> llamaWith("architectures", List.of("Gemma2ForCausalLM")))
                 .isInstanceOf(ModelConfigException.class)
-                .hasMessageContaining("architecture MistralForCausalLM is not supported")
+                .hasMessageContaining("architecture Gemma2ForCausalLM is not supported")
                 .hasMessageContaining("LlamaForCausalLM")
-                .hasMessageContaining("Qwen2ForCausalLM");
+                .hasMessageContaining("Qwen2ForCausalLM")
+                .hasMessageContaining("Qwen3ForCausalLM")
+                .hasMessageContaining("MistralForCausalLM");
         ObjectNode json = (ObjectNode) new ObjectMapper().readTree(LLAMA2_7B);
         json.remove("architectures");
         json.put("model_type", "gpt2");
         assertThatThrownBy(() -> ModelConfig.fromJson(json))
                 .hasMessageContaining("model_type gpt2 is not supported")
-                .hasMessageContaining("qwen2");
+                .hasMessageContaining("qwen3");
         json.remove("model_type");
         assertThatThrownBy(() -> ModelConfig.fromJson(json))
                 .hasMessageContaining("neither architectures nor model_type");
     }
 
     @Test
-    void rejectsRopeScalingOtherThanDefault() throws Exception {
-        assertThat(llamaWith("rope_scaling", Map.of("type", "default")).ropeTheta())
-                .isEqualTo(10000.0);
-        assertThatThrownBy(() -> llamaWith("rope_scaling", Map.of("rope_type", "llama3", "factor", 8.0)))
+    void readsDefaultLinearAndLlama3RopeAndRefusesTheOthersNamingTheSupportedOnes() throws Exception {
+        assertThat(llamaWith("rope_scaling", Map.of("type", "default")).rope()).isEqualTo(RopeSettings.plain(10000.0));
+        assertThat(llamaWith("rope_scaling", Map.of("type", "linear", "factor", 2.0))
+                        .rope())
+                .isEqualTo(new RopeSettings(10000.0, RopeSettings.Type.LINEAR, 2.0, 0, 0, 0));
+        Map<String, Object> llama3 =
+                Map.of("rope_type", "llama3", "factor", 8.0, "low_freq_factor", 1.0, "high_freq_factor", 4.0);
+        // transformers 5 fills original_max_position_embeddings in from max_position_embeddings
+        assertThat(llamaWith("rope_scaling", llama3).rope())
+                .isEqualTo(new RopeSettings(10000.0, RopeSettings.Type.LLAMA3, 8.0, 1.0, 4.0, 4096));
+        assertThatThrownBy(() -> llamaWith("rope_scaling", Map.of("rope_type", "yarn", "factor", 4.0)))
                 .isInstanceOf(ModelConfigException.class)
-                .hasMessageContaining("rope_scaling type \"llama3\" is not supported");
-        assertThatThrownBy(() -> llamaWith("rope_scaling", Map.of("type", "linear", "factor", 2.0)))
-                .hasMessageContaining("\"linear\"");
+                .hasMessage("rope_scaling type \"yarn\" is not supported (supported: default, linear, llama3)");
+        assertThatThrownBy(() -> llamaWith("rope_scaling", Map.of("type", "dynamic", "factor", 2.0)))
+                .hasMessageContaining("\"dynamic\" is not supported");
         assertThatThrownBy(() -> llamaWith("rope_scaling", Map.of("factor", 2.0)))
-                .hasMessageContaining("no type");
+                .hasMessageContaining("rope_scaling has a factor but no rope_type");
+        assertThatThrownBy(() -> llamaWith("rope_scaling", Map.of("type", "linear")))
+                .hasMessage("rope_scaling.factor is missing");
+        assertThatThrownBy(() -> llamaWith("rope_scaling", Map.of("rope_type", "llama3", "factor", 8.0)))
+                .hasMessage("rope_scaling.low_freq_factor is missing");
+        assertThatThrownBy(() -> llamaWith(
+                        "rope_scaling",
+                        Map.of("rope_type", "llama3", "factor", 8.0, "low_freq_factor", 4.0, "high_freq_factor", 4.0)))
+                .hasMessage(
+                        "rope_scaling.high_freq_factor (4.0) must be greater than rope_scaling.low_freq_factor (4.0)");
+        assertThatThrownBy(() -> llamaWith("rope_scaling", List.of(1)))
+                .hasMessageContaining("rope_scaling must be null or an object");
+        assertThatThrownBy(() -> llamaWith("partial_rotary_factor", 0.5))
+                .hasMessageContaining("partial_rotary_factor is not supported");
     }
 
     @Test
-    void readsRopeThetaFromRopeParameters() throws Exception {
+    void readsTheTransformers5RopeLayout() throws Exception {
         ObjectNode json = (ObjectNode) new ObjectMapper().readTree(QWEN25_05B);
         json.remove("rope_theta");
         json.putObject("rope_parameters").put("rope_type", "default").put("rope_theta", 5e5);
         assertThat(ModelConfig.fromJson(json).ropeTheta()).isEqualTo(5e5);
+        // a theta inside rope_parameters wins over a top-level one; a missing one falls back to it
+        json.put("rope_theta", 7.0);
+        assertThat(ModelConfig.fromJson(json).ropeTheta()).isEqualTo(5e5);
+        ((ObjectNode) json.get("rope_parameters")).remove("rope_theta");
+        assertThat(ModelConfig.fromJson(json).ropeTheta()).isEqualTo(7.0);
+        ((ObjectNode) json.get("rope_parameters")).put("rope_type", "linear");
+        assertThatThrownBy(() -> ModelConfig.fromJson(json)).hasMessage("rope_parameters.factor is missing");
+    }
+
+    @Test
+    void appliesEachArchitecturesDefaultsForMissingFields() throws Exception {
+        ObjectNode qwen3 = (ObjectNode) new ObjectMapper().readTree(QWEN25_05B);
+        qwen3.putArray("architectures").add("Qwen3ForCausalLM");
+        qwen3.remove("num_key_value_heads");
+        qwen3.put("num_attention_heads", 64);
+        ModelConfig qwen3Defaults = ModelConfig.fromJson(qwen3);
+        assertThat(qwen3Defaults.headDim()).isEqualTo(128); // not 896 / 64
+        assertThat(qwen3Defaults.numKeyValueHeads()).isEqualTo(32);
+
+        ObjectNode mistral = (ObjectNode) new ObjectMapper().readTree(LLAMA2_7B);
+        mistral.putArray("architectures").add("MistralForCausalLM");
+        mistral.remove("num_key_value_heads");
+        mistral.remove("max_position_embeddings");
+        ModelConfig absentWindow = ModelConfig.fromJson(mistral);
+        assertThat(absentWindow.slidingWindow()).hasValue(4096);
+        assertThat(absentWindow.numKeyValueHeads()).isEqualTo(8);
+        assertThat(absentWindow.maxPositionEmbeddings()).isEqualTo(131072);
+        assertThat(absentWindow.attendsAcross(4095)).isTrue();
+        assertThat(absentWindow.attendsAcross(4096)).isFalse();
+        mistral.putNull("sliding_window");
+        assertThat(ModelConfig.fromJson(mistral).slidingWindow()).isEmpty();
+        assertThat(ModelConfig.fromJson(mistral).attendsAcross(1_000_000)).isTrue();
+        mistral.put("attention_bias", true); // not a Mistral field: its projections have no biases
+        assertThat(ModelConfig.fromJson(mistral).attentionQkvBias()).isFalse();
+    }
+
+    @Test
+    void qwen3AttentionBiasAddsBiasesToAllFourProjections() {
+        ModelConfig c = ModelConfig.builder(Architecture.QWEN3)
+                .sizes(11, 8, 12, 1, 2, 1)
+                .headDim(6)
+                .attentionBias(true)
+                .build();
+        assertThat(c.parameterShapes().keySet())
+                .containsExactly(
+                        "model.embed_tokens.weight",
+                        "model.layers.0.input_layernorm.weight",
+                        "model.layers.0.self_attn.q_proj.weight",
+                        "model.layers.0.self_attn.q_proj.bias",
+                        "model.layers.0.self_attn.k_proj.weight",
+                        "model.layers.0.self_attn.k_proj.bias",
+                        "model.layers.0.self_attn.v_proj.weight",
+                        "model.layers.0.self_attn.v_proj.bias",
+                        "model.layers.0.self_attn.o_proj.weight",
+                        "model.layers.0.self_attn.o_proj.bias",
+                        "model.layers.0.self_attn.q_norm.weight",
+                        "model.layers.0.self_attn.k_norm.weight",
+                        "model.layers.0.post_attention_layernorm.weight",
+                        "model.layers.0.mlp.gate_proj.weight",
+                        "model.layers.0.mlp.up_proj.weight",
+                        "model.layers.0.mlp.down_proj.weight",
+                        "model.norm.weight",
+                        "lm_head.weight");
+        assertThat(c.parameterShapes().get("model.layers.0.self_attn.q_norm.weight"))
+                .containsExactly(6);
+    }
+
+    @Test
+    void refusesQwenSlidingWindowLayers() throws Exception {
+        assertThatThrownBy(() -> ModelConfig.parse(
+                        QWEN25_05B.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true")))
+                .hasMessageContaining("use_sliding_window=true is not supported");
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(QWEN25_05B);
+        json.putArray("architectures").add("Qwen3ForCausalLM");
+        json.putArray("layer_types").add("full_attention").add("sliding_attention");
+        assertThatThrownBy(() -> ModelConfig.fromJson(json))
+                .hasMessageContaining("layer_types: \"sliding_attention\" is not supported");
+        json.putArray("layer_types").add("full_attention").add("full_attention");
+        assertThat(ModelConfig.fromJson(json).slidingWindow()).isEmpty();
     }
 
     @Test
@@ -205,16 +307,13 @@ class ModelConfigTest {
                 .hasMessageContaining("tie_word_embeddings must be true or false");
         assertThatThrownBy(() -> llamaWith("eos_token_id", List.of(2, "x")))
                 .hasMessageContaining("eos_token_id must be a non-negative integer or a list of them");
-        assertThatThrownBy(() -> ModelConfig.parse(
-                        QWEN25_05B.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true")))
-                .hasMessageContaining("use_sliding_window=true is not supported");
         assertThatThrownBy(() -> ModelConfig.parse("[1]")).hasMessageContaining("not a JSON object");
         assertThatThrownBy(() -> ModelConfig.builder(Architecture.QWEN2)
                         .sizes(10, 8, 16, 1, 2, 2)
                         .mlpBias(true)
                         .build())
                 .isInstanceOf(ModelConfigException.class)
-                .hasMessageContaining("Llama settings");
+                .hasMessageContaining("mlp_bias is a Llama setting");
     }
 
     @Test
@@ -240,6 +339,15 @@ class ModelConfigTest {
         expected.put("torch_dtype", "float32");
         assertThat(written).isEqualTo(expected);
         assertThat(ModelConfig.read(dir).torchDtype()).isEqualTo("float32");
+    }
+
+    @Test
+    void writingADtypeKeepsTheTransformers5FieldName() throws Exception {
+        ModelConfig v5 = ModelConfig.fromJson(RealConfigs.json("Llama-3.2-1B.transformers5"))
+                .withTorchDtype("float32");
+        assertThat(v5.toJson().get("dtype").asText()).isEqualTo("float32");
+        assertThat(v5.toJson().has("torch_dtype")).isFalse();
+        assertThat(v5.torchDtype()).isEqualTo("float32");
     }
 
     @Test

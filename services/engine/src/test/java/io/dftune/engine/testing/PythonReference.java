@@ -83,6 +83,63 @@ public final class PythonReference {
         });
     }
 
+    /**
+     * The arguments of the script's {@code make-random} for a config.json file (any supported one:
+     * its architecture, geometry, biases and q/k norms decide the tensors), writing the weights
+     * and a copy of the config whose dtype field says {@code dtype} into {@code out}; for
+     * {@link #batch}.
+     */
+    public static List<String> makeRandomCommand(Path configFile, Path out, long seed, String dtype) {
+        return List.of(
+                "make-random",
+                "--config",
+                configFile.toString(),
+                "--out",
+                out.toString(),
+                "--seed",
+                Long.toString(seed),
+                "--dtype",
+                dtype);
+    }
+
+    /**
+     * The arguments of the script's {@code score} in float64 over the examples in {@code examplesFile}
+     * (see {@link #writeExamples}), writing what {@link #score(Path, List, String, Path)} returns to
+     * {@code output} and example 0's logits to {@code logitsFile}; for {@link #batch}.
+     */
+    public static List<String> scoreCommand(Path model, Path examplesFile, Path output, Path logitsFile) {
+        List<String> args = new ArrayList<>(List.of(
+                "score",
+                "--model",
+                model.toString(),
+                "--input",
+                examplesFile.toString(),
+                "--output",
+                output.toString(),
+                "--precision",
+                "f64"));
+        if (logitsFile != null) {
+            args.addAll(List.of("--logits-file", logitsFile.toString()));
+        }
+        return args;
+    }
+
+    /**
+     * The reference's cos and sin tables and inverse frequencies for a config.json at the given
+     * positions: {@code {"positions", "inv_freq": [headDim/2], "cos": [P][headDim], "sin": [P][headDim]}}.
+     */
+    public static JsonNode rope(JsonNode config, long... positions) {
+        return withTempFile(configFile -> withTempFile(out -> {
+            JSON.writeValue(configFile.toFile(), config);
+            StringBuilder list = new StringBuilder();
+            for (long p : positions) {
+                list.append(list.length() == 0 ? "" : ",").append(p);
+            }
+            run("rope", "--config", configFile.toString(), "--positions", list.toString(), "--output", out.toString());
+            return JSON.readTree(out.toFile());
+        }));
+    }
+
     /** Per-tensor stats (as {@link #makeRandom}) of a model directory, safetensors file or index file. */
     public static JsonNode stats(Path modelOrFile) {
         return withTempFile(out -> {
@@ -110,26 +167,49 @@ public final class PythonReference {
      * @param precision "f64" or "f32"
      */
     public static JsonNode score(Path modelDir, List<Example> examples, String precision) {
+        return score(modelDir, examples, precision, null);
+    }
+
+    /**
+     * As {@link #score(Path, List, String)}, but example 0's logits go to {@code logitsFile} (a
+     * safetensors file with one F64 tensor {@code logits} [T, V]) instead of into the JSON, which
+     * would be too big for vocabularies of 100k+ tokens. Null keeps them in the JSON.
+     */
+    public static JsonNode score(Path modelDir, List<Example> examples, String precision, Path logitsFile) {
+        return withTempFile(in -> withTempFile(out -> {
+            writeExamples(in, examples);
+            List<String> args = new ArrayList<>(scoreCommand(modelDir, in, out, logitsFile));
+            args.set(args.indexOf("--precision") + 1, precision);
+            run(args.toArray(String[]::new));
+            return JSON.readTree(out.toFile());
+        }));
+    }
+
+    /** Writes examples in the JSON form the script's {@code score} command reads. */
+    public static void writeExamples(Path file, List<Example> examples) {
         ArrayNode input = JSON.createArrayNode();
         for (Example e : examples) {
             ObjectNode node = input.addObject();
             Arrays.stream(e.inputIds()).forEach(node.putArray("input_ids")::add);
             Arrays.stream(e.completionMask()).forEach(node.putArray("completion_mask")::add);
         }
-        return withTempFile(in -> withTempFile(out -> {
-            JSON.writeValue(in.toFile(), input);
-            run(
-                    "score",
-                    "--model",
-                    modelDir.toString(),
-                    "--input",
-                    in.toString(),
-                    "--output",
-                    out.toString(),
-                    "--precision",
-                    precision);
-            return JSON.readTree(out.toFile());
-        }));
+        try {
+            JSON.writeValue(file.toFile(), input);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs several of the script's commands (each an argument list, e.g. {@code make-random ...},
+     * {@code score ...}) in one Python process: one torch start-up instead of one per command.
+     */
+    public static void batch(List<List<String>> commands) {
+        withTempFile(file -> {
+            JSON.writeValue(file.toFile(), commands);
+            run("batch", "--commands", file.toString());
+            return null;
+        });
     }
 
     /** Runs the script's own checks (bf16 rounding vs torch, RoPE, attention, causality). */

@@ -4,19 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import io.dftune.engine.model.Architecture;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelInitializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class GeneratorBatchTest {
 
-    @Test
-    void cachedBatchedGreedyDecodingGivesEachPromptsOwnGreedyCompletion() {
-        ModelConfig config = ModelConfig.llama(50, 32, 64, 2, 4, 2);
+    /** Llama; Qwen3 (q/k norms on cached keys); Mistral with a window shorter than the sequences. */
+    static List<ModelConfig> configs() {
+        return List.of(
+                ModelConfig.llama(50, 32, 64, 2, 4, 2),
+                ModelConfig.builder(Architecture.QWEN3)
+                        .sizes(50, 32, 64, 2, 4, 2)
+                        .headDim(12)
+                        .build(),
+                ModelConfig.builder(Architecture.MISTRAL)
+                        .sizes(50, 32, 64, 2, 4, 2)
+                        .slidingWindow(4)
+                        .build());
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void cachedBatchedGreedyDecodingGivesEachPromptsOwnGreedyCompletion(ModelConfig config) {
         try (NDManager manager = NDManager.newBaseManager()) {
             JniUtils.setGradMode(false);
             // A large init std makes the logits peaked, so near-ties (where float rounding could decide) are absent.

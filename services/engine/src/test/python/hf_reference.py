@@ -21,6 +21,9 @@ Run with /usr/bin/python3 (Debian's python3-torch and python3-numpy). Commands:
   rope        --config CONFIG.json --positions P1,P2,... --output FILE
               (inverse frequencies, and the cos and sin tables [len(positions)][head_dim] as the
               forward pass uses them)
+  hf-json     --input FILE --output FILE
+              (the JSON re-written as transformers writes index and config files: indent 2, sorted
+              keys, final newline)
   batch       --commands FILE
               (FILE: a JSON list of argument lists; runs each of the commands above in this one
               process, which saves a torch start-up per command)
@@ -592,6 +595,13 @@ def selftest(_args):
     print("selftest ok")
 
 
+def hf_json(args):
+    with open(args.input) as f:
+        value = json.load(f)
+    with open(args.output, "w", encoding="utf-8") as f:
+        f.write(json.dumps(value, indent=2, sort_keys=True) + "\n")
+
+
 def batch(args):
     with open(args.commands) as f:
         commands = json.load(f)
@@ -642,6 +652,10 @@ def main(argv):
     p.add_argument("--positions", required=True)
     p.add_argument("--output", required=True)
     p.set_defaults(run=rope)
+    p = sub.add_parser("hf-json")
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.set_defaults(run=hf_json)
     p = sub.add_parser("batch")
     p.add_argument("--commands", required=True)
     p.set_defaults(run=batch)

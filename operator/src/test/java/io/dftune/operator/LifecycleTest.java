@@ -17,6 +17,8 @@ import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
 import io.dftune.operator.watch.RunWatchers;
 import io.dftune.spec.FineTuneJobFiles;
+import io.dftune.spec.OutputDtype;
+import io.dftune.spec.OutputSpec;
 import io.dftune.spec.ResourcesSpec;
 import io.dftune.spec.TolerationSpec;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -132,6 +134,8 @@ class LifecycleTest {
         toleration.setEffect(TolerationSpec.Effect.NO_SCHEDULE);
         ftj.getSpec().setTolerations(List.of(toleration));
         ftj.getSpec().setPriorityClassName("training");
+        ftj.getSpec().getOutput().setDtype(OutputDtype.BFLOAT16);
+        ftj.getSpec().getOutput().setMaxShardSize("700MB");
         // Queued: Kueue would admit the Job; here it stays suspended and no trainer starts.
         ftj.getSpec().setQueueName("team-a");
         FineTuneJob created = jobs.create(ftj);
@@ -160,6 +164,10 @@ class LifecycleTest {
                         .getTraining()
                         .getMaxSteps())
                 .isEqualTo(40);
+        OutputSpec output =
+                FineTuneJobFiles.parse(jobYaml, Path.of("/")).getSpec().getOutput();
+        assertThat(output.getDtype()).isEqualTo(OutputDtype.BFLOAT16);
+        assertThat(output.getMaxShardSize()).isEqualTo("700MB");
 
         assertThat(AuthSecretDependent.token(jobs.secret("objects"))).hasSizeGreaterThan(40);
 

@@ -36,6 +36,8 @@ public final class TrainerManifest {
         training.setCheckpoint(spec.getCheckpoint());
         OutputSpec output = new OutputSpec();
         output.setPath(layout.podPath(spec.getOutput().getPath()));
+        output.setDtype(spec.getOutput().getDtype());
+        output.setMaxShardSize(spec.getOutput().getMaxShardSize());
         training.setOutput(output);
         io.dftune.spec.FineTuneJob manifest =
                 io.dftune.spec.FineTuneJob.of(job.getMetadata().getName(), training);

@@ -79,6 +79,10 @@ public final class SpecValidator {
     private static void output(Violations v, OutputSpec output) {
         if (v.present("spec.output", output)) {
             v.path("spec.output.path", output.getPath(), true);
+            v.present("spec.output.dtype", output.getDtype());
+            if (v.present("spec.output.maxShardSize", output.getMaxShardSize())) {
+                ByteSizes.problem(output.getMaxShardSize()).ifPresent(p -> v.add("spec.output.maxShardSize", p));
+            }
         }
     }
 

@@ -46,6 +46,9 @@ class DefaultsTest {
         assertThat(t.getEvalMaxExamples()).isZero();
         assertThat(spec.getCheckpoint().getEverySteps()).isZero();
         assertThat(spec.getCheckpoint().getKeep()).isEqualTo(2);
+        assertThat(spec.getOutput().getDtype()).isEqualTo(OutputDtype.AUTO);
+        assertThat(spec.getOutput().getMaxShardSize()).isEqualTo("5GB");
+        assertThat(spec.getOutput().maxShardBytes()).isEqualTo(5_000_000_000L);
     }
 
     @Test

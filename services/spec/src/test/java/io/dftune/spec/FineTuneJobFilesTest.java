@@ -59,6 +59,8 @@ class FineTuneJobFilesTest {
         assertThat(t.getEvalMaxExamples()).isEqualTo(100);
         assertThat(spec.getCheckpoint().getEverySteps()).isEqualTo(50);
         assertThat(spec.getCheckpoint().getKeep()).isEqualTo(3);
+        assertThat(spec.getOutput().getDtype()).isEqualTo(OutputDtype.BFLOAT16);
+        assertThat(spec.getOutput().getMaxShardSize()).isEqualTo("2GiB");
     }
 
     @Test

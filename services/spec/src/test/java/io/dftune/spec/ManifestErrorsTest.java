@@ -71,6 +71,14 @@ class ManifestErrorsTest {
     }
 
     @Test
+    void badOutputDtypeNamesAllowedValues() {
+        assertThatThrownBy(() -> FineTuneJobFiles.parse(
+                        HEAD.replace("output: {path: /o}", "output: {path: /o, dtype: float16}"), Path.of("/")))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageEndingWith("spec.output.dtype: unknown value \"float16\"; allowed: auto, float32, bfloat16");
+    }
+
+    @Test
     void numberForAnEnumIsNotTakenAsAnOrdinal() {
         parsing("  objective: {type: 1}\n").hasMessageContaining("spec.objective.type: unknown value \"1\"");
     }

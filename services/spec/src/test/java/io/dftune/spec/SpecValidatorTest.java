@@ -106,6 +106,26 @@ class SpecValidatorTest {
     }
 
     @Test
+    void maxShardSizeMustBeAHuggingFaceSize() {
+        for (String valid : new String[] {"5GB", "500MB", "2GiB", "64KiB", "1000000"}) {
+            spec.getOutput().setMaxShardSize(valid);
+            assertValid();
+        }
+        spec.getOutput().setMaxShardSize("5 gigabytes");
+        assertOnlyViolation("spec.output.maxShardSize", "must be a size such as 5GB, 500MB");
+        spec.getOutput().setMaxShardSize("0MB");
+        assertOnlyViolation("spec.output.maxShardSize", "must be greater than 0");
+        spec.getOutput().setMaxShardSize(null);
+        assertOnlyViolation("spec.output.maxShardSize", "required");
+    }
+
+    @Test
+    void outputDtypeIsRequired() {
+        spec.getOutput().setDtype(null);
+        assertOnlyViolation("spec.output.dtype", "required");
+    }
+
+    @Test
     void pvcPathsWithAValidClaimAreAccepted() {
         spec.getModel().setPath("pvc://models/llama/base");
         spec.getData().setTrain("pvc://data.team-a/train.jsonl");

@@ -19,7 +19,7 @@ final class TestSpecs {
                          schedule: linear, warmupRatio: 0.05, weightDecay: 0.02, adamBeta1: 0.8, adamBeta2: 0.99,
                          adamEpsilon: 1e-6, maxGradNorm: 0.5, seed: 7, evalEverySteps: 50, evalMaxNewTokens: 32, evalMaxExamples: 100}
               checkpoint: {everySteps: 50, keep: 3}
-              output: {path: ./output}
+              output: {path: ./output, dtype: bfloat16, maxShardSize: 2GiB}
             """;
 
     static final String MINIMAL_MANIFEST =

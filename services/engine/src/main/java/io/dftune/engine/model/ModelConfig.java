@@ -3,8 +3,8 @@ package io.dftune.engine.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dftune.engine.io.HfJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import java.util.OptionalInt;
 public final class ModelConfig {
     public static final String FILE_NAME = "config.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ObjectNode json;
     private final Architecture architecture;
@@ -180,10 +180,13 @@ public final class ModelConfig {
         }
     }
 
-    /** Writes the JSON tree to {@code config.json}, or {@code dir/config.json} when given a directory. */
+    /**
+     * Writes the JSON tree to {@code config.json}, or {@code dir/config.json} when given a directory,
+     * formatted as transformers writes it.
+     */
     public void write(Path fileOrDir) throws IOException {
         Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(FILE_NAME) : fileOrDir;
-        Files.writeString(file, JSON.writeValueAsString(json) + "\n");
+        HfJson.write(file, json);
     }
 
     /** A copy of the JSON tree this config was read from (unknown fields included). */

@@ -7,16 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Map;
 
 /** Loads a Hugging Face model directory into a {@link CausalLm} and writes one back out. */
 public final class ModelDirectory {
-    /** Files besides the weights that make a model directory usable on its own. */
-    private static final List<String> COMPANION_FILES =
-            List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json");
-
     private ModelDirectory() {}
 
     /** Loads config and weights; any problem is reported with the file and tensor it concerns. */
@@ -39,14 +33,17 @@ public final class ModelDirectory {
         }
     }
 
-    /** Writes config, weights (HF names) and the tokenizer files found in {@code companionSource}. */
+    /** {@link #save(CausalLm, Path, Path, SaveFormat)} in float32, sharded above 5GB. */
     public static void save(CausalLm model, Path companionSource, Path target) throws IOException {
-        ModelWeights.save(target, model.config(), model.parameters());
-        for (String name : COMPANION_FILES) {
-            Path source = companionSource.resolve(name);
-            if (Files.isRegularFile(source)) {
-                Files.copy(source, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        save(model, companionSource, target, SaveFormat.FLOAT32);
+    }
+
+    /**
+     * Writes config, weights (HF names, in {@code format}) and every {@link CompanionFiles companion
+     * file} (tokenizer, chat template, generation config) found in {@code companionSource}.
+     */
+    public static void save(CausalLm model, Path companionSource, Path target, SaveFormat format) throws IOException {
+        ModelWeights.save(target, model.config(), model.parameters(), format);
+        CompanionFiles.copy(companionSource, target);
     }
 }

@@ -4,13 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.dftune.engine.io.SafetensorsDType;
 import io.dftune.engine.io.SafetensorsReader;
-import io.dftune.engine.io.SafetensorsWriter;
+import io.dftune.engine.io.ShardedSafetensorsWriter;
 import io.dftune.engine.io.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,20 +67,28 @@ public final class ModelWeights {
         return SafetensorsReader.readTensors(wanted, manager);
     }
 
-    /** Saves config.json (torch_dtype float32) and model.safetensors in float32. */
+    /** Saves config.json (torch_dtype float32) and the weights in float32, sharded above 5GB. */
     public static void save(Path modelDir, ModelConfig config, Map<String, NDArray> weights) throws IOException {
-        save(modelDir, config, weights, SafetensorsDType.F32);
+        save(modelDir, config, weights, SaveFormat.FLOAT32);
+    }
+
+    /** Saves in {@code dtype}, sharded above 5GB. */
+    public static void save(Path modelDir, ModelConfig config, Map<String, NDArray> weights, SafetensorsDType dtype)
+            throws IOException {
+        save(modelDir, config, weights, new SaveFormat(dtype, SaveFormat.FLOAT32.maxShardBytes()));
     }
 
     /**
-     * Writes {@code config.json} (torch_dtype set to {@code dtype}) and {@code model.safetensors} into
-     * {@code modelDir} (created if needed), in {@link ModelConfig#parameterShapes()} order.
-     * {@code lm_head.weight} is skipped when the embeddings are tied. Refuses a directory holding a
-     * sharded index, which readers would prefer over the new file.
+     * Writes {@code config.json} (its dtype field set to the format's) and the weights into
+     * {@code modelDir} (created if needed), in {@link ModelConfig#parameterShapes()} order: one
+     * {@code model.safetensors}, or shards and an index when they exceed the format's shard size
+     * ({@link ShardedSafetensorsWriter}). {@code lm_head.weight} is skipped when the embeddings are
+     * tied. Refuses a directory holding the other layout: transformers reads model.safetensors
+     * before an index, this project the index first, so the two must never be mixed.
      *
      * @throws ModelWeightsException a tensor is missing, unexpected or has the wrong shape
      */
-    public static void save(Path modelDir, ModelConfig config, Map<String, NDArray> weights, SafetensorsDType dtype)
+    public static void save(Path modelDir, ModelConfig config, Map<String, NDArray> weights, SaveFormat format)
             throws IOException {
         Map<String, long[]> expected = config.parameterShapes();
         Map<String, NDArray> ordered = new LinkedHashMap<>();
@@ -115,8 +124,28 @@ public final class ModelWeights {
             throw new ModelWeightsException(modelDir + " holds " + SafetensorsReader.INDEX_FILE
                     + "; save into a directory without a sharded checkpoint");
         }
-        config.withTorchDtype(dtype.torchName()).write(modelDir.resolve(ModelConfig.FILE_NAME));
-        SafetensorsWriter.write(modelDir.resolve(SafetensorsReader.SINGLE_FILE), ordered, dtype);
+        if (ShardedSafetensorsWriter.shardCount(ordered, format.dtype(), format.maxShardBytes()) > 1
+                && Files.exists(modelDir.resolve(SafetensorsReader.SINGLE_FILE))) {
+            throw new ModelWeightsException(modelDir + " holds " + SafetensorsReader.SINGLE_FILE
+                    + ", which transformers would load instead of the new shards; save into a directory without it");
+        }
+        config.withTorchDtype(format.dtype().torchName()).write(modelDir.resolve(ModelConfig.FILE_NAME));
+        ShardedSafetensorsWriter.write(modelDir, ordered, format.dtype(), format.maxShardBytes());
+    }
+
+    /**
+     * The element type most of a checkpoint's values are stored in (checkpoints may keep a few
+     * small tensors, such as norms, in another type).
+     */
+    public static SafetensorsDType storedDtype(Path modelDir) throws IOException {
+        Map<SafetensorsDType, Long> elements = new EnumMap<>(SafetensorsDType.class);
+        for (TensorInfo t : SafetensorsReader.describe(modelDir).values()) {
+            elements.merge(t.dtype(), t.numel(), Long::sum);
+        }
+        return elements.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElseThrow(() -> new ModelWeightsException(modelDir + ": the checkpoint holds no tensors"));
     }
 
     /** Tensors a checkpoint may hold beyond {@link ModelConfig#parameterShapes()} without harm. */

@@ -8,6 +8,7 @@ import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.io.SafetensorsWriter;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.model.SaveFormat;
 import io.dftune.engine.optim.AdamW;
 import io.dftune.spec.run.RunDirectory;
 import java.io.IOException;
@@ -33,11 +34,19 @@ public final class CheckpointStore {
 
     private final RunDirectory run;
     private final int keep;
+    private final SaveFormat format;
     private final ObjectMapper json = new ObjectMapper();
 
+    /** A store that reads checkpoints, and writes them in float32 sharded above 5GB. */
     public CheckpointStore(RunDirectory run, int keep) {
+        this(run, keep, SaveFormat.FLOAT32);
+    }
+
+    /** Writes the model's weights in {@code format} (float32 keeps resuming exact; see {@link SaveFormat#checkpoint}). */
+    public CheckpointStore(RunDirectory run, int keep, SaveFormat format) {
         this.run = run;
         this.keep = keep;
+        this.format = format;
     }
 
     /**
@@ -50,7 +59,7 @@ public final class CheckpointStore {
         Map<String, NDArray> optimizerState = optimizer.state();
         try {
             AtomicDirectory.write(target, dir -> {
-                ModelDirectory.save(model, companionSource, dir);
+                ModelDirectory.save(model, companionSource, dir, format);
                 SafetensorsWriter.write(dir.resolve(OPTIMIZER_FILE), optimizerState);
                 json.writerWithDefaultPrettyPrinter()
                         .writeValue(dir.resolve(STATE_FILE).toFile(), state);

@@ -11,6 +11,7 @@ import io.dftune.engine.eval.Evaluator;
 import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.model.SaveFormat;
 import io.dftune.engine.objective.Objective;
 import io.dftune.engine.objective.ResponseLoss;
 import io.dftune.engine.objective.TokenStats;
@@ -61,7 +62,7 @@ final class FineTuneRun {
         List<TrainingExample> train = resources.train().examples();
         TrainingPlan plan = TrainingPlan.of(training, train.size());
         CheckpointStore checkpoints =
-                new CheckpointStore(output, spec.getCheckpoint().getKeep());
+                new CheckpointStore(output, spec.getCheckpoint().getKeep(), SaveFormat.checkpoint(spec.getOutput()));
         CausalLm model = resources.model();
         NDManager root = model.manager();
         model.setTrainable(true);
@@ -133,7 +134,8 @@ final class FineTuneRun {
                 checkpoint(checkpoints, model, companions, optimizer, plan, step, listener);
             }
             Path finalDir = output.finalModel();
-            AtomicDirectory.write(finalDir, dir -> ModelDirectory.save(model, companions, dir));
+            SaveFormat finalFormat = SaveFormat.finalModel(spec.getOutput(), companions);
+            AtomicDirectory.write(finalDir, dir -> ModelDirectory.save(model, companions, dir, finalFormat));
             RunResult result =
                     new RunResult(RunOutcome.SUCCEEDED, step, plan.totalSteps(), finalEval.orElse(null), finalDir);
             listener.onFinish(result);

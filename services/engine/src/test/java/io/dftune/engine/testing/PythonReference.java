@@ -185,6 +185,14 @@ public final class PythonReference {
         }));
     }
 
+    /** The JSON file as transformers' Python code writes such files: {@code json.dumps(indent=2, sort_keys=True)}. */
+    public static String asHuggingFaceWritesIt(Path jsonFile) {
+        return withTempFile(out -> {
+            run("hf-json", "--input", jsonFile.toString(), "--output", out.toString());
+            return Files.readString(out);
+        });
+    }
+
     /** Writes examples in the JSON form the script's {@code score} command reads. */
     public static void writeExamples(Path file, List<Example> examples) {
         ArrayNode input = JSON.createArrayNode();

@@ -49,7 +49,7 @@ class FineTuneRunTest {
                   training: {maxSteps: 6, batchSize: 4, microBatchSize: %d, maxLength: 64, learningRate: %s,
                              evalEverySteps: 3, evalMaxNewTokens: 4}
                   checkpoint: {everySteps: 2, keep: 2}
-                  output: {path: %s}
+                  output: {path: %s, dtype: bfloat16}
                 """
                         .formatted(objective, microBatchSize, learningRate, output);
         return FineTuneJobFiles.parse(yaml, dir).getSpec();

@@ -67,7 +67,7 @@ class CausalLmRealConfigsTest {
         List<List<String>> commands = new ArrayList<>();
         for (Arguments arguments : CASES) {
             Object[] a = arguments.get();
-            ObjectNode config = variant(RealConfigs.small((String) a[0], 2), (String) a[1]);
+            ObjectNode config = RealConfigs.variant(RealConfigs.small((String) a[0], 2), (String) a[1]);
             Path caseDir = Files.createDirectories(caseDir((String) a[0], (String) a[1]));
             Path configFile = caseDir.resolve("config.json");
             JSON.writeValue(configFile.toFile(), config);
@@ -130,20 +130,6 @@ class CausalLmRealConfigsTest {
     private static List<TrainingExample> examples(JsonNode config) {
         return CausalLmReferenceTest.randomExamples(
                 new Random(5), config.get("vocab_size").asInt());
-    }
-
-    private static ObjectNode variant(ObjectNode config, String variant) {
-        switch (variant) {
-            case "" -> {}
-            case "window 5" -> config.put("sliding_window", 5);
-            case "llama3 over 16 positions" ->
-                ((ObjectNode) config.get("rope_parameters")).put("original_max_position_embeddings", 16);
-            case "linear rope x4" ->
-                config.putObject("rope_scaling").put("type", "linear").put("factor", 4.0);
-            case "attention bias" -> config.put("attention_bias", true);
-            default -> throw new IllegalArgumentException(variant);
-        }
-        return config;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -80,4 +80,31 @@ public final class RealConfigs {
         }
         return config;
     }
+
+    /**
+     * The config with a feature switched on that no released config of these uses within a short
+     * test sequence: {@code "window N"} (sliding_window), {@code "llama3 over N positions"}
+     * (original_max_position_embeddings of a llama3 rope_parameters), {@code "linear rope xN"}
+     * (rope_scaling), {@code "attention bias"}; {@code ""} changes nothing.
+     */
+    public static ObjectNode variant(ObjectNode config, String variant) {
+        String[] words = variant.split(" ");
+        if (variant.isEmpty()) {
+            return config;
+        } else if (variant.matches("window \\d+")) {
+            config.put("sliding_window", Integer.parseInt(words[1]));
+        } else if (variant.matches("llama3 over \\d+ positions")) {
+            ((ObjectNode) config.get("rope_parameters"))
+                    .put("original_max_position_embeddings", Integer.parseInt(words[2]));
+        } else if (variant.matches("linear rope x\\d+")) {
+            config.putObject("rope_scaling")
+                    .put("type", "linear")
+                    .put("factor", Double.parseDouble(words[2].substring(1)));
+        } else if (variant.equals("attention bias")) {
+            config.put("attention_bias", true);
+        } else {
+            throw new IllegalArgumentException("unknown variant " + variant);
+        }
+        return config;
+    }
 }

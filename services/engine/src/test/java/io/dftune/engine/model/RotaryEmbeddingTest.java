@@ -6,12 +6,19 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dftune.engine.nd.Constants;
 import io.dftune.engine.testing.PythonReference;
 import io.dftune.engine.testing.RealConfigs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Inverse frequencies and cos/sin tables of released configs' RoPE (plain, llama3 in both config
@@ -21,13 +28,34 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RotaryEmbeddingTest {
     static final long[] POSITIONS = {0, 1, 2, 3, 17, 100, 1000, 4095, 8191, 8192, 32767, 131071};
+    static final List<String> CONFIGS =
+            List.of("Llama-3.1-8B", "Llama-3.2-1B.transformers5", "Qwen3-8B", "Mistral-7B-v0.1", "linear");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    /** The reference's tables for every config, in one Python process. */
+    @BeforeAll
+    static void referenceTables() throws IOException {
+        List<List<String>> commands = new ArrayList<>();
+        for (String name : CONFIGS) {
+            Path configFile = dir.resolve(name + ".json");
+            JSON.writeValue(configFile.toFile(), config(name));
+            commands.add(PythonReference.ropeCommand(configFile, POSITIONS, dir.resolve(name + ".rope.json")));
+        }
+        PythonReference.batch(commands);
+    }
+
+    static List<String> configs() {
+        return CONFIGS;
+    }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Llama-3.1-8B", "Llama-3.2-1B.transformers5", "Qwen3-8B", "Mistral-7B-v0.1", "linear"})
-    void tablesMatchTheReferenceAtLongPositions(String name) {
-        ObjectNode json = name.equals("linear") ? linearScaled() : RealConfigs.json(name);
-        ModelConfig config = ModelConfig.fromJson(json);
-        JsonNode expected = PythonReference.rope(json, POSITIONS);
+    @MethodSource("configs")
+    void tablesMatchTheReferenceAtLongPositions(String name) throws IOException {
+        ModelConfig config = ModelConfig.fromJson(config(name));
+        JsonNode expected = JSON.readTree(dir.resolve(name + ".rope.json").toFile());
         int headDim = config.headDim();
 
         float[] inv = config.rope().inverseFrequencies(headDim);
@@ -64,9 +92,9 @@ class RotaryEmbeddingTest {
         }
     }
 
-    private static ObjectNode linearScaled() {
-        ObjectNode json = RealConfigs.json("SmolLM2-135M");
-        json.putObject("rope_scaling").put("type", "linear").put("factor", 4.0);
-        return json;
+    private static ObjectNode config(String name) {
+        return name.equals("linear")
+                ? RealConfigs.variant(RealConfigs.json("SmolLM2-135M"), "linear rope x4")
+                : RealConfigs.json(name);
     }
 }

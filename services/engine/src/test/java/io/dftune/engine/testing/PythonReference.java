@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Runs {@code src/test/python/hf_reference.py}, the project's independent Python reference for
@@ -104,8 +105,10 @@ public final class PythonReference {
 
     /**
      * The arguments of the script's {@code score} in float64 over the examples in {@code examplesFile}
-     * (see {@link #writeExamples}), writing what {@link #score(Path, List, String, Path)} returns to
-     * {@code output} and example 0's logits to {@code logitsFile}; for {@link #batch}.
+     * (see {@link #writeExamples}), writing what {@link #score(Path, List, String)} returns to
+     * {@code output}, except example 0's logits: those go to {@code logitsFile} (a safetensors file
+     * with one F64 tensor {@code logits} [T, V]; JSON would be too big for vocabularies of 100k+
+     * tokens), or into the JSON when it is null. For {@link #batch}.
      */
     public static List<String> scoreCommand(Path model, Path examplesFile, Path output, Path logitsFile) {
         List<String> args = new ArrayList<>(List.of(
@@ -125,19 +128,20 @@ public final class PythonReference {
     }
 
     /**
-     * The reference's cos and sin tables and inverse frequencies for a config.json at the given
-     * positions: {@code {"positions", "inv_freq": [headDim/2], "cos": [P][headDim], "sin": [P][headDim]}}.
+     * The arguments of the script's {@code rope} for a config.json file, writing the inverse
+     * frequencies and the cos and sin tables at {@code positions} to {@code output}:
+     * {@code {"positions", "inv_freq": [headDim/2], "cos": [P][headDim], "sin": [P][headDim]}}; for
+     * {@link #batch}.
      */
-    public static JsonNode rope(JsonNode config, long... positions) {
-        return withTempFile(configFile -> withTempFile(out -> {
-            JSON.writeValue(configFile.toFile(), config);
-            StringBuilder list = new StringBuilder();
-            for (long p : positions) {
-                list.append(list.length() == 0 ? "" : ",").append(p);
-            }
-            run("rope", "--config", configFile.toString(), "--positions", list.toString(), "--output", out.toString());
-            return JSON.readTree(out.toFile());
-        }));
+    public static List<String> ropeCommand(Path configFile, long[] positions, Path output) {
+        return List.of(
+                "rope",
+                "--config",
+                configFile.toString(),
+                "--positions",
+                Arrays.stream(positions).mapToObj(Long::toString).collect(Collectors.joining(",")),
+                "--output",
+                output.toString());
     }
 
     /** Per-tensor stats (as {@link #makeRandom}) of a model directory, safetensors file or index file. */
@@ -167,18 +171,9 @@ public final class PythonReference {
      * @param precision "f64" or "f32"
      */
     public static JsonNode score(Path modelDir, List<Example> examples, String precision) {
-        return score(modelDir, examples, precision, null);
-    }
-
-    /**
-     * As {@link #score(Path, List, String)}, but example 0's logits go to {@code logitsFile} (a
-     * safetensors file with one F64 tensor {@code logits} [T, V]) instead of into the JSON, which
-     * would be too big for vocabularies of 100k+ tokens. Null keeps them in the JSON.
-     */
-    public static JsonNode score(Path modelDir, List<Example> examples, String precision, Path logitsFile) {
         return withTempFile(in -> withTempFile(out -> {
             writeExamples(in, examples);
-            List<String> args = new ArrayList<>(scoreCommand(modelDir, in, out, logitsFile));
+            List<String> args = new ArrayList<>(scoreCommand(modelDir, in, out, null));
             args.set(args.indexOf("--precision") + 1, precision);
             run(args.toArray(String[]::new));
             return JSON.readTree(out.toFile());

@@ -11,7 +11,6 @@ import io.dftune.engine.model.CompanionFiles;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.model.ModelWeights;
-import io.dftune.engine.objective.Objectives;
 import io.dftune.engine.testing.TinyJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
@@ -44,24 +43,12 @@ class RunOutputTest {
         List<String> companions = CompanionFiles.in(base);
         assertThat(companions).contains("chat_template.jinja", "tokenizer.model", "tokenizer.json");
 
-        String yaml =
-                """
-                apiVersion: dftune.io/v1alpha1
-                kind: FineTuneJob
-                metadata: {name: t}
-                spec:
-                  model: {path: model}
-                  data: {train: train.jsonl}
-                  training: {maxSteps: 2, batchSize: 4, maxLength: 64, learningRate: 1.0e-2}
-                  checkpoint: {everySteps: 1, keep: 1}
-                  output: {path: out, maxShardSize: 30KB}
-                """;
+        // output.dtype stays auto; the manifest's output path gets a small maxShardSize beside it
+        String yaml = TinyJob.manifest("t", "out, maxShardSize: 30KB", 2, 1);
         FineTuneJobSpec spec = FineTuneJobFiles.parse(yaml, dir).getSpec();
         RunResult result;
-        try (NDManager root = NDManager.newBaseManager();
-                TrainingResources resources = TrainingResources.open(spec, root)) {
-            result = new FineTuneRun(spec, resources, Objectives.create(spec.getObjective(), spec.getTraining()), 16)
-                    .run(TrainingListener.NONE);
+        try (LaunchedRun run = new RunLauncher(16).prepare(spec)) {
+            result = run.run(TrainingListener.NONE);
         }
         assertThat(result.outcome()).isEqualTo(RunOutcome.SUCCEEDED);
 

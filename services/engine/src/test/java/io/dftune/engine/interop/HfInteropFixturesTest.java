@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.data.TrainingExample;
+import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.io.SafetensorsDType;
 import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.io.SafetensorsWriter;
@@ -43,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with transformers and compares. Here the numbers are checked against the independent Python
  * reference, so a folder only comes out when dftune and the reference agree.
  *
- * <p>Writes into the folder named by the system property {@value #OUT_PROPERTY} (which it
- * empties first) when set, else into a temporary folder:
+ * <p>Writes into the folder named by the system property {@value #OUT_PROPERTY} when set (a new
+ * or empty folder, or one an earlier run wrote, which it replaces), else into a temporary folder:
  * {@code mvn -pl services/engine -am test -Dtest=HfInteropFixturesTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Ddftune.interop.out=/abs/path}.
  */
@@ -52,6 +53,8 @@ class HfInteropFixturesTest {
     static final String OUT_PROPERTY = "dftune.interop.out";
     static final int VOCAB = 1000;
     static final double TOLERANCE = 1e-4;
+    /** Written last: says what the folder is, and lets a later run replace it. */
+    static final String MARKER = "README.txt";
 
     /** A released config, what changes in it, the weights' type and shard size. */
     record Case(String name, String config, String variant, SafetensorsDType dtype, long maxShardBytes) {}
@@ -97,7 +100,7 @@ class HfInteropFixturesTest {
             }
         }
         Files.writeString(
-                out.resolve("README.txt"),
+                out.resolve(MARKER),
                 "Input of services/engine/src/test/python/hf_interop.py, made by HfInteropFixturesTest.\n"
                         + "Run: python3 hf_interop.py " + out + "\n");
     }
@@ -109,7 +112,15 @@ class HfInteropFixturesTest {
         }
         Path out = Path.of(named).toAbsolutePath();
         if (Files.exists(out)) {
-            io.dftune.engine.io.AtomicDirectory.deleteRecursively(out);
+            boolean empty;
+            try (var entries = Files.list(out)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty && !Files.isRegularFile(out.resolve(MARKER))) {
+                throw new IllegalArgumentException(
+                        OUT_PROPERTY + "=" + out + " holds files this test did not write; name a new or empty folder");
+            }
+            AtomicDirectory.deleteRecursively(out);
         }
         return Files.createDirectories(out);
     }

@@ -120,8 +120,8 @@ class BadInputTest {
         Files.copy(EXAMPLE.resolve("model/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
         Files.writeString(
                 model.resolve("config.json"),
-                "{\"architectures\": [\"MistralForCausalLM\"], \"model_type\": \"mistral\"}");
-        assertFailsNaming(CliRun.of("generate", "--model", model.toString(), "--prompt", "hi"), "MistralForCausalLM");
+                "{\"architectures\": [\"Gemma2ForCausalLM\"], \"model_type\": \"gemma2\"}");
+        assertFailsNaming(CliRun.of("generate", "--model", model.toString(), "--prompt", "hi"), "Gemma2ForCausalLM");
     }
 
     @Test

@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,8 @@ class HostileClientsTest {
             assertThat(after.getPhase()).isEqualTo(Phase.PHASE_TRAINING);
             assertThat(after.getStep()).isGreaterThan(training.getStep());
             trainer.cancelRun(CancelRunRequest.getDefaultInstance());
+            // the stop checkpoint is written before the run ends; the folder is removed after that
+            awaitStatus(trainer, s -> s.getPhase() == Phase.PHASE_CANCELLED, "the end of the run");
         }
     }
 
@@ -178,12 +181,17 @@ class HostileClientsTest {
     }
 
     private static RunStatus awaitStep(TrainerGrpc.TrainerBlockingStub trainer, long step) throws InterruptedException {
+        return awaitStatus(trainer, s -> s.getStep() >= step, "step " + step);
+    }
+
+    private static RunStatus awaitStatus(
+            TrainerGrpc.TrainerBlockingStub trainer, Predicate<RunStatus> reached, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         RunStatus status = trainer.getRun(GetRunRequest.getDefaultInstance());
-        while (status.getStep() < step) {
-            assertThat(System.nanoTime())
-                    .as("waiting for step %d: %s", step, status)
-                    .isLessThan(deadline);
+        while (!reached.test(status)) {
+            assertThat(System.nanoTime()).as("waiting for %s: %s", what, status).isLessThan(deadline);
+
             Thread.sleep(50);
             status = trainer.getRun(GetRunRequest.getDefaultInstance());
         }

@@ -1,7 +1,7 @@
 package io.dftune.helm;
 
-import io.dftune.operator.OperatorConfig;
 import io.dftune.operator.api.ResourceNames;
+import io.dftune.operator.config.OperatorConfig;
 import io.dftune.operator.dependent.TrainerPod;
 import io.dftune.operator.metrics.OperatorMetrics;
 import java.lang.reflect.Method;

@@ -3,19 +3,23 @@ package io.dftune.operator;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.FineTuneJobStatus;
 import io.dftune.operator.api.ResourceNames;
+import io.dftune.operator.config.OperatorConfig;
 import io.dftune.operator.dependent.AuthSecretDependent;
 import io.dftune.operator.dependent.SpecConfigMapDependent;
 import io.dftune.operator.dependent.TrainerJobCondition;
 import io.dftune.operator.dependent.TrainerJobDependent;
 import io.dftune.operator.dependent.TrainerServiceDependent;
 import io.dftune.operator.dependent.ValidSpecCondition;
+import io.dftune.operator.dependent.WorkflowInput;
 import io.dftune.operator.metrics.OperatorMetrics;
 import io.dftune.operator.status.Attempt;
 import io.dftune.operator.status.Lifecycle;
 import io.dftune.operator.status.StatusMapping;
 import io.dftune.operator.status.TransitionEvents;
+import io.dftune.operator.status.Validation;
 import io.dftune.operator.watch.RunWatchers;
 import io.dftune.operator.watch.TrainerProgressEvents;
+import io.dftune.spec.Violation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -42,10 +46,11 @@ import java.util.stream.Stream;
 
 /**
  * FineTuneJob -> ConfigMap (spec), Secret (token), Service and batch Job (trainer pod), one
- * dependent resource class per kind. Each reconciliation decides the status first ({@link
- * Lifecycle}), writes it when it changed (before any object is replaced, so a count survives a
- * crash), then runs the workflow, whose trainer Job precondition reads that status, and finally
- * follows the running trainer over gRPC without waiting for it.
+ * dependent resource class per kind. Each reconciliation validates the spec once, decides the
+ * status ({@link Lifecycle}), writes it when it changed (before any object is replaced, so a count
+ * survives a crash), decides from it whether the trainer Job should exist, hands those decisions to
+ * the workflow ({@link WorkflowInput}), runs it, and finally follows the running trainer over gRPC
+ * without waiting for it.
  */
 @Workflow(
         explicitInvocation = true,
@@ -76,10 +81,12 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
 
     private final RunWatchers watchers;
     private final OperatorMetrics metrics;
+    private final OperatorConfig config;
 
-    public FineTuneJobReconciler(RunWatchers watchers, OperatorMetrics metrics) {
+    public FineTuneJobReconciler(RunWatchers watchers, OperatorMetrics metrics, OperatorConfig config) {
         this.watchers = watchers;
         this.metrics = metrics;
+        this.config = config;
     }
 
     @Override
@@ -106,8 +113,9 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
         Optional<Job> trainerJob = context.getSecondaryResource(Job.class);
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         FineTuneJobStatus old = job.getStatus();
-        FineTuneJobStatus next = Lifecycle.decide(
-                new Lifecycle.Observed(job, Validation.violations(job), trainerJob, pods, watchers.snapshot(id), now));
+        List<Violation> violations = Validation.violations(job);
+        FineTuneJobStatus next =
+                Lifecycle.decide(new Lifecycle.Observed(job, violations, trainerJob, pods, watchers.snapshot(id), now));
 
         if (old == null || !StatusMapping.same(old, next)) {
             job.setStatus(next);
@@ -116,6 +124,9 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
         }
         metrics.phase(job, next.phase());
 
+        boolean validSpec = violations.isEmpty();
+        new WorkflowInput(validSpec, Lifecycle.wantsTrainerJob(job, validSpec, trainerJob, pods), config)
+                .putInto(context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         follow(context, id, next, trainerJob, pods);
         // The workflow made or removed the trainer Job: the informer does not report the
@@ -163,7 +174,7 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
             Optional<Job> trainerJob,
             Set<Pod> pods) {
         Optional<Pod> running = trainerJob
-                .filter(j -> TrainerJobDependent.attempt(j) == status.restarts)
+                .filter(j -> ResourceNames.attempt(j) == status.restarts)
                 .flatMap(j -> Attempt.podOf(j, pods))
                 .filter(p ->
                         p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.Phase;
 import io.dftune.operator.api.ResourceNames;
+import io.dftune.operator.config.OperatorConfig;
 import io.dftune.operator.dependent.AuthSecretDependent;
 import io.dftune.operator.metrics.OperatorMetrics;
 import io.dftune.operator.rbac.TestClient;
@@ -118,7 +119,7 @@ class ScaleAndRestartTest {
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withUseSSAToPatchPrimaryResource(false));
         RunWatchers watchers = new RunWatchers(new ConfiguredTrainerAddresses(config), config);
-        restarted.register(new FineTuneJobReconciler(watchers, new OperatorMetrics(registry)));
+        restarted.register(new FineTuneJobReconciler(watchers, new OperatorMetrics(registry), config));
         restarted.start();
         try {
             await().atMost(Duration.ofMinutes(3))

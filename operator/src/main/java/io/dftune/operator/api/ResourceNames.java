@@ -1,5 +1,6 @@
 package io.dftune.operator.api;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
@@ -55,6 +56,14 @@ public final class ResourceNames {
                 .withNamespace(job.getMetadata().getNamespace())
                 .withLabels(new java.util.HashMap<>(labels(job.getMetadata().getName())))
                 .build();
+    }
+
+    /** The attempt a trainer Job runs: {@link #ANNOTATION_ATTEMPT}, 0 when it has none. */
+    public static int attempt(HasMetadata trainerJob) {
+        return Optional.ofNullable(trainerJob.getMetadata().getAnnotations())
+                .map(a -> a.get(ANNOTATION_ATTEMPT))
+                .map(Integer::parseInt)
+                .orElse(0);
     }
 
     /** Why the FineTuneJob's name cannot name its objects, or empty when it can. */

@@ -1,6 +1,5 @@
 package io.dftune.operator.dependent;
 
-import io.dftune.operator.Settings;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.ResourceNames;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -13,14 +12,14 @@ import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code <job>-trainer}: a batch Job that runs one trainer pod, once ({@code backoffLimit: 0}).
  * The operator, not the Job controller, decides about a failed pod (see docs/operator.md): it
  * deletes the Job and makes a new one for the next attempt, whose pod resumes from the newest
  * checkpoint. The Job is created and deleted, never updated: its pod template is immutable, and
- * with a queue Kueue owns {@code spec.suspend}. {@link TrainerJobCondition} says when it exists.
+ * with a queue Kueue owns {@code spec.suspend}. {@link TrainerJobCondition} says when it exists; {@link
+ * ResourceNames#attempt} reads the attempt back.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceNames.MANAGED_SELECTOR))
 public class TrainerJobDependent extends KubernetesDependentResource<Job, FineTuneJob>
@@ -44,16 +43,8 @@ public class TrainerJobDependent extends KubernetesDependentResource<Job, FineTu
                 .withParallelism(1)
                 // Created suspended when queued, so Kueue admits it; never touched again.
                 .withSuspend(queue != null)
-                .withTemplate(TrainerPod.template(job, Settings.get(), attempt))
+                .withTemplate(TrainerPod.template(job, WorkflowInput.of(context).config(), attempt))
                 .endSpec()
                 .build();
-    }
-
-    /** The attempt (status.restarts when it was made) a trainer Job runs. */
-    public static int attempt(Job job) {
-        return Optional.ofNullable(job.getMetadata().getAnnotations())
-                .map(a -> a.get(ResourceNames.ANNOTATION_ATTEMPT))
-                .map(Integer::parseInt)
-                .orElse(0);
     }
 }

@@ -1,8 +1,8 @@
 package io.dftune.operator.dependent;
 
-import io.dftune.operator.OperatorConfig;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.ResourceNames;
+import io.dftune.operator.config.OperatorConfig;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.ResourcesSpec;
 import io.dftune.spec.TolerationSpec;

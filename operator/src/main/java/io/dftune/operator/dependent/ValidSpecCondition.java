@@ -1,6 +1,5 @@
 package io.dftune.operator.dependent;
 
-import io.dftune.operator.Validation;
 import io.dftune.operator.api.FineTuneJob;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
@@ -11,6 +10,6 @@ public class ValidSpecCondition implements Condition<Object, FineTuneJob> {
     @Override
     public boolean isMet(
             DependentResource<Object, FineTuneJob> dependent, FineTuneJob job, Context<FineTuneJob> context) {
-        return Validation.isValid(job);
+        return WorkflowInput.of(context).validSpec();
     }
 }

@@ -1,10 +1,9 @@
 package io.dftune.operator.status;
 
-import io.dftune.operator.Validation;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.FineTuneJobStatus;
 import io.dftune.operator.api.Phase;
-import io.dftune.operator.dependent.TrainerJobDependent;
+import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.watch.RunSnapshot;
 import io.dftune.spec.Violation;
 import io.dftune.spec.run.RunDirectory;
@@ -73,8 +72,8 @@ public final class Lifecycle {
 
     private static void progress(Observed o, FineTuneJobStatus s) {
         FineTuneJob job = o.job();
-        Optional<Job> current = o.trainerJob().filter(j -> TrainerJobDependent.attempt(j) >= s.restarts);
-        current.ifPresent(j -> s.restarts = Math.max(s.restarts, TrainerJobDependent.attempt(j)));
+        Optional<Job> current = o.trainerJob().filter(j -> ResourceNames.attempt(j) >= s.restarts);
+        current.ifPresent(j -> s.restarts = Math.max(s.restarts, ResourceNames.attempt(j)));
         Long deadline = job.getSpec().getActiveDeadlineSeconds();
         if (deadline != null
                 && s.startTime != null
@@ -171,9 +170,10 @@ public final class Lifecycle {
      * finished job (a finished Job is kept, for its pod's logs). A new Job also waits until the
      * pods of earlier attempts have stopped, so two trainers never write one output directory.
      */
-    public static boolean wantsTrainerJob(FineTuneJob job, Optional<Job> actual, Collection<Pod> pods) {
+    public static boolean wantsTrainerJob(
+            FineTuneJob job, boolean validSpec, Optional<Job> actual, Collection<Pod> pods) {
         FineTuneJobStatus status = job.getStatus() == null ? new FineTuneJobStatus() : job.getStatus();
-        if (!Validation.isValid(job)) {
+        if (!validSpec) {
             return false;
         }
         if (isFinal(status)) {
@@ -183,7 +183,7 @@ public final class Lifecycle {
             return false;
         }
         if (actual.isPresent()) {
-            return TrainerJobDependent.attempt(actual.get()) >= status.restarts;
+            return ResourceNames.attempt(actual.get()) >= status.restarts;
         }
         return !Attempt.anyPodAlive(pods);
     }

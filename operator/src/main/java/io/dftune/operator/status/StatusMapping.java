@@ -2,10 +2,10 @@ package io.dftune.operator.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dftune.operator.api.CheckpointStatus;
+import io.dftune.operator.api.ClaimPaths;
 import io.dftune.operator.api.FineTuneJobStatus;
 import io.dftune.operator.api.MetricsStatus;
 import io.dftune.operator.api.ProgressStatus;
-import io.dftune.operator.dependent.VolumeLayout;
 import io.dftune.operator.watch.RunSnapshot;
 import io.dftune.proto.v1.EvalMetrics;
 import io.dftune.proto.v1.Phase;
@@ -54,7 +54,7 @@ public final class StatusMapping {
             CheckpointStatus c = new CheckpointStatus();
             c.name = run.checkpoint().getName();
             c.step = run.checkpoint().getStep();
-            c.path = VolumeLayout.specPath(run.checkpoint().getPath());
+            c.path = ClaimPaths.specPath(run.checkpoint().getPath());
             s.checkpoint = c;
         }
     }

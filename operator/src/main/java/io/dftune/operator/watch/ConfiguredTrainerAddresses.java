@@ -1,6 +1,6 @@
 package io.dftune.operator.watch;
 
-import io.dftune.operator.OperatorConfig;
+import io.dftune.operator.config.OperatorConfig;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,6 +1,6 @@
 package io.dftune.operator.watch;
 
-import io.dftune.operator.OperatorConfig;
+import io.dftune.operator.config.OperatorConfig;
 import io.grpc.ManagedChannelBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import jakarta.annotation.PreDestroy;

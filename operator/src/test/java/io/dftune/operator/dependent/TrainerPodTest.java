@@ -2,13 +2,13 @@ package io.dftune.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dftune.operator.OperatorConfig;
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.ResourceNames;
+import io.dftune.operator.config.OperatorConfig;
+import io.dftune.operator.testing.Settings;
 import io.dftune.operator.testing.TestJobs;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,38 +16,7 @@ class TrainerPodTest {
     private final FineTuneJob job = Serialization.unmarshal(TestJobs.manifest("pod", 10, 0), FineTuneJob.class);
 
     private static OperatorConfig config(boolean scrapeAnnotations) {
-        OperatorConfig.Trainer trainer = new OperatorConfig.Trainer() {
-            @Override
-            public String image() {
-                return "dftune-trainer:test";
-            }
-
-            @Override
-            public String address() {
-                return "{name}-trainer.{namespace}.svc:8080";
-            }
-
-            @Override
-            public Duration stopGracePeriod() {
-                return Duration.ofSeconds(120);
-            }
-
-            @Override
-            public boolean scrapeAnnotations() {
-                return scrapeAnnotations;
-            }
-        };
-        return new OperatorConfig() {
-            @Override
-            public Trainer trainer() {
-                return trainer;
-            }
-
-            @Override
-            public Duration statusInterval() {
-                return Duration.ofSeconds(5);
-            }
-        };
+        return Settings.of(Map.of("dftune.trainer.scrape-annotations", String.valueOf(scrapeAnnotations)));
     }
 
     @Test

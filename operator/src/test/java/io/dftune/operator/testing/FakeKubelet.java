@@ -1,9 +1,9 @@
 package io.dftune.operator.testing;
 
+import io.dftune.operator.api.ClaimPaths;
 import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.dependent.AuthSecretDependent;
 import io.dftune.operator.dependent.TrainerManifest;
-import io.dftune.operator.dependent.VolumeLayout;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -213,7 +213,7 @@ public final class FakeKubelet implements AutoCloseable {
                 .get()
                 .getData()
                 .get(TrainerManifest.FILE_NAME)
-                .replace(VolumeLayout.PVC_ROOT + "/", root.resolve("pvc") + "/");
+                .replace(ClaimPaths.ROOT + "/", root.resolve("pvc") + "/");
         Path jobFile = Files.writeString(dir.resolve(TrainerManifest.FILE_NAME), manifest);
         String token = AuthSecretDependent.token(client.secrets()
                 .inNamespace(ns)

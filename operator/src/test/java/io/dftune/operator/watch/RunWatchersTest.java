@@ -3,7 +3,7 @@ package io.dftune.operator.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dftune.operator.OperatorConfig;
+import io.dftune.operator.testing.Settings;
 import io.dftune.proto.v1.GetRunRequest;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.PhaseChange;
@@ -24,6 +24,7 @@ import io.grpc.stub.StreamObserver;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -119,8 +120,9 @@ class RunWatchersTest {
                 .addService(ServerInterceptors.intercept(trainer, recordAuth))
                 .build()
                 .start();
-        watchers =
-                new RunWatchers((namespace, name) -> "localhost:" + server.getPort(), config(Duration.ofSeconds(30)));
+        watchers = new RunWatchers(
+                (namespace, name) -> "localhost:" + server.getPort(),
+                Settings.of(Map.of("dftune.status-interval", "30s")));
         List<ResourceID> notified = new CopyOnWriteArrayList<>();
         watchers.onProgress(notified::add);
         ResourceID id = new ResourceID("job", "ns");
@@ -149,19 +151,5 @@ class RunWatchersTest {
         // The phase changes are reported at once (TRAINING at the start, SUCCEEDED at the end); the
         // step events in between wait for the 30 s interval.
         assertThat(notified).hasSize(2);
-    }
-
-    private static OperatorConfig config(Duration interval) {
-        return new OperatorConfig() {
-            @Override
-            public Trainer trainer() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Duration statusInterval() {
-                return interval;
-            }
-        };
     }
 }

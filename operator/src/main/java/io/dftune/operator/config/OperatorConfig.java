@@ -1,4 +1,4 @@
-package io.dftune.operator;
+package io.dftune.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

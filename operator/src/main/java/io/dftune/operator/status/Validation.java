@@ -1,4 +1,4 @@
-package io.dftune.operator;
+package io.dftune.operator.status;
 
 import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.ResourceNames;
@@ -23,10 +23,6 @@ public final class Validation {
                 .ifPresent(problem -> violations.add(new Violation("metadata.name", problem)));
         violations.addAll(SpecValidator.validateForCluster(job.getSpec()));
         return violations;
-    }
-
-    public static boolean isValid(FineTuneJob job) {
-        return violations(job).isEmpty();
     }
 
     /** One line: every violation, "field: message" separated by "; ". */

@@ -96,3 +96,15 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/* "true" when the operator pods elect a leader: always with more than one, or when asked. */}}
+{{- define "dftune.leaderElection" -}}
+{{- if or .Values.operator.leaderElection.enabled (gt (int .Values.operator.replicas) 1) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* The Lease the operator pods elect their leader with, in the release namespace. */}}
+{{- define "dftune.leaseName" -}}
+{{- include "dftune.operatorName" . -}}
+{{- end -}}

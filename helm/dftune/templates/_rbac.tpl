@@ -29,6 +29,17 @@ the generated ones differ.
 {{- end -}}
 
 
+{{/*
+Leader election (more than one replica): the verbs on Leases of the operator's build (its Role
+dftune-operator-leader-election). get/create/patch are Fabric8's LeaseLock; update is what the Java
+Operator SDK checks it may do before it elects.
+*/}}
+{{- define "dftune.leaderElectionRules" -}}
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [get, create, update, patch]
+{{- end -}}
+
 {{/* The operator's ServiceAccount as the subject of its bindings. */}}
 {{- define "dftune.operatorSubject" -}}
 - kind: ServiceAccount

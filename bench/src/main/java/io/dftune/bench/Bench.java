@@ -33,7 +33,7 @@ public final class Bench {
             System.exit(orchestrate(Arrays.copyOfRange(args, 1, args.length)));
         }
         System.err.println("usage: bench/run [--quick] [--only speed,dft,loss-memory,startup,runtime,scaling,operator,"
-                + "status-latency]");
+                + "status-latency,faults]");
         System.exit(2);
     }
 
@@ -60,6 +60,7 @@ public final class Bench {
         all.put("scaling", new ScalingBench());
         all.put("operator", new OperatorScaleBench());
         all.put("status-latency", new StatusLatencyBench());
+        all.put("faults", new FaultInjectionBench());
         Report report = new Report(context, new ArrayList<>(all.keySet()));
         for (Map.Entry<String, Benchmark> entry : all.entrySet()) {
             if (!only.isEmpty() && !only.contains(entry.getKey())) {

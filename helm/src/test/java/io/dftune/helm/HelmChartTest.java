@@ -85,8 +85,48 @@ class HelmChartTest {
                         "ClusterRoleBinding",
                         "CustomResourceDefinition",
                         "Deployment",
+                        "PodDisruptionBudget",
+                        "Role",
+                        "RoleBinding",
                         "Service",
                         "ServiceAccount");
+    }
+
+    @Test
+    void twoReplicasByDefaultElectALeaderThroughALeaseInTheReleaseNamespace() {
+        Chart chart = Chart.defaults();
+        JsonNode deployment = chart.one("Deployment");
+        assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(2);
+        assertThat(deployment.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+        assertThat(deployment.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt())
+                .isZero();
+        JsonNode env = chart.operatorEnv();
+        assertThat(env.path("DFTUNE_LEADER_ELECTION_ENABLED").asText()).isEqualTo("true");
+        assertThat(env.path("DFTUNE_LEADER_ELECTION_LEASE_NAMESPACE").asText()).isEqualTo(Chart.NAMESPACE);
+        assertThat(env.path("DFTUNE_LEADER_ELECTION_LEASE_NAME").asText())
+                .isEqualTo(deployment.at("/metadata/name").asText());
+        assertThat(env.path("DFTUNE_LEADER_ELECTION_LEASE_DURATION").asText()).isEqualTo("15s");
+        assertThat(env.path("DFTUNE_LEADER_ELECTION_RENEW_DEADLINE").asText()).isEqualTo("10s");
+        assertThat(env.path("DFTUNE_LEADER_ELECTION_RETRY_PERIOD").asText()).isEqualTo("2s");
+        JsonNode budget = chart.one("PodDisruptionBudget");
+        assertThat(budget.at("/spec/minAvailable").asInt()).isEqualTo(1);
+        assertThat(budget.at("/spec/selector/matchLabels")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
+    }
+
+    @Test
+    void oneReplicaRunsAloneUnlessLeaderElectionIsAskedFor() {
+        Chart alone = Chart.render(List.of(), "--set", "operator.replicas=1");
+        assertThat(alone.one("Deployment").at("/spec/strategy/type").asText()).isEqualTo("Recreate");
+        assertThat(alone.operatorEnv().has("DFTUNE_LEADER_ELECTION_ENABLED")).isFalse();
+        assertThat(kinds(alone)).doesNotContain("Role", "RoleBinding", "PodDisruptionBudget");
+
+        Chart electing = Chart.render(
+                List.of(), "--set", "operator.replicas=1", "--set", "operator.leaderElection.enabled=true");
+        assertThat(electing.one("Deployment").at("/spec/strategy/type").asText())
+                .isEqualTo("RollingUpdate");
+        assertThat(electing.operatorEnv().path("DFTUNE_LEADER_ELECTION_ENABLED").asText())
+                .isEqualTo("true");
+        assertThat(kinds(electing)).contains("Role", "RoleBinding").doesNotContain("PodDisruptionBudget");
     }
 
     @Test
@@ -100,8 +140,11 @@ class HelmChartTest {
                         "CustomResourceDefinition",
                         "Deployment",
                         "NetworkPolicy",
+                        "PodDisruptionBudget",
                         "PodMonitor",
                         "PrometheusRule",
+                        "Role",
+                        "RoleBinding",
                         "Service",
                         "ServiceAccount",
                         "ServiceMonitor");
@@ -208,7 +251,7 @@ class HelmChartTest {
             value = {
                 "trainer.image.variant|rocm|/trainer/image/variant",
                 "operator.replicas|-1|/operator/replicas",
-                "operator.replicas|2|/operator/replicas",
+                "operator.leaderElection.leaseDuration|soon|/operator/leaderElection/leaseDuration",
                 "operator.replica|2|additional properties 'replica'",
                 "operator.statusInterval|ten seconds|/operator/statusInterval",
                 "watchNamespaces[0]|Team_A|/watchNamespaces/0",

@@ -42,18 +42,16 @@ class RbacTest {
         return grants;
     }
 
-    /** What the operator's generated RBAC grants. */
-    static Set<Grant> operatorNeeds() throws Exception {
+    /**
+     * What the operator's generated RBAC grants, by kind: the ClusterRole holds what it does in the
+     * namespaces it watches, the Role what leader election needs in its own namespace.
+     */
+    static Set<Grant> operatorNeeds(String kind) throws Exception {
         assertThat(GENERATED)
                 .as("the operator's generated RBAC (mvn package -pl operator)")
                 .isRegularFile();
         List<JsonNode> generated = Chart.parseAll(Files.readString(GENERATED));
-        Set<Grant> needs = grants(generated.stream().filter(d -> Set.of("Role", "ClusterRole")
-                .contains(d.path("kind").asText())));
-        assertThat(needs)
-                .as("sanity: the generated RBAC covers FineTuneJobs")
-                .contains(new Grant("dftune.io", "finetunejobs", "watch"));
-        return needs;
+        return grants(generated.stream().filter(d -> kind.equals(d.path("kind").asText())));
     }
 
     private static Stream<JsonNode> roles(Chart chart) {
@@ -61,18 +59,34 @@ class RbacTest {
                 .contains(d.path("kind").asText()));
     }
 
+    private static boolean isLeaderElection(JsonNode role) {
+        return role.at("/metadata/name").asText().endsWith("-leader-election");
+    }
+
+    @Test
+    void theOperatorsGeneratedRbacSplitsWatchingFromLeaderElection() throws Exception {
+        assertThat(operatorNeeds("ClusterRole"))
+                .as("sanity: the generated RBAC covers FineTuneJobs")
+                .contains(new Grant("dftune.io", "finetunejobs", "watch"));
+        assertThat(operatorNeeds("Role")).isNotEmpty().allSatisfy(g -> assertThat(g.resource())
+                .isEqualTo("leases"));
+    }
+
     @Test
     void clusterWideTheChartGrantsExactlyWhatTheOperatorUses() throws Exception {
         Chart chart = Chart.defaults();
-        assertThat(roles(chart)).extracting(r -> r.path("kind").asText()).containsExactly("ClusterRole");
-        Set<Grant> granted = grants(roles(chart));
-        Set<Grant> needed = operatorNeeds();
+        assertThat(roles(chart).filter(r -> !isLeaderElection(r)))
+                .extracting(r -> r.path("kind").asText())
+                .containsExactly("ClusterRole");
+        Set<Grant> granted = grants(chart.ofKind("ClusterRole"));
+        Set<Grant> needed = operatorNeeds("ClusterRole");
         assertThat(difference(granted, needed))
                 .as("granted but not used by the operator")
                 .isEmpty();
         assertThat(difference(needed, granted))
                 .as("used by the operator but not granted")
                 .isEmpty();
+        assertLeaderElectionRole(chart);
     }
 
     @Test
@@ -80,8 +94,9 @@ class RbacTest {
         Chart chart = Chart.render(Chart.NAMESPACED_VALUES);
         assertThat(chart.ofKind("ClusterRole")).isEmpty();
         assertThat(chart.ofKind("ClusterRoleBinding")).isEmpty();
-        Set<Grant> needed = operatorNeeds();
-        List<JsonNode> roles = chart.ofKind("Role").toList();
+        Set<Grant> needed = operatorNeeds("ClusterRole");
+        List<JsonNode> roles =
+                chart.ofKind("Role").filter(r -> !isLeaderElection(r)).toList();
         assertThat(roles)
                 .extracting(r -> r.path("metadata").path("namespace").asText())
                 .containsExactlyInAnyOrder("team-a", "team-b");
@@ -90,9 +105,34 @@ class RbacTest {
                     .as(role.path("metadata").path("namespace").asText())
                     .isEqualTo(needed);
         }
-        assertThat(chart.ofKind("RoleBinding"))
+        assertThat(chart.ofKind("RoleBinding").filter(b -> !isLeaderElection(b)))
                 .extracting(b -> b.path("metadata").path("namespace").asText())
                 .containsExactlyInAnyOrder("team-a", "team-b");
+        assertLeaderElectionRole(chart);
+    }
+
+    /** Leader election's Role and binding: in the release namespace, exactly the operator's Lease verbs. */
+    private static void assertLeaderElectionRole(Chart chart) throws Exception {
+        JsonNode role = chart.ofKind("Role")
+                .filter(RbacTest::isLeaderElection)
+                .findFirst()
+                .orElseThrow();
+        assertThat(role.at("/metadata/namespace").asText()).isEqualTo(Chart.NAMESPACE);
+        assertThat(grants(Stream.of(role))).isEqualTo(operatorNeeds("Role"));
+        JsonNode binding = chart.ofKind("RoleBinding")
+                .filter(RbacTest::isLeaderElection)
+                .findFirst()
+                .orElseThrow();
+        assertThat(binding.at("/metadata/namespace").asText()).isEqualTo(Chart.NAMESPACE);
+        assertThat(binding.at("/roleRef/name").asText())
+                .isEqualTo(role.at("/metadata/name").asText());
+    }
+
+    @Test
+    void oneReplicaWithoutLeaderElectionGetsNoLeaseRights() {
+        Chart chart = Chart.render(List.of(), "--set", "operator.replicas=1");
+        assertThat(grants(roles(chart))).noneMatch(g -> g.resource().equals("leases"));
+        assertThat(chart.ofKind("Role")).isEmpty();
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.dftune.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dftune.spec.FineTuneJobSpec;
+import io.dftune.spec.Violation;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -8,6 +11,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import java.util.List;
 
 /**
  * The FineTuneJob custom resource: the shared spec ({@link FineTuneJobSpec}, the same type the
@@ -38,6 +42,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
                 + " characters (it names the trainer Service)")
 public class FineTuneJob extends CustomResource<FineTuneJobSpec, FineTuneJobStatus> implements Namespaced {
     public static final String KIND = "FineTuneJob";
+
+    /** Read leniently ({@link SpecReader}): an object whose spec the Java types cannot hold still reads. */
+    @Override
+    @JsonDeserialize(using = SpecReader.class)
+    public void setSpec(FineTuneJobSpec spec) {
+        super.setSpec(spec);
+    }
+
+    /** The spec's fields that could not be bound to the Java types, each with its value; empty normally. */
+    @JsonIgnore
+    public List<Violation> unboundFields() {
+        return getSpec() instanceof UnboundSpec unbound ? unbound.violations() : List.of();
+    }
 
     @Override
     protected FineTuneJobStatus initStatus() {

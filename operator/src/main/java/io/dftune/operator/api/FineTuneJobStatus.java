@@ -1,5 +1,6 @@
 package io.dftune.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -10,6 +11,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FineTuneJobStatus {
     @JsonPropertyDescription("Pending, Running, Succeeded, Failed or Suspended.")
+    // A phase this operator does not know (written by a newer one) reads as none, not as an error
+    // that would stop the informer.
+    @JsonFormat(with = JsonFormat.Feature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
     public Phase phase;
 
     @JsonPropertyDescription("Why the job is in its phase, in one CamelCase word (e.g. DeadlineExceeded).")

@@ -3,6 +3,7 @@ package io.dftune.operator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The operator's settings; each is also an environment variable ({@code dftune.trainer.image} is
@@ -11,6 +12,8 @@ import java.time.Duration;
 @ConfigMapping(prefix = "dftune")
 public interface OperatorConfig {
     Trainer trainer();
+
+    LeaderElection leaderElection();
 
     /** The shortest time between two status writes of one job caused by training progress. */
     @WithDefault("5s")
@@ -41,5 +44,33 @@ public interface OperatorConfig {
          */
         @WithDefault("false")
         boolean scrapeAnnotations();
+    }
+
+    /**
+     * Several replicas of the operator elect a leader through a Lease; only the leader reconciles,
+     * the others keep their caches warm and take over when its lease runs out.
+     */
+    interface LeaderElection {
+        /** Off: this replica reconciles at once, and must be the only one. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("dftune-operator")
+        String leaseName();
+
+        /** Where the Lease lives; by default the namespace of the operator's client (in a pod: its own). */
+        Optional<String> leaseNamespace();
+
+        /** How long a lease lasts without renewal: the longest a stopped leader is not replaced. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the leader keeps trying to renew before it stops leading (and exits). */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often the leader renews and the others try to take the lease. */
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * What makes a FineTuneJob unrunnable: the shared spec rules for a cluster ({@link
+ * What makes a FineTuneJob unrunnable: spec fields the Java types cannot hold ({@link
+ * FineTuneJob#unboundFields}), the shared spec rules for a cluster ({@link
  * SpecValidator#validateForCluster}) and a name that can name the objects it owns. The CRD's
  * schema and CEL rules reject most of these at admission; this catches the rest and API servers
  * without validation.
@@ -21,8 +22,17 @@ public final class Validation {
         List<Violation> violations = new ArrayList<>();
         ResourceNames.nameProblem(job.getMetadata().getName())
                 .ifPresent(problem -> violations.add(new Violation("metadata.name", problem)));
-        violations.addAll(SpecValidator.validateForCluster(job.getSpec()));
+        List<Violation> unbound = job.unboundFields();
+        violations.addAll(unbound);
+        // A field that could not be bound was left at its default: what the rules say of it adds nothing.
+        SpecValidator.validateForCluster(job.getSpec()).stream()
+                .filter(v -> unbound.stream().noneMatch(u -> within(v.field(), u.field())))
+                .forEach(violations::add);
         return violations;
+    }
+
+    private static boolean within(String field, String unbound) {
+        return field.equals(unbound) || field.startsWith(unbound + ".") || field.startsWith(unbound + "[");
     }
 
     /** One line: every violation, "field: message" separated by "; ". */

@@ -47,6 +47,13 @@ public final class OperatorProcess implements AutoCloseable {
     public static OperatorProcess start(
             Path jar, MockCluster cluster, String maxHeap, int httpPort, Map<String, String> settings, Path log)
             throws IOException, InterruptedException {
+        return start(jar, cluster.url(), maxHeap, httpPort, settings, log);
+    }
+
+    /** As {@link #start(Path, MockCluster, String, int, Map, Path)}, with the API server at {@code apiServer}. */
+    public static OperatorProcess start(
+            Path jar, String apiServer, String maxHeap, int httpPort, Map<String, String> settings, Path log)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no packaged operator at " + jar + " (mvn -pl operator -am package)");
         }
@@ -57,10 +64,11 @@ public final class OperatorProcess implements AutoCloseable {
                 "-Xmx" + maxHeap,
                 "-jar",
                 jar.toString()));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
-        env.put("KUBERNETES_MASTER", cluster.url());
+        env.put("KUBERNETES_MASTER", apiServer);
         env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
         env.put("KUBERNETES_NAMESPACE", "default");
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -105,6 +113,20 @@ public final class OperatorProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGKILL: the operator ends at once, mid-reconciliation, without shutting anything down. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** The HTTP status of {@code /q/health/live} (200 live, 503 not), or -1 when it does not answer. */
+    public int liveness() throws InterruptedException {
+        try {
+            return get("/q/health/live").statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     public Path log() {

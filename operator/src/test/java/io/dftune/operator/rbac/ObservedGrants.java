@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,7 +31,12 @@ public final class ObservedGrants implements Interceptor {
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        RbacRequests.grant(request.method(), request.uri()).ifPresent(this::record);
+        observe(request.method(), request.uri());
+    }
+
+    /** Records the grant a request needs (for requests seen elsewhere, such as by a proxy). */
+    public void observe(String method, URI uri) {
+        RbacRequests.grant(method, uri).ifPresent(this::record);
     }
 
     private synchronized void record(Grant grant) {

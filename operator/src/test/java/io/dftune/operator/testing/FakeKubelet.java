@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /**
  * Plays the Job controller and the kubelet against the mock API server, which has neither: for
@@ -58,6 +59,8 @@ public final class FakeKubelet implements AutoCloseable {
     private final Map<String, Object> jobLocks = new ConcurrentHashMap<>();
     /** 0: each trainer on a free port of its own. */
     private final int trainerPort;
+    /** Null: trainers listen on every address. */
+    private final BiFunction<String, String, String> trainerHost;
 
     private SharedIndexInformer<Job> informer;
 
@@ -67,9 +70,20 @@ public final class FakeKubelet implements AutoCloseable {
 
     /** Runs every trainer on {@code trainerPort} (one at a time), for an operator in another process. */
     public FakeKubelet(KubernetesClient client, Path root, int trainerPort) {
+        this(client, root, trainerPort, null);
+    }
+
+    /**
+     * Runs each FineTuneJob's trainer on {@code trainerPort} of its own address, {@code
+     * trainerHost.apply(namespace, name)} (a loopback address), as each pod has its own IP: many
+     * trainers at once for an operator in another process that finds them by name.
+     */
+    public FakeKubelet(
+            KubernetesClient client, Path root, int trainerPort, BiFunction<String, String, String> trainerHost) {
         this.client = client;
         this.root = root;
         this.trainerPort = trainerPort;
+        this.trainerHost = trainerHost;
     }
 
     public static Path trainerJar() {
@@ -82,28 +96,35 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     public FakeKubelet start() {
-        informer = client.batch()
+        informer = TestJobs.informOnTrainerJobs(client, new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Job job) {
+                maybeStart(job);
+            }
+
+            @Override
+            public void onUpdate(Job old, Job job) {
+                maybeStart(job);
+            }
+
+            @Override
+            public void onDelete(Job job, boolean unknown) {
+                executor.submit(() -> deleted(job));
+            }
+        });
+        return this;
+    }
+
+    /** Whether a trainer process of the FineTuneJob's current Job runs. */
+    public boolean isRunning(String namespace, String ftj) {
+        Job job = client.batch()
                 .v1()
                 .jobs()
-                .inAnyNamespace()
-                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Job job) {
-                        maybeStart(job);
-                    }
-
-                    @Override
-                    public void onUpdate(Job old, Job job) {
-                        maybeStart(job);
-                    }
-
-                    @Override
-                    public void onDelete(Job job, boolean unknown) {
-                        executor.submit(() -> deleted(job));
-                    }
-                });
-        return this;
+                .inNamespace(namespace)
+                .withName(ResourceNames.trainer(ftj))
+                .get();
+        Process p = job == null ? null : processes.get(job.getMetadata().getUid());
+        return p != null && p.isAlive();
     }
 
     /** SIGKILL: the trainer dies without a checkpoint (exit 137, a failure). */
@@ -228,6 +249,7 @@ public final class FakeKubelet implements AutoCloseable {
                 "-Dai.djl.pytorch.num_threads=1",
                 "-Dai.djl.pytorch.num_interop_threads=1",
                 "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=" + (trainerHost == null ? "0.0.0.0" : trainerHost.apply(ns, ftj)),
                 "-jar",
                 TRAINER_JAR.toString(),
                 "serve",

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +43,17 @@ public final class TestJobs {
                 .replace("path: model}", "path: pvc://" + MODELS + "/model}")
                 .replace("train: train.jsonl", "train: pvc://" + MODELS + "/train.jsonl")
                 .replace("eval: eval.jsonl", "eval: pvc://" + MODELS + "/eval.jsonl");
+    }
+
+    /** Tells {@code handler} about every trainer Job in any namespace (the operator's label). */
+    public static SharedIndexInformer<Job> informOnTrainerJobs(
+            KubernetesClient client, ResourceEventHandler<Job> handler) {
+        return client.batch()
+                .v1()
+                .jobs()
+                .inAnyNamespace()
+                .withLabel(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER)
+                .inform(handler);
     }
 
     public FineTuneJob parse(String manifest) {

@@ -53,6 +53,19 @@ public final class ManifestErrors {
         return new ManifestException(where + label(field) + ": " + describe(e, original), e);
     }
 
+    /**
+     * A binding error of a tree (no lines to tell) as a violation of the field it is about, named
+     * below {@code root} (e.g. {@code spec.objective.type: unknown value "bogus"; allowed: ...}).
+     */
+    public static Violation violation(String root, JsonMappingException e) {
+        String field = fieldPath(e);
+        String name = field.isEmpty() ? root : root + "." + field;
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new Violation(name, "unknown field (known: " + knownFields(u) + ")");
+        }
+        return new Violation(name, describe(e, String.valueOf(e.getOriginalMessage())));
+    }
+
     private static ManifestException syntaxError(String source, MarkedYAMLException yaml, Exception e) {
         String line = yaml.getProblemMark() == null
                 ? ""

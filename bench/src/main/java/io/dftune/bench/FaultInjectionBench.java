@@ -46,7 +46,11 @@ final class FaultInjectionBench implements Benchmark {
                         + "options) talks to Fabric8's mock API server through a proxy that answers %.0f%% of its writes "
                         + "with 500 (half of them after applying them), %.0f%% of its status updates with 409 Conflict, "
                         + "and cuts every watch every %d s; the operator is SIGKILLed and restarted %d times at random "
-                        + "moments (%s s into the run). The mock server's missing garbage collector is played by the "
+                        + "moments (%s s into the run). The mock server cannot resume a watch from a resource version "
+                        + "(a real one replays the events since, or answers 410 Gone when its history is compacted), so "
+                        + "the proxy answers the first watch after a cut with 410 Gone and the informer lists anew; "
+                        + "without that, deletions during a cut were lost and a FineTuneJob waited for a trainer pod "
+                        + "long gone (seen in a first run). The mock server's missing garbage collector is played by the "
                         + "harness (owner references only). One run, seed %d.%n",
                 jobs,
                 r.get("at_once").asInt(),
@@ -76,6 +80,9 @@ final class FaultInjectionBench implements Benchmark {
         rows.add(
                 List.of("status updates answered 409", r.get("status_conflicts").asText()));
         rows.add(List.of("watch connections cut", r.get("watches_cut").asText()));
+        rows.add(List.of(
+                "resumed watches answered 410 Gone (then listed anew)",
+                r.get("watches_expired").asText()));
         rows.add(List.of("**faults in all**", "**" + r.get("faults_total").asText() + "**"));
         rows.add(List.of("API requests of the operator", r.get("api_requests").asText()));
         rows.add(List.of("trainer Jobs created", r.get("trainer_jobs_created").asText()));

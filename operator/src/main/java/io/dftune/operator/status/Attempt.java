@@ -29,7 +29,10 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
         if (hasCondition(job, "Complete") || "Succeeded".equals(podPhase)) {
             return new Attempt(Outcome.SUCCEEDED, pod, "the trainer succeeded");
         }
-        if ("Failed".equals(podPhase) || hasCondition(job, "Failed")) {
+        // A failed Job whose pod still shows running or pending: the pod's own end (its exit code)
+        // has not reached this operator yet, and decides whether it was a failure or a preemption.
+        boolean podEnded = pod.isEmpty() || "Failed".equals(podPhase);
+        if ("Failed".equals(podPhase) || (hasCondition(job, "Failed") && podEnded)) {
             return failed(pod);
         }
         if (Boolean.TRUE.equals(job.getSpec().getSuspend())) {

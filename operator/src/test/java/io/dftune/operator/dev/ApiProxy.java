@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
@@ -15,6 +16,7 @@ import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
 import java.net.URI;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,12 @@ import java.util.function.BiConsumer;
  * of them before they reach the server, half after it applied them, as when a response is lost),
  * a share of status updates answered 409 Conflict, and, on {@link #cutWatches}, every open watch
  * connection closed.
+ *
+ * <p>A client resumes a cut watch from the last resource version it saw. A real API server then
+ * replays what happened since, or, when its history no longer reaches back that far, answers with
+ * an ERROR event 410 Gone and the client lists anew. The mock server can do neither (a watch
+ * starts with the objects that exist, so deletions in between are lost), so the first watch of a
+ * cut resource answers 410 Gone, as an API server with compacted history would.
  */
 public final class ApiProxy implements AutoCloseable {
     /**
@@ -41,7 +49,8 @@ public final class ApiProxy implements AutoCloseable {
     }
 
     /** What was injected so far. */
-    public record Injected(int requests, int errorsBefore, int errorsAfter, int conflicts, int watchesCut) {
+    public record Injected(
+            int requests, int errorsBefore, int errorsAfter, int conflicts, int watchesCut, int watchesExpired) {
         public int total() {
             return errorsBefore + errorsAfter + conflicts + watchesCut;
         }
@@ -53,12 +62,17 @@ public final class ApiProxy implements AutoCloseable {
     private final Faults faults;
     private final Random random;
     private final BiConsumer<String, URI> listener;
-    private final Set<HttpConnection> watches = ConcurrentHashMap.newKeySet();
+    /** Open watch connections, each with the path it watches. */
+    private final Map<HttpConnection, String> watches = new ConcurrentHashMap<>();
+    /** Paths whose watch was cut and not yet answered 410 Gone. */
+    private final Set<String> expired = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger errorsBefore = new AtomicInteger();
     private final AtomicInteger errorsAfter = new AtomicInteger();
     private final AtomicInteger conflicts = new AtomicInteger();
     private final AtomicInteger watchesCut = new AtomicInteger();
+    private final AtomicInteger watchesExpired = new AtomicInteger();
     private HttpServer server;
 
     private ApiProxy(Faults faults, BiConsumer<String, URI> listener) {
@@ -84,8 +98,12 @@ public final class ApiProxy implements AutoCloseable {
                     requests.incrementAndGet();
                     listener.accept(request.method().name(), URI.create(request.uri()));
                     if (isWatch(request.uri())) {
+                        if (expired.remove(request.path())) {
+                            gone(request);
+                            return;
+                        }
                         HttpConnection connection = request.connection();
-                        watches.add(connection);
+                        watches.put(connection, request.path());
                         connection.closeHandler(v -> watches.remove(connection));
                     }
                     proxy.handle(request);
@@ -101,8 +119,10 @@ public final class ApiProxy implements AutoCloseable {
     /** Closes every open watch connection, as a load balancer or an API server restart would; returns how many. */
     public int cutWatches() {
         int cut = 0;
-        for (HttpConnection connection : watches) {
-            if (watches.remove(connection)) {
+        for (HttpConnection connection : watches.keySet()) {
+            String path = watches.remove(connection);
+            if (path != null) {
+                expired.add(path);
                 connection.close();
                 cut++;
             }
@@ -111,8 +131,29 @@ public final class ApiProxy implements AutoCloseable {
         return cut;
     }
 
+    /** Answers a watch with the event a real API server sends for a resource version it no longer has. */
+    private void gone(HttpServerRequest request) {
+        watchesExpired.incrementAndGet();
+        String event = "{\"type\":\"ERROR\",\"object\":" + status(410, "Expired", "too old resource version") + "}";
+        if ("websocket".equalsIgnoreCase(request.getHeader("upgrade"))) {
+            request.toWebSocket()
+                    .onSuccess(socket -> socket.writeTextMessage(event).onComplete(done -> socket.close()));
+        } else {
+            request.response()
+                    .setChunked(true)
+                    .putHeader("content-type", "application/json")
+                    .end(event + "\n");
+        }
+    }
+
     public Injected injected() {
-        return new Injected(requests.get(), errorsBefore.get(), errorsAfter.get(), conflicts.get(), watchesCut.get());
+        return new Injected(
+                requests.get(),
+                errorsBefore.get(),
+                errorsAfter.get(),
+                conflicts.get(),
+                watchesCut.get(),
+                watchesExpired.get());
     }
 
     private static boolean isWatch(String uri) {

@@ -416,6 +416,7 @@ public final class FaultInjectionBenchmark {
             r.put("write_errors_after", injected.errorsAfter());
             r.put("status_conflicts", injected.conflicts());
             r.put("watches_cut", injected.watchesCut());
+            r.put("watches_expired", injected.watchesExpired());
             r.put("faults_total", injected.total() + killedAt.size() + bench.trainerKills);
             r.put("trainer_jobs_created", ledger.created().size());
             r.put("objects_collected", collector.collected());

@@ -203,12 +203,27 @@ class AttemptTest {
                         Outcome.FAILED,
                         "exited with code 1",
                         "0"),
+                // The Job and pod informers lag independently: the pod's own end decides, once it is seen.
                 row(
-                        "Job failed while the pod still shows Running",
+                        "Job failed, its pod's end not seen yet",
                         withCondition(JOB, "Failed"),
                         List.of(pod(JOB, "Running")),
-                        Outcome.FAILED,
-                        "the trainer pod failed",
+                        Outcome.RUNNING,
+                        "is running",
+                        "0"),
+                row(
+                        "Job failed, its pending pod's end not seen yet",
+                        withCondition(JOB, "Failed"),
+                        List.of(pod(JOB, "Pending")),
+                        Outcome.STARTING,
+                        "is starting",
+                        "0"),
+                row(
+                        "Job failed, then its pod's exit 75 seen",
+                        withCondition(JOB, "Failed"),
+                        List.of(exited(pod(JOB, "Failed"), 75, "Error")),
+                        Outcome.PREEMPTED,
+                        "exit code 75",
                         "0"));
     }
 

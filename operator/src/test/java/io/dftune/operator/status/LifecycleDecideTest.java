@@ -229,6 +229,11 @@ class LifecycleDecideTest {
                         .status(Running, "Training", 0, 0)
                         .job(withCondition(JOB0, "Failed"))
                         .then(Pending, "Preempted", 1, 0, "the trainer pod was lost"),
+                given("Job failed before its pod's end is seen: nothing counted yet")
+                        .status(Running, "Training", 0, 0)
+                        .job(withCondition(JOB0, "Failed"))
+                        .pods(pod(JOB0, "Running"))
+                        .then(Running, "Training", 0, 0, "is running"),
                 // Attempts: counted once
                 given("old attempt's Job still there")
                         .status(Pending, "TrainerFailed", 1, 1)

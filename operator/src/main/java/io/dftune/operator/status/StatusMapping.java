@@ -1,6 +1,9 @@
 package io.dftune.operator.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Message;
 import io.dftune.operator.api.CheckpointStatus;
 import io.dftune.operator.api.ClaimPaths;
 import io.dftune.operator.api.FineTuneJobStatus;
@@ -10,6 +13,9 @@ import io.dftune.operator.watch.RunSnapshot;
 import io.dftune.proto.v1.EvalMetrics;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.TrainMetrics;
+import io.dftune.spec.run.EvalMetric;
+import io.dftune.spec.run.ReportedMetric;
+import io.dftune.spec.run.StepMetric;
 import java.math.BigDecimal;
 import java.math.MathContext;
 
@@ -59,26 +65,47 @@ public final class StatusMapping {
         }
     }
 
-    private static MetricsStatus metrics(TrainMetrics train, EvalMetrics eval) {
-        MetricsStatus m = new MetricsStatus();
+    /**
+     * The metrics their descriptions show in the status ({@code shownInStatus}), read from the
+     * trainer's messages under their keys and written under their status names.
+     *
+     * @throws IllegalArgumentException when a metric shown in the status has no field in the message
+     *     or in {@link MetricsStatus}
+     */
+    static MetricsStatus metrics(TrainMetrics train, EvalMetrics eval) {
+        ObjectNode m = JSON.createObjectNode();
         if (train != null) {
-            m.step = train.getStep();
-            m.loss = round(train.getLoss());
-            m.nll = round(train.getNll());
-            m.meanTargetProb = round(train.getMeanTargetProb());
-            m.tokensPerSecond = round(train.getTokensPerSecond());
-            m.learningRate = round(train.getLearningRate());
+            putShown(m, StepMetric.values(), train);
         }
         if (eval != null) {
-            MetricsStatus.EvalStatus e = new MetricsStatus.EvalStatus();
-            e.step = eval.getStep();
-            e.nll = round(eval.getNll());
-            e.meanTargetProb = round(eval.getMeanTargetProb());
-            e.tokenAccuracy = round(eval.getTokenAccuracy());
-            e.exactMatch = eval.hasExactMatch() ? round(eval.getExactMatch()) : null;
-            m.eval = e;
+            putShown(m.putObject("eval"), EvalMetric.values(), eval);
         }
-        return m;
+        return JSON.convertValue(m, MetricsStatus.class);
+    }
+
+    private static void putShown(ObjectNode target, ReportedMetric[] metrics, Message message) {
+        Descriptors.Descriptor type = message.getDescriptorForType();
+        for (ReportedMetric metric : metrics) {
+            if (!metric.info().inStatus()) {
+                continue;
+            }
+            Descriptors.FieldDescriptor field = type.findFieldByName(metric.key());
+            if (field == null) {
+                throw new IllegalArgumentException(type.getName() + " has no field " + metric.key());
+            }
+            if (field.hasPresence() && !message.hasField(field)) {
+                continue;
+            }
+            Number value = (Number) message.getField(field);
+            if (metric.info().integral()) {
+                target.put(metric.statusField(), value.longValue());
+            } else {
+                Double rounded = round(value.doubleValue());
+                if (rounded != null) {
+                    target.put(metric.statusField(), rounded);
+                }
+            }
+        }
     }
 
     /** Null for NaN and infinities, which JSON cannot hold. */

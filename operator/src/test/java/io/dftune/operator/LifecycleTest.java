@@ -16,6 +16,7 @@ import io.dftune.operator.testing.FakeKubelet;
 import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
 import io.dftune.operator.watch.RunWatchers;
+import io.dftune.spec.DataSpec;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.OutputDtype;
 import io.dftune.spec.OutputSpec;
@@ -136,6 +137,8 @@ class LifecycleTest {
         ftj.getSpec().setPriorityClassName("training");
         ftj.getSpec().getOutput().setDtype(OutputDtype.BFLOAT16);
         ftj.getSpec().getOutput().setMaxShardSize("700MB");
+        ftj.getSpec().getData().setColumns(Map.of("prompt", "problem", "response", "solution"));
+        ftj.getSpec().getData().setMaxExamples(100);
         // Queued: Kueue would admit the Job; here it stays suspended and no trainer starts.
         ftj.getSpec().setQueueName("team-a");
         FineTuneJob created = jobs.create(ftj);
@@ -168,6 +171,9 @@ class LifecycleTest {
                 FineTuneJobFiles.parse(jobYaml, Path.of("/")).getSpec().getOutput();
         assertThat(output.getDtype()).isEqualTo(OutputDtype.BFLOAT16);
         assertThat(output.getMaxShardSize()).isEqualTo("700MB");
+        DataSpec data = FineTuneJobFiles.parse(jobYaml, Path.of("/")).getSpec().getData();
+        assertThat(data.getColumns()).containsOnly(Map.entry("prompt", "problem"), Map.entry("response", "solution"));
+        assertThat(data.getMaxExamples()).isEqualTo(100);
 
         assertThat(AuthSecretDependent.token(jobs.secret("objects"))).hasSizeGreaterThan(40);
 

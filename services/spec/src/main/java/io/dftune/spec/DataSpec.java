@@ -3,8 +3,11 @@ package io.dftune.spec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /** Training and evaluation datasets. */
@@ -12,12 +15,24 @@ import java.util.Objects;
 public class DataSpec {
     @Required
     @Pattern(StoragePaths.PATTERN)
-    @JsonPropertyDescription("Training JSONL file: a local path or pvc://<claim>/<path>.")
+    @JsonPropertyDescription(
+            "Training data: a .jsonl, .json (an array) or .parquet file, a folder of Parquet shards or "
+                    + "a glob such as data/train-*.parquet; a local path or pvc://<claim>/<path>.")
     private String train;
 
     @Pattern(StoragePaths.PATTERN)
-    @JsonPropertyDescription("Optional evaluation JSONL file: a local path or pvc://<claim>/<path>.")
+    @JsonPropertyDescription("Optional evaluation data, in any form data.train accepts.")
     private String eval;
+
+    @JsonPropertyDescription(
+            "The dataset's own column names by dftune's names (prompt, query, response, system, answer, "
+                    + "messages, tools, input_ids, completion_mask), e.g. {prompt: problem, response: solution}.")
+    private Map<String, String> columns;
+
+    @Min(0)
+    @Default("0")
+    @JsonPropertyDescription("Train on the first N records of data.train in file order (before shuffling); 0 uses all.")
+    private int maxExamples = 0;
 
     @Default("true")
     @JsonPropertyDescription("Shuffle training examples each epoch.")
@@ -45,6 +60,23 @@ public class DataSpec {
         this.eval = eval;
     }
 
+    /** The column map as set; null when unset. */
+    public Map<String, String> getColumns() {
+        return columns;
+    }
+
+    public void setColumns(Map<String, String> columns) {
+        this.columns = columns == null ? null : new LinkedHashMap<>(columns);
+    }
+
+    public int getMaxExamples() {
+        return maxExamples;
+    }
+
+    public void setMaxExamples(int maxExamples) {
+        this.maxExamples = maxExamples;
+    }
+
     public boolean isShuffle() {
         return shuffle;
     }
@@ -65,6 +97,8 @@ public class DataSpec {
     public boolean equals(Object o) {
         return o instanceof DataSpec d
                 && shuffle == d.shuffle
+                && maxExamples == d.maxExamples
+                && Objects.equals(columns, d.columns)
                 && Objects.equals(train, d.train)
                 && Objects.equals(eval, d.eval)
                 && Objects.equals(answerMarker, d.answerMarker);
@@ -72,6 +106,6 @@ public class DataSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(train, eval, shuffle, answerMarker);
+        return Objects.hash(train, eval, columns, maxExamples, shuffle, answerMarker);
     }
 }

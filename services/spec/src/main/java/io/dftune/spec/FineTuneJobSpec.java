@@ -30,7 +30,7 @@ public class FineTuneJobSpec {
     private ModelSpec model;
 
     @Required
-    @JsonPropertyDescription("Training and evaluation data (JSONL).")
+    @JsonPropertyDescription("Training and evaluation data (JSONL, JSON or Parquet).")
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
     private DataSpec data;
 

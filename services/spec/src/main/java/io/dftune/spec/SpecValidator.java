@@ -1,8 +1,11 @@
 package io.dftune.spec;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one set of rules a FineTuneJobSpec must satisfy, shared by the CLI, the trainer and the
@@ -73,6 +76,45 @@ public final class SpecValidator {
         if (v.present("spec.data", data)) {
             v.path("spec.data.train", data.getTrain(), true);
             v.path("spec.data.eval", data.getEval(), false);
+            v.atLeast("spec.data.maxExamples", data.getMaxExamples(), 0);
+            if (data.getColumns() != null) {
+                columns(v, data.getColumns());
+            }
+        }
+    }
+
+    /** Known names, each mapped to its own column, all of one record layout. */
+    private static void columns(Violations v, Map<String, String> columns) {
+        Map<String, String> nameOfColumn = new HashMap<>();
+        Map<DataColumn.Layout, String> layouts = new EnumMap<>(DataColumn.Layout.class);
+        for (Map.Entry<String, String> e : columns.entrySet()) {
+            String field = "spec.data.columns." + e.getKey();
+            Optional<DataColumn> known = DataColumn.byKey(e.getKey());
+            if (known.isEmpty()) {
+                v.add(field, "unknown name \"" + e.getKey() + "\"; dftune's names are " + DataColumn.keys());
+                continue;
+            }
+            String column = e.getValue();
+            if (column == null || column.isBlank()) {
+                v.add(field, "must name a column of the dataset");
+                continue;
+            }
+            String other = nameOfColumn.putIfAbsent(column, e.getKey());
+            if (other != null) {
+                v.add(
+                        field,
+                        "maps to column \"" + column + "\" as spec.data.columns." + other + " does; "
+                                + "each name needs its own column");
+            }
+            known.get().layout().ifPresent(layout -> layouts.putIfAbsent(layout, e.getKey()));
+        }
+        if (layouts.size() > 1) {
+            List<String> names = new ArrayList<>();
+            layouts.forEach((layout, key) -> names.add(key + " (" + layout.label() + ")"));
+            v.add(
+                    "spec.data.columns",
+                    "maps columns of different record layouts: " + String.join(", ", names)
+                            + "; a dataset uses one layout");
         }
     }
 

@@ -20,6 +20,8 @@ class DefaultsTest {
         assertThat(spec.getData().getEval()).isNull();
         assertThat(spec.getData().isShuffle()).isTrue();
         assertThat(spec.getData().getAnswerMarker()).isEqualTo("####");
+        assertThat(spec.getData().getMaxExamples()).isZero();
+        assertThat(spec.getData().getColumns()).isNull();
         ObjectiveSpec o = spec.getObjective();
         assertThat(o.getType()).isEqualTo(ObjectiveType.DFT);
         assertThat(o.getKlWeight()).isEqualTo(0.05);
@@ -128,6 +130,6 @@ class DefaultsTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(25);
+        assertThat(checked).isEqualTo(26);
     }
 }

@@ -32,6 +32,9 @@ class FineTuneJobFilesTest {
         FineTuneJobSpec spec = job.getSpec();
         assertThat(spec.getData().isShuffle()).isFalse();
         assertThat(spec.getData().getAnswerMarker()).isEqualTo("####");
+        assertThat(spec.getData().getMaxExamples()).isEqualTo(1000);
+        assertThat(spec.getData().getColumns())
+                .containsExactly(java.util.Map.entry("prompt", "problem"), java.util.Map.entry("response", "solution"));
         ObjectiveSpec objective = spec.getObjective();
         assertThat(objective.getType()).isEqualTo(ObjectiveType.PROB_Q);
         assertThat(objective.getKlWeight()).isEqualTo(0.1);

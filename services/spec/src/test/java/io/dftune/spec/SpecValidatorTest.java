@@ -322,6 +322,53 @@ class SpecValidatorTest {
     }
 
     @Test
+    void dataMaxExamplesMustNotBeNegative() {
+        spec.getData().setMaxExamples(-1);
+        assertOnlyViolation("spec.data.maxExamples", "must be >= 0 (got -1)");
+    }
+
+    @Test
+    void dataColumnsMapKnownNamesOfOneLayout() {
+        spec.getData().setColumns(java.util.Map.of("prompt", "problem", "response", "solution", "answer", "final"));
+        assertValid();
+        spec.getData().setColumns(java.util.Map.of("messages", "conversations", "system", "sys", "tools", "functions"));
+        assertValid();
+    }
+
+    @Test
+    void dataColumnsRejectUnknownNames() {
+        spec.getData().setColumns(java.util.Map.of("promt", "problem"));
+        assertOnlyViolation("spec.data.columns.promt", "unknown name \"promt\"; dftune's names are prompt, query,");
+    }
+
+    @Test
+    void dataColumnsRejectBlankColumns() {
+        java.util.Map<String, String> columns = new java.util.HashMap<>();
+        columns.put("response", " ");
+        spec.getData().setColumns(columns);
+        assertOnlyViolation("spec.data.columns.response", "must name a column");
+    }
+
+    @Test
+    void dataColumnsRejectTwoNamesOnOneColumn() {
+        java.util.Map<String, String> columns = new java.util.LinkedHashMap<>();
+        columns.put("prompt", "text");
+        columns.put("response", "text");
+        spec.getData().setColumns(columns);
+        assertOnlyViolation("spec.data.columns.response", "maps to column \"text\" as spec.data.columns.prompt does");
+    }
+
+    @Test
+    void dataColumnsRejectMixedLayouts() {
+        java.util.Map<String, String> columns = new java.util.LinkedHashMap<>();
+        columns.put("prompt", "problem");
+        columns.put("messages", "chat");
+        spec.getData().setColumns(columns);
+        assertOnlyViolation(
+                "spec.data.columns", "different record layouts: prompt (prompt/response), messages (messages)");
+    }
+
+    @Test
     void checkpointEveryStepsMustNotBeNegative() {
         spec.getCheckpoint().setEverySteps(-1);
         assertOnlyViolation("spec.checkpoint.everySteps", "must be >= 0");

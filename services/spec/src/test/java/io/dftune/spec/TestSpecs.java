@@ -13,7 +13,8 @@ final class TestSpecs {
               annotations: {note: "first run"}
             spec:
               model: {path: ./model}
-              data: {train: train.jsonl, eval: eval.jsonl, shuffle: false, answerMarker: "####"}
+              data: {train: train.jsonl, eval: eval.jsonl, shuffle: false, answerMarker: "####", maxExamples: 1000,
+                     columns: {prompt: problem, response: solution}}
               objective: {type: prob-q, klWeight: 0.1, q: 0.5, beta: 0.7, betaRamp: true}
               training: {maxSteps: 200, epochs: 1, batchSize: 16, microBatchSize: 8, maxLength: 256, learningRate: 1e-4,
                          schedule: linear, warmupRatio: 0.05, weightDecay: 0.02, adamBeta1: 0.8, adamBeta2: 0.99,

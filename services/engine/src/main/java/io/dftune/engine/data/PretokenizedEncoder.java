@@ -1,7 +1,5 @@
 package io.dftune.engine.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /** {@code input_ids}/{@code completion_mask} records, checked against the tokenizer's vocabulary. */
 final class PretokenizedEncoder {
     private final int vocabSize;
@@ -10,9 +8,7 @@ final class PretokenizedEncoder {
         this.vocabSize = vocabSize;
     }
 
-    TokenSequence encode(JsonNode record) {
-        int[] ids = RecordFields.intArray(record, "input_ids");
-        int[] mask = RecordFields.intArray(record, "completion_mask");
+    TokenSequence encode(int[] ids, int[] mask) {
         if (ids.length != mask.length) {
             throw new RecordException(
                     "input_ids has " + ids.length + " entries but completion_mask has " + mask.length);

@@ -1,6 +1,6 @@
 package io.dftune.engine.data;
 
-/** What is wrong with one record; {@link JsonlDataset} adds the file and line. */
+/** What is wrong with one record; {@link DatasetLoader} adds the file and where the record is. */
 final class RecordException extends RuntimeException {
     RecordException(String message) {
         super(message);

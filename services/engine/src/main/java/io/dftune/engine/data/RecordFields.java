@@ -1,9 +1,11 @@
 package io.dftune.engine.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dftune.engine.tokenizer.ChatMessage;
 import io.dftune.engine.tokenizer.Conversation;
+import io.dftune.spec.DataColumn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,36 +46,59 @@ final class RecordFields {
 
     /**
      * The conversation of a {@code messages} record: each message object as given (role, content and any other
-     * keys such as {@code tool_calls}, {@code reasoning_content}, {@code name}), and the record's {@code tools}.
+     * keys such as {@code tool_calls}, {@code reasoning_content}, {@code name}) or converted from ShareGPT turns,
+     * after the record's system prompt when it has one and the conversation does not start with a system message,
+     * and the record's {@code tools} (an array of definitions, or a string holding its JSON).
      */
-    static Conversation conversation(JsonNode record) {
-        JsonNode arr = required(record, "messages");
+    static Conversation conversation(JsonNode record, ColumnMap columns) {
+        String key = columns.messages(record);
+        JsonNode arr = required(record, key);
         if (!arr.isArray() || arr.isEmpty()) {
-            throw new RecordException("\"messages\" must be a non-empty array, got " + describe(arr));
+            throw new RecordException("\"" + key + "\" must be a non-empty array, got " + describe(arr));
         }
-        List<ChatMessage> out = new ArrayList<>(arr.size());
-        for (int i = 0; i < arr.size(); i++) {
-            out.add(message(arr.get(i), i));
+        List<ChatMessage> out = new ArrayList<>(arr.size() + 1);
+        if (ShareGpt.isShareGpt(arr)) {
+            out.addAll(ShareGpt.messages(arr, key));
+        } else {
+            for (int i = 0; i < arr.size(); i++) {
+                out.add(message(arr.get(i), key + "[" + i + "]"));
+            }
         }
-        JsonNode tools = record.get("tools");
-        if (tools == null || tools.isNull()) {
-            return new Conversation(out, null);
+        String system = optionalText(record, columns.name(DataColumn.SYSTEM));
+        if (system != null && !system.isEmpty() && !out.get(0).role().equals("system")) {
+            out.add(0, ChatMessage.system(system));
+        }
+        return new Conversation(out, tools(record, columns.name(DataColumn.TOOLS)));
+    }
+
+    private static List<Object> tools(JsonNode record, String key) {
+        JsonNode tools = record.get(key);
+        if (tools == null
+                || tools.isNull()
+                || (tools.isTextual() && tools.asText().isBlank())) {
+            return null;
+        }
+        if (tools.isTextual()) {
+            try {
+                tools = JSON.readTree(tools.asText());
+            } catch (JsonProcessingException e) {
+                throw new RecordException("\"" + key + "\" is a string but not JSON: " + e.getOriginalMessage(), e);
+            }
         }
         if (!tools.isArray()) {
-            throw new RecordException("\"tools\" must be an array of tool definitions, got " + describe(tools));
+            throw new RecordException("\"" + key + "\" must be an array of tool definitions, got " + describe(tools));
         }
         List<Object> defs = new ArrayList<>(tools.size());
         for (int i = 0; i < tools.size(); i++) {
             if (!tools.get(i).isObject()) {
-                throw new RecordException("tools[" + i + "] must be an object, got " + describe(tools.get(i)));
+                throw new RecordException(key + "[" + i + "] must be an object, got " + describe(tools.get(i)));
             }
             defs.add(JSON.convertValue(tools.get(i), Object.class));
         }
-        return new Conversation(out, defs);
+        return defs;
     }
 
-    private static ChatMessage message(JsonNode m, int i) {
-        String at = "messages[" + i + "]";
+    private static ChatMessage message(JsonNode m, String at) {
         if (!m.isObject()) {
             throw new RecordException(at + " must be an object, got " + describe(m));
         }

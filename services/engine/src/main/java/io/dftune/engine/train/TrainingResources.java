@@ -1,11 +1,13 @@
 package io.dftune.engine.train;
 
 import ai.djl.ndarray.NDManager;
-import io.dftune.engine.data.JsonlDataset;
+import io.dftune.engine.data.DatasetLoader;
+import io.dftune.engine.data.DatasetOptions;
 import io.dftune.engine.data.LoadedDataset;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.tokenizer.ModelTokenizer;
+import io.dftune.spec.DataSpec;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.run.RunDirectory;
 import java.nio.file.Path;
@@ -35,9 +37,11 @@ public record TrainingResources(
         ModelTokenizer tokenizer = ModelTokenizer.load(modelPath);
         CausalLm model = null;
         try {
-            LoadedDataset train = JsonlDataset.load(Path.of(spec.getData().getTrain()), tokenizer, maxLength);
-            Optional<LoadedDataset> eval = Optional.ofNullable(spec.getData().getEval())
-                    .map(file -> JsonlDataset.load(Path.of(file), tokenizer, maxLength));
+            DataSpec data = spec.getData();
+            LoadedDataset train =
+                    DatasetLoader.load(Path.of(data.getTrain()), tokenizer, maxLength, DatasetOptions.train(data));
+            Optional<LoadedDataset> eval = Optional.ofNullable(data.getEval())
+                    .map(file -> DatasetLoader.load(Path.of(file), tokenizer, maxLength, DatasetOptions.eval(data)));
             Optional<CheckpointStore.Checkpoint> resumedFrom = Optional.empty();
             CheckpointStore checkpoints =
                     new CheckpointStore(RunDirectory.of(spec.getOutput().getPath()), 1);

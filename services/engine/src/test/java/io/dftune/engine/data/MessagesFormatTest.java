@@ -33,7 +33,7 @@ class MessagesFormatTest {
         TokenizerFixtures.chatml(dir.resolve("model"));
         Path f = jsonl(dir, "chat.jsonl", CONVERSATION);
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            LoadedDataset ds = JsonlDataset.load(f, tok, 1024);
+            LoadedDataset ds = DatasetLoader.load(f, tok, 1024);
             assertThat(ds.format()).isEqualTo(DataFormat.MESSAGES);
             TrainingExample ex = ds.examples().get(0);
 
@@ -75,7 +75,7 @@ class MessagesFormatTest {
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"},"
                         + "{\"role\": \"assistant\", \"content\": \"hello\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
+            TrainingExample ex = DatasetLoader.load(f, tok, 1024).examples().get(0);
             int[] prompt = tok.encode("<s>[INST] hi [/INST]");
             int[] answer = tok.encode(" hello </s>");
             assertThat(ex.inputIds()).containsExactly(concat(prompt, answer));
@@ -96,7 +96,7 @@ class MessagesFormatTest {
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"},"
                         + "{\"role\": \"assistant\", \"content\": \"yo\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
+            TrainingExample ex = DatasetLoader.load(f, tok, 1024).examples().get(0);
             int[] prompt = tok.encode("User: hi\nAssistant: ");
             int[] answer = concat(tok.encode("yo"), of(tok.eosId()));
             int[] nl = tok.encode("\n");
@@ -112,10 +112,10 @@ class MessagesFormatTest {
         Path f = jsonl(dir, "chat.jsonl", CONVERSATION, "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
         Path none = jsonl(dir, "none.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            LoadedDataset ds = JsonlDataset.load(f, tok, 1024);
+            LoadedDataset ds = DatasetLoader.load(f, tok, 1024);
             assertThat(ds.size()).isEqualTo(1);
             assertThat(ds.skippedCount()).isEqualTo(1);
-            assertThatThrownBy(() -> JsonlDataset.load(none, tok, 1024))
+            assertThatThrownBy(() -> DatasetLoader.load(none, tok, 1024))
                     .isInstanceOf(DatasetException.class)
                     .hasMessageContaining("all 1 records of " + none);
         }
@@ -126,9 +126,10 @@ class MessagesFormatTest {
         TokenizerFixtures.chatml(dir.resolve("model"));
         Path f = jsonl(dir, "chat.jsonl", CONVERSATION);
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            int full = JsonlDataset.load(f, tok, 1024).examples().get(0).length();
-            TrainingExample cut = JsonlDataset.load(f, tok, full - 4).examples().get(0);
-            TrainingExample whole = JsonlDataset.load(f, tok, 1024).examples().get(0);
+            int full = DatasetLoader.load(f, tok, 1024).examples().get(0).length();
+            TrainingExample cut =
+                    DatasetLoader.load(f, tok, full - 4).examples().get(0);
+            TrainingExample whole = DatasetLoader.load(f, tok, 1024).examples().get(0);
             assertThat(cut.inputIds()).containsExactly(Arrays.copyOf(whole.inputIds(), full - 4));
             assertThat(cut.completionMask()).containsExactly(Arrays.copyOf(whole.completionMask(), full - 4));
         }
@@ -163,7 +164,7 @@ class MessagesFormatTest {
                         + "{\"role\": \"tool\", \"content\": \"4\"},"
                         + "{\"role\": \"assistant\", \"content\": \"four\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            RecordPreview p = JsonlDataset.preview(f, tok, 1024, 1).get(0);
+            RecordPreview p = DatasetLoader.preview(f, tok, 1024, 1).get(0);
             assertThat(tok.decodeWithSpecialTokens(p.allIds()))
                     .isEqualTo("<|im_start|>tools add<|im_end|><|im_start|>user\n[2+2?]<|im_end|>"
                             + "<|im_start|>assistant\n(use add)add{\"a\": 2, \"b\": 2}<|im_end|>"
@@ -182,7 +183,7 @@ class MessagesFormatTest {
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"},"
                         + "{\"role\": \"assistant\", \"content\": \"yo<|im_end|>more\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            assertThatThrownBy(() -> JsonlDataset.load(f, tok, 1024))
+            assertThatThrownBy(() -> DatasetLoader.load(f, tok, 1024))
                     .isInstanceOf(DatasetException.class)
                     .hasMessage(f + " line 1: messages[1] (assistant) contains the end-of-turn token <|im_end|> in "
                             + "its text; remove it (the template writes it after the turn)");
@@ -196,7 +197,7 @@ class MessagesFormatTest {
         template("{{ messages|length }}{% for m in messages %}{{ m.content }}{% endfor %}");
         Path f = jsonl(dir, "chat.jsonl", CONVERSATION, CONVERSATION);
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            assertThatThrownBy(() -> JsonlDataset.load(f, tok, 1024))
+            assertThatThrownBy(() -> DatasetLoader.load(f, tok, 1024))
                     .isInstanceOf(DatasetException.class)
                     .hasMessageStartingWith(f + " line 1: ")
                     .hasMessageContaining("not a prefix");
@@ -213,7 +214,7 @@ class MessagesFormatTest {
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"user\", \"content\": \"b\"},"
                         + " {\"role\": \"assistant\", \"content\": \"c\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            assertThatThrownBy(() -> JsonlDataset.load(f, tok, 1024))
+            assertThatThrownBy(() -> DatasetLoader.load(f, tok, 1024))
                     .isInstanceOf(DatasetException.class)
                     .hasMessageStartingWith(f + " line 2: ")
                     .hasMessageContaining("Conversation roles must alternate");
@@ -224,12 +225,12 @@ class MessagesFormatTest {
     void malformedMessagesNameTheProblem() {
         TokenizerFixtures.chatml(dir.resolve("model"));
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            assertThatThrownBy(() -> JsonlDataset.load(jsonl(dir, "a.jsonl", "{\"messages\": []}"), tok, 64))
+            assertThatThrownBy(() -> DatasetLoader.load(jsonl(dir, "a.jsonl", "{\"messages\": []}"), tok, 64))
                     .hasMessageContaining("a.jsonl line 1: \"messages\" must be a non-empty array");
-            assertThatThrownBy(() ->
-                            JsonlDataset.load(jsonl(dir, "b.jsonl", "{\"messages\": [{\"role\": \"user\"}]}"), tok, 64))
+            assertThatThrownBy(() -> DatasetLoader.load(
+                            jsonl(dir, "b.jsonl", "{\"messages\": [{\"role\": \"user\"}]}"), tok, 64))
                     .hasMessageContaining("b.jsonl line 1: messages[0].content is missing");
-            assertThatThrownBy(() -> JsonlDataset.load(
+            assertThatThrownBy(() -> DatasetLoader.load(
                             jsonl(dir, "c.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": 5}]}"), tok, 64))
                     .hasMessageContaining(
                             "messages[0].content must be a string, a list of parts or null, got a number (5)");

@@ -32,7 +32,7 @@ class PretokenizedFormatTest {
 
     private void assertFails(String line, String expected) {
         Path f = jsonl(dir, "tok.jsonl", "{\"input_ids\": [1, 2], \"completion_mask\": [0, 1]}", line);
-        assertThatThrownBy(() -> JsonlDataset.load(f, tok, 64))
+        assertThatThrownBy(() -> DatasetLoader.load(f, tok, 64))
                 .isInstanceOf(DatasetException.class)
                 .hasMessage(f + " line 2: " + expected);
     }
@@ -44,7 +44,7 @@ class PretokenizedFormatTest {
                 "tok.jsonl",
                 "{\"input_ids\": [5, 6, 7, 256], \"completion_mask\": [0, 0, 1, 1], \"answer\": \"x\"}",
                 "{\"input_ids\": [5, 6], \"completion_mask\": [0, 0]}");
-        LoadedDataset ds = JsonlDataset.load(f, tok, 64);
+        LoadedDataset ds = DatasetLoader.load(f, tok, 64);
         assertThat(ds.format()).isEqualTo(DataFormat.PRETOKENIZED);
         assertThat(ds.size()).isEqualTo(1);
         assertThat(ds.skippedCount()).isEqualTo(1);
@@ -58,7 +58,7 @@ class PretokenizedFormatTest {
     @Test
     void maskAtPositionZeroIsClearedBecauseNothingPredictsIt() {
         Path f = jsonl(dir, "tok.jsonl", "{\"input_ids\": [5, 6, 7], \"completion_mask\": [1, 1, 1]}");
-        TrainingExample ex = JsonlDataset.load(f, tok, 64).examples().get(0);
+        TrainingExample ex = DatasetLoader.load(f, tok, 64).examples().get(0);
         assertThat(ex.completionMask()).containsExactly(0, 1, 1);
         assertThat(ex.responseTokenCount()).isEqualTo(2);
     }
@@ -66,7 +66,7 @@ class PretokenizedFormatTest {
     @Test
     void truncates() {
         Path f = jsonl(dir, "tok.jsonl", "{\"input_ids\": [1, 2, 3, 4, 5], \"completion_mask\": [0, 0, 1, 1, 1]}");
-        LoadedDataset ds = JsonlDataset.load(f, tok, 3);
+        LoadedDataset ds = DatasetLoader.load(f, tok, 3);
         assertThat(ds.examples().get(0).inputIds()).containsExactly(1, 2, 3);
         assertThat(ds.examples().get(0).completionMask()).containsExactly(0, 0, 1);
         assertThat(ds.truncatedCount()).isEqualTo(1);

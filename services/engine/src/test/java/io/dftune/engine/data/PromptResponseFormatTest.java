@@ -29,7 +29,7 @@ class PromptResponseFormatTest {
                 "",
                 "{\"prompt\": \"Capital of France?\", \"response\": \"Paris\", \"answer\": 7}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            LoadedDataset ds = JsonlDataset.load(f, tok, 1024);
+            LoadedDataset ds = DatasetLoader.load(f, tok, 1024);
             assertThat(ds.format()).isEqualTo(DataFormat.PROMPT_RESPONSE);
             assertThat(ds.size()).isEqualTo(2);
             assertThat(ds.skippedCount()).isZero();
@@ -55,7 +55,7 @@ class PromptResponseFormatTest {
         TokenizerFixtures.llama(dir.resolve("model"), false);
         Path f = jsonl(dir, "train.jsonl", "{\"prompt\": \"Q: 2+2?\\nA:\", \"response\": \" 4\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
+            TrainingExample ex = DatasetLoader.load(f, tok, 1024).examples().get(0);
             int[] prompt = tok.encode("Q: 2+2?\nA:");
             int[] response = tok.encode(" 4");
             assertThat(ex.inputIds())
@@ -70,7 +70,7 @@ class PromptResponseFormatTest {
         TokenizerFixtures.llama(dir.resolve("model"), true);
         Path f = jsonl(dir, "train.jsonl", "{\"prompt\": \"hi\", \"response\": \"hello\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
+            TrainingExample ex = DatasetLoader.load(f, tok, 1024).examples().get(0);
             int bos = tok.bosId().getAsInt();
             int[] prompt = tok.encode("<s>[INST] hi [/INST]");
             assertThat(prompt[0]).isEqualTo(bos);
@@ -84,7 +84,7 @@ class PromptResponseFormatTest {
         TokenizerFixtures.plain(dir.resolve("model"));
         Path f = jsonl(dir, "train.jsonl", "{\"prompt\": \"a\", \"response\": \"b<|endoftext|>\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
+            TrainingExample ex = DatasetLoader.load(f, tok, 1024).examples().get(0);
             assertThat(ex.inputIds()).containsExactly(concat(tok.encode("a"), tok.encode("b"), of(tok.eosId())));
             assertThat(ex.completionMask()).containsExactly(0, 1, 1);
         }
@@ -95,7 +95,7 @@ class PromptResponseFormatTest {
         TokenizerFixtures.plain(dir.resolve("model"));
         Path f = jsonl(dir, "train.jsonl", "{\"prompt\": \"\", \"response\": \"xy\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            TrainingExample ex = JsonlDataset.load(f, tok, 1024).examples().get(0);
+            TrainingExample ex = DatasetLoader.load(f, tok, 1024).examples().get(0);
             assertThat(ex.inputIds()).containsExactly(concat(tok.encode("xy"), of(tok.eosId())));
             assertThat(ex.completionMask()).containsExactly(0, 1, 1);
         }
@@ -111,7 +111,7 @@ class PromptResponseFormatTest {
                 "{\"prompt\": \"abcdefgh\", \"response\": \"ij\"}", // response starts at position 8
                 "{\"prompt\": \"ab\", \"response\": \"c\"}"); // 4 tokens, fits
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            LoadedDataset ds = JsonlDataset.load(f, tok, 6);
+            LoadedDataset ds = DatasetLoader.load(f, tok, 6);
             assertThat(ds.size()).isEqualTo(2);
             assertThat(ds.skippedCount()).isEqualTo(1);
             assertThat(ds.truncatedCount()).isEqualTo(1);
@@ -131,7 +131,7 @@ class PromptResponseFormatTest {
                 "{\"prompt\": \"a long prompt\", \"response\": \"r\"}",
                 "{\"prompt\": \"another long prompt\", \"response\": \"r\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            assertThatThrownBy(() -> JsonlDataset.load(f, tok, 5))
+            assertThatThrownBy(() -> DatasetLoader.load(f, tok, 5))
                     .isInstanceOf(DatasetException.class)
                     .hasMessageContaining("all 2 records of " + f)
                     .hasMessageContaining("max length of 5");
@@ -152,7 +152,7 @@ class PromptResponseFormatTest {
                 "{\"prompt\": \"fine\", \"response\": \"b\"}",
                 "{\"prompt\": \"bad\", \"response\": \"b\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(model)) {
-            assertThatThrownBy(() -> JsonlDataset.load(f, tok, 64))
+            assertThatThrownBy(() -> DatasetLoader.load(f, tok, 64))
                     .isInstanceOf(DatasetException.class)
                     .hasMessage(f + " line 2: chat template raised an exception: no bad prompts");
         }
@@ -163,7 +163,7 @@ class PromptResponseFormatTest {
         TokenizerFixtures.plain(dir.resolve("model"));
         Path f = jsonl(dir, "train.jsonl", "{\"prompt\": \"a\", \"response\": \"b\"}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            assertThatThrownBy(() -> JsonlDataset.load(f, tok, 1)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> DatasetLoader.load(f, tok, 1)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.dftune.trainer.cli;
 
-import io.dftune.engine.data.JsonlDataset;
+import io.dftune.engine.data.DatasetLoader;
 import io.dftune.engine.data.RecordPreview;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.spec.TrainingSpec;
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,8 +38,15 @@ final class DataPreviewCommand implements Callable<Integer> {
             description = "Model directory (tokenizer.json, tokenizer_config.json)")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "JSONL data set")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "PATH",
+            description = "Data set: a .jsonl, .json or .parquet file, a folder of Parquet shards or a glob")
     Path data;
+
+    @Mixin
+    ColumnsOption columns;
 
     @Option(
             names = "--records",
@@ -56,7 +64,7 @@ final class DataPreviewCommand implements Callable<Integer> {
 
     @Option(
             names = "--json",
-            description = "One JSON object per record: line, text, input_ids, completion_mask, tokens, "
+            description = "One JSON object per record: position, text, input_ids, completion_mask, tokens, "
                     + "trained_tokens, truncated_tokens.")
     boolean json;
 
@@ -78,7 +86,8 @@ final class DataPreviewCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-length must be at least 2, got " + maxLength);
         }
         try (ModelTokenizer tokenizer = ModelTokenizer.load(model)) {
-            List<RecordPreview> previews = JsonlDataset.preview(data, tokenizer, maxLength, records);
+            List<RecordPreview> previews =
+                    DatasetLoader.preview(data, tokenizer, maxLength, records, columns.options());
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             boolean ansi = color == Color.always || (color == Color.auto && System.console() != null);
             PreviewPrinter printer = new PreviewPrinter(tokenizer, maxLength, ansi);

@@ -2,7 +2,7 @@ package io.dftune.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dftune.engine.data.JsonlDataset;
+import io.dftune.engine.data.DatasetLoader;
 import io.dftune.engine.data.LoadedDataset;
 import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.eval.Evaluator;
@@ -17,17 +17,25 @@ import io.dftune.spec.run.ExitCodes;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code dftune eval}: scores a model on a JSONL data set; the last stdout line is one JSON object. */
-@Command(name = "eval", description = "Evaluate a model directory on a JSONL data set.")
+/** {@code dftune eval}: scores a model on a data set; the last stdout line is one JSON object. */
+@Command(name = "eval", description = "Evaluate a model directory on a data set (JSONL, JSON or Parquet).")
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "JSONL data set")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "PATH",
+            description = "Data set: a .jsonl, .json or .parquet file, a folder of Parquet shards or a glob")
     Path data;
+
+    @Mixin
+    ColumnsOption columns;
 
     @Option(
             names = "--max-length",
@@ -61,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
         try (NDManager root = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(model);
                 CausalLm lm = ModelDirectory.load(model, root)) {
-            LoadedDataset dataset = JsonlDataset.load(data, tokenizer, maxLength);
+            LoadedDataset dataset = DatasetLoader.load(data, tokenizer, maxLength, columns.options());
             Evaluator evaluator = new Evaluator(
                     new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS),
                     tokenizer,

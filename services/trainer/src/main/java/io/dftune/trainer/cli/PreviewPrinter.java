@@ -30,8 +30,8 @@ final class PreviewPrinter {
     String text(RecordPreview p) {
         TrainingExample ex = p.example();
         StringBuilder out = new StringBuilder();
-        out.append("── line ")
-                .append(p.line())
+        out.append("── ")
+                .append(p.position())
                 .append(" (")
                 .append(p.format().name().toLowerCase())
                 .append("): ")
@@ -85,7 +85,7 @@ final class PreviewPrinter {
     String json(RecordPreview p) {
         TrainingExample ex = p.example();
         ObjectNode o = JSON.createObjectNode();
-        o.put("line", p.line());
+        o.put("position", p.position());
         o.put("text", tokenizer.decodeWithSpecialTokens(ex.inputIds()));
         o.set("input_ids", JSON.valueToTree(ex.inputIds()));
         o.set("completion_mask", JSON.valueToTree(ex.completionMask()));

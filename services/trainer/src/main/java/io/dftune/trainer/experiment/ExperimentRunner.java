@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dftune.engine.data.JsonlDataset;
+import io.dftune.engine.data.DatasetLoader;
+import io.dftune.engine.data.DatasetOptions;
 import io.dftune.engine.eval.Evaluator;
 import io.dftune.engine.io.AtomicDirectory;
 import io.dftune.engine.model.CausalLm;
@@ -128,7 +129,7 @@ public final class ExperimentRunner {
                 Evaluator evaluator = evaluator(resources.tokenizer());
                 return Score.of(evaluator.evaluate(
                         resources.model(),
-                        JsonlDataset.load(plan.validation(), resources.tokenizer(), maxLength())
+                        DatasetLoader.load(plan.validation(), resources.tokenizer(), maxLength(), datasetOptions())
                                 .examples(),
                         0));
             }
@@ -154,10 +155,16 @@ public final class ExperimentRunner {
                     name,
                     Score.of(evaluator.evaluate(
                             model,
-                            JsonlDataset.load(file, tokenizer, maxLength()).examples(),
+                            DatasetLoader.load(file, tokenizer, maxLength(), datasetOptions())
+                                    .examples(),
                             0))));
         }
         return scores;
+    }
+
+    /** The template's column map, for every set the experiment scores. */
+    private DatasetOptions datasetOptions() {
+        return DatasetOptions.eval(template().getSpec().getData());
     }
 
     private FineTuneJobSpec runSpec(ExperimentPlan.Arm arm, RunKey key, Path dir) {

@@ -55,13 +55,27 @@ class DataPreviewTest {
     }
 
     @Test
+    void aJsonArrayWithItsOwnColumnNamesIsReadWithColumnOptions() throws IOException {
+        Path array =
+                Files.writeString(dir.resolve("data.json"), "[{\"problem\": \"What is 2+2?\", \"solution\": \"4\"}]");
+        CliRun run = preview(array, "--column", "prompt=problem", "--column", "response=solution");
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.SUCCEEDED);
+        assertThat(run.out().lines().findFirst().orElseThrow())
+                .matches("── record 0 \\(line 1\\) \\(prompt_response\\): \\d+ tokens, \\d+ trained");
+        assertThat(run.out()).contains("What is 2+2?").contains("⟦4<|im_end|>⟧");
+        CliRun unmapped = preview(array);
+        assertThat(unmapped.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(unmapped.err()).contains(array + " record 0 (line 1): record has none of the keys");
+    }
+
+    @Test
     void jsonGivesTextIdsAndMaskPerRecord() throws IOException {
         CliRun run = preview(data(REASONING, REASONING, REASONING), "--records", "2", "--json");
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.SUCCEEDED);
         List<String> lines = run.out().strip().lines().toList();
         assertThat(lines).hasSize(2);
         JsonNode record = JSON.readTree(lines.get(1));
-        assertThat(record.get("line").asInt()).isEqualTo(2);
+        assertThat(record.get("position").asText()).isEqualTo("line 2");
         int[] ids = ints(record.get("input_ids"));
         int[] mask = ints(record.get("completion_mask"));
         assertThat(mask).hasSameSizeAs(ids);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class JsonlDatasetErrorsTest {
+class DatasetLoaderErrorsTest {
 
     private static final String GOOD = "{\"prompt\": \"p\", \"response\": \"r\"}";
 
@@ -38,7 +38,7 @@ class JsonlDatasetErrorsTest {
 
     private void assertFails(String name, String expectedMessage, String... lines) {
         Path f = jsonl(dir, name, lines);
-        assertThatThrownBy(() -> JsonlDataset.load(f, tok, 64))
+        assertThatThrownBy(() -> DatasetLoader.load(f, tok, 64))
                 .isInstanceOf(DatasetException.class)
                 .hasMessage(f + expectedMessage);
     }
@@ -52,7 +52,7 @@ class JsonlDatasetErrorsTest {
         lines.add("");
         lines.add("{\"prompt\": \"p\", \"response\": }");
         Path f = jsonl(dir, "train.jsonl", lines.toArray(String[]::new));
-        assertThatThrownBy(() -> JsonlDataset.load(f, tok, 64))
+        assertThatThrownBy(() -> DatasetLoader.load(f, tok, 64))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageStartingWith(f + " line 17: invalid JSON at column 29: Unexpected character ('}'");
     }
@@ -61,7 +61,7 @@ class JsonlDatasetErrorsTest {
     void trailingGarbageAndNonObjectsAreRejected() {
         assertFails("a.jsonl", " line 1: unexpected text after the JSON value at column 34", GOOD + " {}");
         assertFails("b.jsonl", " line 2: expected a JSON object, got an array", GOOD, "[1, 2]");
-        assertThatThrownBy(() -> JsonlDataset.load(
+        assertThatThrownBy(() -> DatasetLoader.load(
                         jsonl(dir, "c.jsonl", "{\"prompt\": \"p\", \"prompt\": \"q\", \"response\": \"r\"}"), tok, 64))
                 .hasMessageContaining("c.jsonl line 1: invalid JSON")
                 .hasMessageContaining("Duplicate field 'prompt'");
@@ -80,8 +80,8 @@ class JsonlDatasetErrorsTest {
                 "{\"prompt\": \"p\", \"response\": \"r\", \"answer\": {}}");
         assertFails(
                 "d.jsonl",
-                " line 1: record has none of the keys prompt/response, messages or "
-                        + "input_ids/completion_mask (keys found: [text])",
+                " line 1: record has none of the keys prompt/response, messages (or ShareGPT's conversations) or "
+                        + "input_ids/completion_mask (keys found: [text]); name yours with spec.data.columns",
                 "{\"text\": \"hello\"}");
     }
 
@@ -89,15 +89,15 @@ class JsonlDatasetErrorsTest {
     void mixedFormatsAreRejected() {
         assertFails(
                 "a.jsonl",
-                " line 3: record is in MESSAGES format but the file's first record (line 1) is "
-                        + "PROMPT_RESPONSE; use one format per file",
+                " line 3: record is in MESSAGES format but the first record (" + dir.resolve("a.jsonl")
+                        + " line 1) is PROMPT_RESPONSE; use one format per dataset",
                 GOOD,
                 GOOD,
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}");
         assertFails(
                 "b.jsonl",
                 " line 1: record mixes keys of the formats [PROMPT_RESPONSE, MESSAGES] "
-                        + "(keys found: [prompt, messages])",
+                        + "(keys found: [prompt, messages]); choose one with spec.data.columns",
                 "{\"prompt\": \"p\", \"messages\": []}");
     }
 
@@ -110,15 +110,15 @@ class JsonlDatasetErrorsTest {
     @Test
     void missingFileDirectoryAndBadEncodingNameThePath() throws Exception {
         Path missing = dir.resolve("nope.jsonl");
-        assertThatThrownBy(() -> JsonlDataset.load(missing, tok, 64))
+        assertThatThrownBy(() -> DatasetLoader.load(missing, tok, 64))
                 .isInstanceOf(DatasetException.class)
                 .hasMessage("dataset file not found: " + missing);
-        assertThatThrownBy(() -> JsonlDataset.load(dir, tok, 64))
+        assertThatThrownBy(() -> DatasetLoader.load(dir, tok, 64))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining(dir + " is a directory");
+                .hasMessageContaining(dir + " is a directory without .parquet files");
         Path latin1 = dir.resolve("latin1.jsonl");
         Files.write(latin1, "{\"prompt\": \"caf\u00e9\", \"response\": \"r\"}".getBytes(StandardCharsets.ISO_8859_1));
-        assertThatThrownBy(() -> JsonlDataset.load(latin1, tok, 64))
+        assertThatThrownBy(() -> DatasetLoader.load(latin1, tok, 64))
                 .isInstanceOf(DatasetException.class)
                 .hasMessage(latin1 + " is not valid UTF-8 text");
     }
@@ -127,6 +127,6 @@ class JsonlDatasetErrorsTest {
     void blankLinesAndByteOrderMarkAreIgnored() throws Exception {
         Path f = dir.resolve("bom.jsonl");
         Files.writeString(f, "\uFEFF" + GOOD + "\n\n  \n" + GOOD + "\n", StandardCharsets.UTF_8);
-        assertThat(JsonlDataset.load(f, tok, 64).size()).isEqualTo(2);
+        assertThat(DatasetLoader.load(f, tok, 64).size()).isEqualTo(2);
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Records are encoded in parallel, in chunks: the result must be that of reading the file one record at a time. */
-class JsonlDatasetParallelTest {
+class DatasetLoaderParallelTest {
 
     private static final int RECORDS = 4_400; // more than one chunk
     private static final int MAX_LENGTH = 40;
@@ -52,14 +52,14 @@ class JsonlDatasetParallelTest {
                 lines.add("");
             }
         }
-        LoadedDataset ds = JsonlDataset.load(jsonl(dir, "train.jsonl", lines.toArray(String[]::new)), tok, MAX_LENGTH);
+        LoadedDataset ds = DatasetLoader.load(jsonl(dir, "train.jsonl", lines.toArray(String[]::new)), tok, MAX_LENGTH);
 
         PromptResponseEncoder encoder = new PromptResponseEncoder(tok);
         List<TrainingExample> expected = new ArrayList<>();
         int skipped = 0;
         int truncated = 0;
         for (int i = 0; i < RECORDS; i++) {
-            TokenSequence seq = encoder.encode(prompt(i), response(i));
+            TokenSequence seq = encoder.encode(null, prompt(i), response(i));
             TrainingExample ex = seq.toExample(MAX_LENGTH, prompt(i), Integer.toString(i));
             if (ex.responseTokenCount() == 0) {
                 skipped++;
@@ -95,8 +95,8 @@ class JsonlDatasetParallelTest {
                     "not json");
             assertFirstFailure(
                     tok,
-                    " line 2001: record is in MESSAGES format but the file's first record (line 1) is "
-                            + "PROMPT_RESPONSE; use one format per file",
+                    " line 2001: record is in MESSAGES format but the first record (" + dir.resolve("bad2000.jsonl")
+                            + " line 1) is PROMPT_RESPONSE; use one format per dataset",
                     2000,
                     otherFormat,
                     "{\"prompt\": \"p\"}",
@@ -115,7 +115,7 @@ class JsonlDatasetParallelTest {
             lines.set(at + 100 * i, bad[i]);
         }
         Path f = jsonl(dir, "bad" + at + ".jsonl", lines.toArray(String[]::new));
-        assertThatThrownBy(() -> JsonlDataset.load(f, tok, 64))
+        assertThatThrownBy(() -> DatasetLoader.load(f, tok, 64))
                 .isInstanceOf(DatasetException.class)
                 .hasMessageStartingWith(f + message);
     }

@@ -37,7 +37,8 @@ public class TrainingSpec {
 
     // Boxed: unset means "same as batchSize", which no constant default can express.
     @Min(1)
-    @JsonPropertyDescription("Examples per forward/backward pass; must divide batchSize. Defaults to batchSize.")
+    @JsonPropertyDescription("Examples per forward/backward pass (with packing: rows of maxLength tokens per pass); "
+            + "must divide batchSize. Defaults to batchSize.")
     private Integer microBatchSize;
 
     @Min(8)
@@ -45,6 +46,11 @@ public class TrainingSpec {
     @Default("512")
     @JsonPropertyDescription("Maximum tokens per example; longer examples are truncated.")
     private int maxLength = 512;
+
+    @Default("false")
+    @JsonPropertyDescription("Pack examples into rows of maxLength tokens without padding; attention and positions "
+            + "restart at each example, so results equal those of an unpacked run.")
+    private boolean packing = false;
 
     @Min(value = 0, inclusive = false)
     @Max(1)
@@ -169,6 +175,14 @@ public class TrainingSpec {
         this.maxLength = maxLength;
     }
 
+    public boolean isPacking() {
+        return packing;
+    }
+
+    public void setPacking(boolean packing) {
+        this.packing = packing;
+    }
+
     public double getLearningRate() {
         return learningRate;
     }
@@ -284,7 +298,8 @@ public class TrainingSpec {
                 && seed == t.seed
                 && evalEverySteps == t.evalEverySteps
                 && evalMaxNewTokens == t.evalMaxNewTokens
-                && evalMaxExamples == t.evalMaxExamples;
+                && evalMaxExamples == t.evalMaxExamples
+                && packing == t.packing;
     }
 
     @Override
@@ -306,6 +321,7 @@ public class TrainingSpec {
                 seed,
                 evalEverySteps,
                 evalMaxNewTokens,
-                evalMaxExamples);
+                evalMaxExamples,
+                packing);
     }
 }

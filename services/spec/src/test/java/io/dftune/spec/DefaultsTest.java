@@ -46,6 +46,7 @@ class DefaultsTest {
         assertThat(t.getEvalEverySteps()).isZero();
         assertThat(t.getEvalMaxNewTokens()).isEqualTo(64);
         assertThat(t.getEvalMaxExamples()).isZero();
+        assertThat(t.isPacking()).isFalse();
         assertThat(spec.getCheckpoint().getEverySteps()).isZero();
         assertThat(spec.getCheckpoint().getKeep()).isEqualTo(2);
         assertThat(spec.getOutput().getDtype()).isEqualTo(OutputDtype.AUTO);
@@ -130,6 +131,6 @@ class DefaultsTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(26);
+        assertThat(checked).isEqualTo(27);
     }
 }

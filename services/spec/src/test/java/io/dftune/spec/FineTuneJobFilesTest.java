@@ -60,6 +60,7 @@ class FineTuneJobFilesTest {
         assertThat(t.getEvalEverySteps()).isEqualTo(50);
         assertThat(t.getEvalMaxNewTokens()).isEqualTo(32);
         assertThat(t.getEvalMaxExamples()).isEqualTo(100);
+        assertThat(t.isPacking()).isTrue();
         assertThat(spec.getCheckpoint().getEverySteps()).isEqualTo(50);
         assertThat(spec.getCheckpoint().getKeep()).isEqualTo(3);
         assertThat(spec.getOutput().getDtype()).isEqualTo(OutputDtype.BFLOAT16);

@@ -42,7 +42,7 @@ class ManifestErrorsTest {
         assertThatThrownBy(() -> FineTuneJobFiles.load(file))
                 .isInstanceOf(ManifestException.class)
                 .hasMessage(file + " line 8: unknown field spec.training.maxStep (known: maxSteps, epochs, "
-                        + "batchSize, microBatchSize, maxLength, learningRate, schedule, warmupRatio, weightDecay, "
+                        + "batchSize, microBatchSize, maxLength, packing, learningRate, schedule, warmupRatio, weightDecay, "
                         + "adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxNewTokens, "
                         + "evalMaxExamples)");
     }

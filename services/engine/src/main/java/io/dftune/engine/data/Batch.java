@@ -4,32 +4,59 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A micro-batch, right-padded to its longest example. Padding sits after every real token, so with a
- * causal model it cannot change the results for real tokens; its mask is 0 so it adds no loss.
+ * A micro-batch of rows, right-padded to its longest row. A row holds one example, or with packing several
+ * examples back to back ({@code segments}); padding sits after every real token of its row, so it cannot change
+ * the results for real tokens, and its mask is 0 so it adds no loss.
  *
- * @param inputIds [batch][maxLength] token ids, padded with the pad id
- * @param completionMask [batch][maxLength] 0/1, 0 on padding
- * @param lengths real (unpadded) length of each row
+ * @param inputIds [batch][width] token ids, padded with the pad id
+ * @param completionMask [batch][width] 0/1, 0 on padding
+ * @param lengths real (unpadded) tokens of each row
+ * @param segments per row, the lengths of the examples it holds, in order (they add up to the row's length)
  */
-public record Batch(int[][] inputIds, int[][] completionMask, int[] lengths) {
+public record Batch(int[][] inputIds, int[][] completionMask, int[] lengths, int[][] segments) {
 
+    /** One example per row. */
+    public Batch(int[][] inputIds, int[][] completionMask, int[] lengths) {
+        this(inputIds, completionMask, lengths, oneSegmentPerRow(lengths));
+    }
+
+    /** One example per row, padded to the longest. */
     public static Batch of(List<TrainingExample> examples, int padId) {
-        if (examples.isEmpty()) {
-            throw new IllegalArgumentException("a batch needs at least one example");
+        return packed(examples.stream().map(List::of).toList(), padId);
+    }
+
+    /** Each row's examples back to back, rows padded to the longest. */
+    public static Batch packed(List<List<TrainingExample>> rows, int padId) {
+        if (rows.isEmpty() || rows.stream().anyMatch(List::isEmpty)) {
+            throw new IllegalArgumentException("a batch needs at least one row, each with at least one example");
         }
-        int width = examples.stream().mapToInt(TrainingExample::length).max().orElseThrow();
-        int[][] ids = new int[examples.size()][width];
-        int[][] mask = new int[examples.size()][width];
-        int[] lengths = new int[examples.size()];
-        for (int b = 0; b < examples.size(); b++) {
-            TrainingExample ex = examples.get(b);
-            int n = ex.length();
-            System.arraycopy(ex.inputIds(), 0, ids[b], 0, n);
-            System.arraycopy(ex.completionMask(), 0, mask[b], 0, n);
-            Arrays.fill(ids[b], n, width, padId);
-            lengths[b] = n;
+        int[] lengths = new int[rows.size()];
+        int[][] segments = new int[rows.size()][];
+        for (int b = 0; b < rows.size(); b++) {
+            segments[b] = rows.get(b).stream().mapToInt(TrainingExample::length).toArray();
+            lengths[b] = Arrays.stream(segments[b]).sum();
         }
-        return new Batch(ids, mask, lengths);
+        int width = Arrays.stream(lengths).max().orElseThrow();
+        int[][] ids = new int[rows.size()][width];
+        int[][] mask = new int[rows.size()][width];
+        for (int b = 0; b < rows.size(); b++) {
+            int at = 0;
+            for (TrainingExample ex : rows.get(b)) {
+                System.arraycopy(ex.inputIds(), 0, ids[b], at, ex.length());
+                System.arraycopy(ex.completionMask(), 0, mask[b], at, ex.length());
+                at += ex.length();
+            }
+            Arrays.fill(ids[b], at, width, padId);
+        }
+        return new Batch(ids, mask, lengths, segments);
+    }
+
+    private static int[][] oneSegmentPerRow(int[] lengths) {
+        int[][] out = new int[lengths.length][];
+        for (int b = 0; b < lengths.length; b++) {
+            out[b] = new int[] {lengths[b]};
+        }
+        return out;
     }
 
     public int size() {
@@ -39,6 +66,16 @@ public record Batch(int[][] inputIds, int[][] completionMask, int[] lengths) {
     /** The padded sequence length. */
     public int width() {
         return inputIds[0].length;
+    }
+
+    /** Whether a row holds more than one example (attention and positions then restart at each). */
+    public boolean isPacked() {
+        return Arrays.stream(segments).anyMatch(s -> s.length > 1);
+    }
+
+    /** Real tokens over all rows. */
+    public long tokenCount() {
+        return Arrays.stream(lengths).asLongStream().sum();
     }
 
     /** Number of trained tokens in this micro-batch. */

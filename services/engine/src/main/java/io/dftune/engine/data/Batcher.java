@@ -5,10 +5,9 @@ import java.util.List;
 
 /**
  * Turns the example indices of one optimizer step into micro-batches of at most {@code microBatchSize}
- * examples, in the given order. The step's loss normaliser is {@link #responseTokenCount(List)} over all of
- * them (see DFT.md: divide by the step's token count, not the micro-batch's).
+ * examples, in the given order, each padded to its longest example.
  */
-public final class Batcher {
+public final class Batcher implements StepBatcher {
     private final List<TrainingExample> examples;
     private final int padId;
     private final int microBatchSize;
@@ -22,6 +21,7 @@ public final class Batcher {
         this.microBatchSize = microBatchSize;
     }
 
+    @Override
     public List<Batch> microBatches(int[] exampleIndices) {
         List<Batch> out = new ArrayList<>();
         for (int from = 0; from < exampleIndices.length; from += microBatchSize) {
@@ -33,10 +33,5 @@ public final class Batcher {
             out.add(Batch.of(chunk, padId));
         }
         return out;
-    }
-
-    /** Total trained tokens over micro-batches (N in the loss normalisation). */
-    public static long responseTokenCount(List<Batch> batches) {
-        return batches.stream().mapToLong(Batch::responseTokenCount).sum();
     }
 }

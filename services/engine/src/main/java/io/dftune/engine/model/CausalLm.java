@@ -66,6 +66,18 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /**
+     * Final-norm hidden states [B, T, H] of rows that each hold several sequences back to back (packing):
+     * {@code segments[b]} are the lengths of row b's sequences, in order, padding after them. Positions restart
+     * at each sequence and attention stays inside it ({@link PackedRows}), so each sequence's states equal those
+     * of {@link #hiddenStates(NDArray)} on it alone.
+     */
+    public NDArray packedHiddenStates(NDArray inputIds, int[][] segments) {
+        PackedRows rows = PackedRows.of(
+                inputIds.getManager(), segments, (int) inputIds.getShape().get(1), config);
+        return forward(inputIds, rows.positions(), rows.mask(), null);
+    }
+
+    /**
      * Incremental decoding: final-norm hidden states [B, t, H] of new tokens {@code inputIds} [B, t]
      * at {@code positions} [B, t] (int64, per row, so rows may be left-padded), attending to the
      * cached tokens and to themselves as {@code additiveMask} [B, 1, t, S + t] allows (0 to attend,

@@ -113,7 +113,7 @@ public final class ResponseLoss {
 
     private static NDArray flatHidden(CausalLm model, Batch batch, NDManager scope) {
         NDArray ids = scope.create(batch.inputIds());
-        NDArray hidden = model.hiddenStates(ids);
+        NDArray hidden = batch.isPacked() ? model.packedHiddenStates(ids, batch.segments()) : model.hiddenStates(ids);
         Shape shape = hidden.getShape();
         return hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
     }

@@ -3,8 +3,8 @@ package io.dftune.engine.train;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.dftune.engine.data.Batch;
-import io.dftune.engine.data.Batcher;
 import io.dftune.engine.data.EpochSampler;
+import io.dftune.engine.data.StepBatcher;
 import io.dftune.engine.data.TrainingExample;
 import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.eval.Evaluator;
@@ -89,7 +89,12 @@ final class FineTuneRun {
                 plan.epochsSpanned(),
                 training.getSeed(),
                 spec.getData().isShuffle());
-        Batcher batcher = new Batcher(train, resources.tokenizer().padId(), plan.microBatchSize());
+        StepBatcher batcher = StepBatcher.of(
+                train,
+                resources.tokenizer().padId(),
+                plan.microBatchSize(),
+                training.isPacking(),
+                training.getMaxLength());
         Evaluator evaluator = new Evaluator(
                 responseLoss,
                 resources.tokenizer(),
@@ -148,15 +153,12 @@ final class FineTuneRun {
             AdamW optimizer,
             LearningRateSchedule schedule,
             EpochSampler sampler,
-            Batcher batcher,
+            StepBatcher batcher,
             TrainingPlan plan,
             long step) {
         long started = System.nanoTime();
         List<Batch> microBatches = batcher.microBatches(sampler.stepIndices(step, plan.batchSize()));
-        long inputTokens = 0;
-        for (Batch batch : microBatches) {
-            inputTokens += java.util.Arrays.stream(batch.lengths()).sum();
-        }
+        long inputTokens = microBatches.stream().mapToLong(Batch::tokenCount).sum();
         GradientStep.Result gradients = gradientStep.compute(microBatches, (double) step / plan.totalSteps());
         TokenStats stats = gradients.stats();
         double gradNorm = gradients.gradNorm();

@@ -3,7 +3,7 @@ package io.dftune.engine.train;
 import ai.djl.engine.Engine;
 import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
-import io.dftune.engine.data.Batcher;
+import io.dftune.engine.data.StepBatcher;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.objective.Objective;
 import io.dftune.engine.objective.ResponseLoss;
@@ -40,7 +40,7 @@ public final class GradientStep {
     }
 
     public Result compute(List<Batch> microBatches, double progress) {
-        long stepTokens = Batcher.responseTokenCount(microBatches);
+        long stepTokens = StepBatcher.responseTokenCount(microBatches);
         GradientClipping.zero(model.trainableParameters(), model.manager());
         ResponseLoss.Step step = new ResponseLoss.Step(model, reference, objective, stepTokens, progress);
         TokenStats stats = new TokenStats();

@@ -4,7 +4,8 @@ import io.dftune.spec.TrainingSpec;
 
 /**
  * How many optimizer steps a run takes and how each step is split: {@code batchSize} examples
- * per optimizer step in micro-batches of {@code microBatchSize}. With {@code maxSteps > 0} that
+ * per optimizer step in micro-batches of {@code microBatchSize} (examples, or with packing rows of
+ * {@code maxLength} tokens). With {@code maxSteps > 0} that
  * fixes the length; otherwise {@code epochs} passes over the training set, rounded up to whole
  * steps.
  */

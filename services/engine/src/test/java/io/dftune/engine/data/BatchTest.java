@@ -43,8 +43,43 @@ class BatchTest {
         assertThat(micro).hasSize(2);
         assertThat(micro.get(0).inputIds()).isDeepEqualTo(new int[][] {{7, 8, 9, 0}, {1, 2, 3, 4}});
         assertThat(micro.get(1).inputIds()).isDeepEqualTo(new int[][] {{5, 6}});
-        assertThat(Batcher.responseTokenCount(micro)).isEqualTo(2 + 2 + 1);
+        assertThat(StepBatcher.responseTokenCount(micro)).isEqualTo(2 + 2 + 1);
         assertThatThrownBy(() -> new Batcher(List.of(A), 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void packedRowsHoldTheirExamplesBackToBackAndRecordTheirLengths() {
+        Batch b = Batch.packed(List.of(List.of(A, B), List.of(C)), 99);
+        assertThat(b.isPacked()).isTrue();
+        assertThat(b.inputIds()).isDeepEqualTo(new int[][] {{1, 2, 3, 4, 5, 6}, {7, 8, 9, 99, 99, 99}});
+        assertThat(b.completionMask()).isDeepEqualTo(new int[][] {{0, 0, 1, 1, 0, 1}, {0, 1, 1, 0, 0, 0}});
+        assertThat(b.segments()).isDeepEqualTo(new int[][] {{4, 2}, {3}});
+        assertThat(b.lengths()).containsExactly(6, 3);
+        assertThat(b.tokenCount()).isEqualTo(9);
+        assertThat(Batch.of(List.of(A, B), 0).isPacked()).isFalse();
+    }
+
+    @Test
+    void packingPlacesEachExampleOnceLongestFirstIntoTheFirstRowWithRoom() {
+        List<TrainingExample> examples = new java.util.ArrayList<>();
+        for (int length : new int[] {5, 3, 8, 2, 6, 4, 7}) {
+            int[] ids = new int[length];
+            java.util.Arrays.fill(ids, length);
+            examples.add(new TrainingExample(ids, new int[length], null, null));
+        }
+        PackingBatcher packer = new PackingBatcher(examples, 0, 10, 2);
+        List<Batch> micro = packer.microBatches(new int[] {0, 1, 2, 3, 4, 5, 6});
+        // 8 -> row 0, 7 -> row 1, 6 -> row 2, 5 -> row 3, 4 -> row 2, 3 -> row 1, 2 -> row 0
+        assertThat(micro).hasSize(2);
+        assertThat(micro.get(0).segments()).isDeepEqualTo(new int[][] {{8, 2}, {7, 3}});
+        assertThat(micro.get(1).segments()).isDeepEqualTo(new int[][] {{6, 4}, {5}});
+        assertThat(micro.get(1).inputIds()[0]).containsExactly(6, 6, 6, 6, 6, 6, 4, 4, 4, 4);
+        long tokens = micro.stream().mapToLong(Batch::tokenCount).sum();
+        assertThat(tokens).isEqualTo(35);
+        // A step names examples by index, repeats included (a step may span an epoch boundary).
+        assertThat(packer.microBatches(new int[] {2, 2}).get(0).segments()).isDeepEqualTo(new int[][] {{8}, {8}});
+        assertThatThrownBy(() -> new PackingBatcher(examples, 0, 7, 1).microBatches(new int[] {2}))
+                .hasMessage("an example of 8 tokens does not fit a row of 7");
     }
 
     @Test

@@ -25,8 +25,13 @@ final class GradientCheck {
     private GradientCheck() {}
 
     static List<TrainingExample> examples(Random random, int vocab) {
+        return examples(random, vocab, 12, 5, 9, 16);
+    }
+
+    /** Random examples of the given lengths, each trained after a random prompt of at most half its length. */
+    static List<TrainingExample> examples(Random random, int vocab, int... lengths) {
         List<TrainingExample> examples = new ArrayList<>();
-        for (int length : new int[] {12, 5, 9, 16}) {
+        for (int length : lengths) {
             int[] ids = new int[length];
             int[] mask = new int[length];
             int prompt = 1 + random.nextInt(length / 2);

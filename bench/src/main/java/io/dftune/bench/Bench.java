@@ -32,8 +32,8 @@ public final class Bench {
         if (args.length >= 1 && args[0].equals("run")) {
             System.exit(orchestrate(Arrays.copyOfRange(args, 1, args.length)));
         }
-        System.err.println("usage: bench/run [--quick] [--only speed,dft,loss-memory,startup,runtime,scaling,operator,"
-                + "status-latency,faults]");
+        System.err.println("usage: bench/run [--quick] [--only speed,dft,packing,data-load,loss-memory,startup,runtime,"
+                + "scaling,operator,status-latency,faults]");
         System.exit(2);
     }
 
@@ -54,6 +54,8 @@ public final class Bench {
         Map<String, Benchmark> all = new LinkedHashMap<>();
         all.put("speed", new TrainingSpeedBench());
         all.put("dft", new DftCostBench());
+        all.put("packing", new PackingBench.Speed());
+        all.put("data-load", new DataLoadBench());
         all.put("loss-memory", new LossMemoryBench());
         all.put("startup", new StartupBench());
         all.put("runtime", new RuntimeBench());

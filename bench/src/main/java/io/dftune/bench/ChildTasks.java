@@ -18,6 +18,8 @@ final class ChildTasks {
                 switch (task) {
                     case "speed" -> TrainingSpeedBench.child(args);
                     case "dft" -> DftCostBench.child(args);
+                    case "packing" -> PackingBench.child(args);
+                    case "data-load" -> DataLoadBench.child(args);
                     case "scaling" -> ScalingBench.child(args);
                     case "loss-variant" -> LossMemoryBench.child(args);
                     case "runtime-steps" -> RuntimeBench.child(args);

@@ -11,6 +11,11 @@ import java.util.Locale;
 final class Samples {
     private final List<Double> values = new ArrayList<>();
 
+    /** The values in the order they were added. */
+    List<Double> values() {
+        return List.copyOf(values);
+    }
+
     void add(double value) {
         values.add(value);
     }

@@ -50,12 +50,14 @@ class SpecBindingTest {
                 .replace("batchSize: 4", "batchSize: 4, loraRank: 8"));
         assertThat(result.violations())
                 .extracting(Violation::toString)
-                .containsExactlyInAnyOrder(
+                .hasSize(3)
+                .contains(
                         "spec.objective.type: unknown value \"bogus\"; allowed: sft, dft, asft, prob-q, dft-power",
-                        "spec.training.maxSteps: expected an integer, got \"ten\"",
-                        "spec.training.loraRank: unknown field (known: maxSteps, epochs, batchSize, microBatchSize, "
-                                + "maxLength, learningRate, schedule, warmupRatio, weightDecay, adamBeta1, adamBeta2, "
-                                + "adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxNewTokens, evalMaxExamples)");
+                        "spec.training.maxSteps: expected an integer, got \"ten\"")
+                .anySatisfy(v -> assertThat(v)
+                        .startsWith("spec.training.loraRank: unknown field (known: maxSteps, epochs, batchSize,")
+                        .contains(" evalMaxNewTokens,"));
+
         assertThat(result.spec().getTraining().getBatchSize()).isEqualTo(4);
         assertThat(result.spec().getTraining().getMaxSteps())
                 .as("left at its default")

@@ -29,12 +29,14 @@ class ColumnsAndShareGptTest {
         DatasetOptions columns = new DatasetOptions(
                 Map.of("prompt", "instruction", "query", "input", "response", "output", "system", "sys"), 0);
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            TrainingExample ex = DatasetLoader.load(f, tok, 256, columns).examples().get(0);
+            TrainingExample ex =
+                    DatasetLoader.load(f, tok, 256, columns).examples().get(0);
             int[] prompt = tok.encode("<|im_start|>system\nBe exact.<|im_end|>\n<|im_start|>user\nAdd.\n2 and 3"
                     + "<|im_end|>\n<|im_start|>assistant\n");
             int[] response = tok.encode("5");
             assertThat(ex.inputIds()).containsExactly(concat(prompt, response, of(tok.eosId())));
-            assertThat(ex.completionMask()).containsExactly(concat(fill(prompt.length, 0), fill(response.length + 1, 1)));
+            assertThat(ex.completionMask())
+                    .containsExactly(concat(fill(prompt.length, 0), fill(response.length + 1, 1)));
             assertThat(ex.prompt()).isEqualTo("Add.\n2 and 3");
         }
     }
@@ -53,8 +55,10 @@ class ColumnsAndShareGptTest {
                 "{\"messages\": [{\"role\": \"system\", \"content\": \"S\"}, {\"role\": \"user\", \"content\": \"Q\"},"
                         + " {\"role\": \"assistant\", \"content\": \"A\"}]}");
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
-            TrainingExample a = DatasetLoader.load(shareGpt, tok, 256).examples().get(0);
-            TrainingExample b = DatasetLoader.load(messages, tok, 256).examples().get(0);
+            TrainingExample a =
+                    DatasetLoader.load(shareGpt, tok, 256).examples().get(0);
+            TrainingExample b =
+                    DatasetLoader.load(messages, tok, 256).examples().get(0);
             assertThat(a.inputIds()).containsExactly(b.inputIds());
             assertThat(a.completionMask()).containsExactly(b.completionMask());
             assertThat(a.responseTokenCount()).isPositive();
@@ -66,14 +70,18 @@ class ColumnsAndShareGptTest {
         TokenizerFixtures.chatml(dir.resolve("model"));
         try (ModelTokenizer tok = ModelTokenizer.load(dir.resolve("model"))) {
             Path unknown = jsonl(
-                    dir, "a.jsonl", "{\"conversations\": [{\"from\": \"human\", \"value\": \"Q\"}, {\"from\": \"bot\", "
+                    dir,
+                    "a.jsonl",
+                    "{\"conversations\": [{\"from\": \"human\", \"value\": \"Q\"}, {\"from\": \"bot\", "
                             + "\"value\": \"A\"}]}");
             assertThatThrownBy(() -> DatasetLoader.load(unknown, tok, 256))
                     .isInstanceOf(DatasetException.class)
                     .hasMessage(unknown + " line 1: conversations[1].from is \"bot\"; ShareGPT roles are human, gpt, "
                             + "system, function_call, observation (or user, assistant, tool)");
             Path badCall = jsonl(
-                    dir, "b.jsonl", "{\"conversations\": [{\"from\": \"human\", \"value\": \"Q\"}, {\"from\": "
+                    dir,
+                    "b.jsonl",
+                    "{\"conversations\": [{\"from\": \"human\", \"value\": \"Q\"}, {\"from\": "
                             + "\"function_call\", \"value\": \"{\\\"arguments\\\": {}}\"}]}");
             assertThatThrownBy(() -> DatasetLoader.load(badCall, tok, 256))
                     .hasMessage(badCall + " line 1: conversations[1].value of a function_call must be "

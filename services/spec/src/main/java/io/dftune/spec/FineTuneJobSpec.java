@@ -42,6 +42,10 @@ public class FineTuneJobSpec {
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
     private TrainingSpec training = new TrainingSpec();
 
+    @JsonPropertyDescription("Which weights train: absent or type none trains all of them; lora trains an adapter.")
+    @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
+    private AdapterSpec adapter = new AdapterSpec();
+
     @JsonPropertyDescription("Periodic checkpoints.")
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
     private CheckpointSpec checkpoint = new CheckpointSpec();
@@ -112,6 +116,9 @@ public class FineTuneJobSpec {
         if (checkpoint == null) {
             checkpoint = new CheckpointSpec();
         }
+        if (adapter == null) {
+            adapter = new AdapterSpec();
+        }
         training.applyDefaults();
         return this;
     }
@@ -146,6 +153,14 @@ public class FineTuneJobSpec {
 
     public void setTraining(TrainingSpec training) {
         this.training = training;
+    }
+
+    public AdapterSpec getAdapter() {
+        return adapter;
+    }
+
+    public void setAdapter(AdapterSpec adapter) {
+        this.adapter = adapter;
     }
 
     public CheckpointSpec getCheckpoint() {
@@ -251,6 +266,7 @@ public class FineTuneJobSpec {
                 && Objects.equals(data, s.data)
                 && Objects.equals(objective, s.objective)
                 && Objects.equals(training, s.training)
+                && Objects.equals(adapter, s.adapter)
                 && Objects.equals(checkpoint, s.checkpoint)
                 && Objects.equals(output, s.output)
                 && Objects.equals(image, s.image)
@@ -272,6 +288,7 @@ public class FineTuneJobSpec {
                 data,
                 objective,
                 training,
+                adapter,
                 checkpoint,
                 output,
                 image,

@@ -37,6 +37,10 @@ public final class SpecPaths {
                     s -> s.getData() == null ? null : s.getData().getEval(),
                     (s, v) -> s.getData().setEval(v)),
             new Field(
+                    "spec.adapter.path",
+                    s -> s.getAdapter() == null ? null : s.getAdapter().getPath(),
+                    (s, v) -> s.getAdapter().setPath(v)),
+            new Field(
                     "spec.output.path",
                     s -> s.getOutput() == null ? null : s.getOutput().getPath(),
                     (s, v) -> s.getOutput().setPath(v)));

@@ -31,6 +31,9 @@ public final class SpecValidator {
             if (spec.getCheckpoint() != null) {
                 checkpoint(v, spec.getCheckpoint());
             }
+            if (spec.getAdapter() != null) {
+                adapter(v, spec.getAdapter());
+            }
             output(v, spec.getOutput());
             cluster(v, spec);
         }
@@ -128,6 +131,35 @@ public final class SpecValidator {
         }
     }
 
+    private static void adapter(Violations v, AdapterSpec a) {
+        v.present("spec.adapter.type", a.getType());
+        v.path("spec.adapter.path", a.getPath(), false);
+        if (!a.isLora() && a.getPath() != null) {
+            v.add("spec.adapter.path", "needs spec.adapter.type lora");
+        }
+        v.between("spec.adapter.rank", a.getRank(), 1, 1024);
+        v.number("spec.adapter.alpha", a.getAlpha(), 0, false, NO_MAX, false);
+        v.number("spec.adapter.dropout", a.getDropout(), 0, true, 1, false);
+        List<String> modules = a.getTargetModules();
+        if (modules == null) {
+            return;
+        }
+        if (modules.isEmpty()) {
+            v.add("spec.adapter.targetModules", "must name at least one layer, or [all-linear]");
+        } else if (modules.contains(AdapterSpec.ALL_LINEAR) && modules.size() > 1) {
+            v.add("spec.adapter.targetModules", "all-linear already names every layer; give it alone");
+        } else {
+            for (String module : modules) {
+                if (!module.equals(AdapterSpec.ALL_LINEAR) && !AdapterSpec.LINEAR_MODULES.contains(module)) {
+                    v.add(
+                            "spec.adapter.targetModules",
+                            "unknown layer \"" + module + "\"; known: " + String.join(", ", AdapterSpec.LINEAR_MODULES)
+                                    + ", all-linear");
+                }
+            }
+        }
+    }
+
     private static void objective(Violations v, ObjectiveSpec o) {
         v.present("spec.objective.type", o.getType());
         v.number("spec.objective.klWeight", o.getKlWeight(), 0, true, NO_MAX, false);
@@ -154,6 +186,7 @@ public final class SpecValidator {
         v.atLeast("spec.training.evalEverySteps", t.getEvalEverySteps(), 0);
         v.atLeast("spec.training.evalMaxNewTokens", t.getEvalMaxNewTokens(), 1);
         v.atLeast("spec.training.evalMaxExamples", t.getEvalMaxExamples(), 0);
+        v.present("spec.training.precision", t.getPrecision());
     }
 
     private static void batching(Violations v, TrainingSpec t) {

@@ -114,6 +114,15 @@ public class TrainingSpec {
     @JsonPropertyDescription("Evaluate on at most N examples; 0 uses all.")
     private int evalMaxExamples = 0;
 
+    @Default("fp32")
+    @JsonPropertyDescription(
+            "fp32, or bf16: frozen weights in bfloat16, compute in bfloat16 where the device is fast at it.")
+    private Precision precision = Precision.FP32;
+
+    @Default("false")
+    @JsonPropertyDescription("Keep only each layer's input in the forward pass and recompute the layer in backward.")
+    private boolean gradientCheckpointing = false;
+
     public TrainingSpec() {}
 
     /** Sets microBatchSize to batchSize when unset. Returns this. */
@@ -279,6 +288,22 @@ public class TrainingSpec {
         this.evalMaxExamples = evalMaxExamples;
     }
 
+    public Precision getPrecision() {
+        return precision;
+    }
+
+    public void setPrecision(Precision precision) {
+        this.precision = precision;
+    }
+
+    public boolean isGradientCheckpointing() {
+        return gradientCheckpointing;
+    }
+
+    public void setGradientCheckpointing(boolean gradientCheckpointing) {
+        this.gradientCheckpointing = gradientCheckpointing;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TrainingSpec t
@@ -299,7 +324,9 @@ public class TrainingSpec {
                 && evalEverySteps == t.evalEverySteps
                 && evalMaxNewTokens == t.evalMaxNewTokens
                 && evalMaxExamples == t.evalMaxExamples
-                && packing == t.packing;
+                && packing == t.packing
+                && precision == t.precision
+                && gradientCheckpointing == t.gradientCheckpointing;
     }
 
     @Override
@@ -322,6 +349,8 @@ public class TrainingSpec {
                 evalEverySteps,
                 evalMaxNewTokens,
                 evalMaxExamples,
-                packing);
+                packing,
+                precision,
+                gradientCheckpointing);
     }
 }

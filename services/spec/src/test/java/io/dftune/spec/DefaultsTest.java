@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class DefaultsTest {
     private static final List<Object> DEFAULTED_SECTIONS =
-            List.of(new DataSpec(), new ObjectiveSpec(), new TrainingSpec(), new CheckpointSpec());
+            List.of(new DataSpec(), new ObjectiveSpec(), new TrainingSpec(), new CheckpointSpec(), new AdapterSpec());
 
     @Test
     void aMinimalManifestReadsFullyDefaultedThroughPlainGetters() {
@@ -131,6 +131,6 @@ class DefaultsTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(27);
+        assertThat(checked).isEqualTo(33);
     }
 }

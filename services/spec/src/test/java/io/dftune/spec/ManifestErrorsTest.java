@@ -44,7 +44,7 @@ class ManifestErrorsTest {
                 .hasMessage(file + " line 8: unknown field spec.training.maxStep (known: maxSteps, epochs, "
                         + "batchSize, microBatchSize, maxLength, packing, learningRate, schedule, warmupRatio, weightDecay, "
                         + "adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxNewTokens, "
-                        + "evalMaxExamples)");
+                        + "evalMaxExamples, precision, gradientCheckpointing)");
     }
 
     @Test

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.dftune.engine.nd.TorchCasts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Reads safetensors checkpoints, single-file or sharded, into float32 NDArrays. Each tensor is read
- * separately through a FileChannel, so files of any size work; one tensor must fit 2 GiB as float32.
+ * Reads safetensors checkpoints, single-file or sharded, into float32 or bfloat16 NDArrays. Each
+ * tensor is read separately through a FileChannel and in chunks, so files and tensors of any size
+ * work.
  */
 public final class SafetensorsReader {
     public static final String SINGLE_FILE = "model.safetensors";
@@ -62,9 +63,18 @@ public final class SafetensorsReader {
         return readTensors(wanted, manager);
     }
 
-    /** Reads the described tensors (from {@link #describe}), opening each file once. */
+    /** Reads the described tensors (from {@link #describe}) as float32, opening each file once. */
     public static Map<String, NDArray> readTensors(Map<String, TensorInfo> tensors, NDManager manager)
             throws IOException {
+        return readTensors(tensors, manager, name -> false);
+    }
+
+    /**
+     * Reads the described tensors, those {@code asBfloat16} accepts as bfloat16 and the others as
+     * float32, opening each file once.
+     */
+    public static Map<String, NDArray> readTensors(
+            Map<String, TensorInfo> tensors, NDManager manager, Predicate<String> asBfloat16) throws IOException {
         Map<Path, List<TensorInfo>> byFile = new LinkedHashMap<>();
         for (TensorInfo t : tensors.values()) {
             byFile.computeIfAbsent(t.file(), f -> new ArrayList<>()).add(t);
@@ -82,7 +92,9 @@ public final class SafetensorsReader {
                             throw new SafetensorsException(
                                     file + ": tensor " + t.name() + " changed while the file was being read");
                         }
-                        loaded.put(t.name(), readTensor(channel, header.dataStart, current, manager));
+                        loaded.put(
+                                t.name(),
+                                readTensor(channel, header.dataStart, current, manager, asBfloat16.test(t.name())));
                     }
                 }
             }
@@ -97,50 +109,48 @@ public final class SafetensorsReader {
         return ordered;
     }
 
-    private static NDArray readTensor(FileChannel channel, long dataStart, TensorInfo t, NDManager manager)
-            throws IOException {
-        long floatBytes = t.numel() * 4;
-        if (floatBytes > Integer.MAX_VALUE - 8) {
-            throw new SafetensorsException(t.file() + ": tensor " + t.name() + " " + t.shapeString() + " needs "
-                    + floatBytes + " bytes as float32; tensors over 2 GiB are not supported");
-        }
-        // DJL hands direct buffers to libtorch, which reads them in native order (little-endian on
-        // every platform libtorch ships for), the same order safetensors uses.
-        ByteBuffer floats = ByteBuffer.allocateDirect((int) floatBytes).order(ByteOrder.nativeOrder());
-        long position = dataStart + t.begin();
-        if (t.dtype() == SafetensorsDType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-            FileChannels.readFully(channel, floats, position, t.file());
-        } else {
-            convertToFloats(channel, position, t, floats);
-        }
-        floats.flip();
-        // The array created from a direct buffer keeps pointing into it (torch::from_blob); cloning
-        // moves the data into libtorch memory so the JVM's direct-memory cap does not bound model size.
-        try (NDArray view = manager.create(floats, new Shape(t.shape()), DataType.FLOAT32)) {
-            NDArray owned = view.duplicate();
-            owned.setName(t.name());
-            return owned;
-        }
-    }
-
-    private static void convertToFloats(FileChannel channel, long position, TensorInfo t, ByteBuffer out)
-            throws IOException {
+    /**
+     * Fills an uninitialised array chunk by chunk, so the tensor's size is bounded by memory only and
+     * at most one chunk exists twice.
+     */
+    private static NDArray readTensor(
+            FileChannel channel, long dataStart, TensorInfo t, NDManager manager, boolean bfloat16) throws IOException {
+        TorchCasts casts = TorchCasts.get();
+        NDArray target = casts.empty(manager, new Shape(t.shape()), bfloat16);
+        target.setName(t.name());
+        int chunkElements = CHUNK_BYTES / t.dtype().bytes();
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
-        ElementCodec codec = new ElementCodec(t.dtype(), CHUNK_BYTES / t.dtype().bytes());
-        float[] floats = new float[CHUNK_BYTES / t.dtype().bytes()];
-        FloatBuffer target = out.asFloatBuffer();
+        // DJL hands direct buffers to libtorch, which reads them in native order (little-endian on
+        // every platform libtorch ships for).
+        ByteBuffer floats =
+                ByteBuffer.allocateDirect(chunkElements * Float.BYTES).order(ByteOrder.nativeOrder());
+        float[] decoded = new float[chunkElements];
+        ElementCodec codec = new ElementCodec(t.dtype(), chunkElements);
         long remaining = t.end() - t.begin();
-        long pos = position;
-        while (remaining > 0) {
-            chunk.clear();
-            chunk.limit((int) Math.min(CHUNK_BYTES, remaining));
-            FileChannels.readFully(channel, chunk, pos, t.file());
-            chunk.flip();
-            pos += chunk.limit();
-            remaining -= chunk.limit();
-            target.put(floats, 0, codec.decode(chunk, floats));
+        long position = dataStart + t.begin();
+        long filled = 0;
+        try {
+            while (remaining > 0) {
+                chunk.clear();
+                chunk.limit((int) Math.min(CHUNK_BYTES, remaining));
+                FileChannels.readFully(channel, chunk, position, t.file());
+                chunk.flip();
+                position += chunk.limit();
+                remaining -= chunk.limit();
+                int count = codec.decode(chunk, decoded);
+                floats.clear();
+                floats.asFloatBuffer().put(decoded, 0, count);
+                floats.limit(count * Float.BYTES);
+                try (NDArray piece = manager.create(floats, new Shape(count), DataType.FLOAT32)) {
+                    casts.fill(target, filled, piece);
+                }
+                filled += count;
+            }
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            throw e;
         }
-        out.position(target.position() * Float.BYTES);
+        return target;
     }
 
     private static Path resolve(Path fileOrDir) throws IOException {

@@ -3,11 +3,10 @@ package io.dftune.engine.nd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
@@ -23,13 +22,15 @@ import java.io.UncheckedIOException;
  */
 public final class TorchCasts {
     private static final String RESOURCE = "/io/dftune/engine/nd/casts.pt";
+    private static final int TO_BFLOAT16 = 0;
+    private static final int TO_FLOAT32 = 1;
+    private static final int EMPTY = 2;
+    private static final int FILL = 3;
     private static TorchCasts instance;
 
-    private final NDManager manager;
     private final PtSymbolBlock module;
 
-    private TorchCasts(NDManager manager, PtSymbolBlock module) {
-        this.manager = manager;
+    private TorchCasts(PtSymbolBlock module) {
         this.module = module;
     }
 
@@ -41,7 +42,7 @@ public final class TorchCasts {
                 if (in == null) {
                     throw new IllegalStateException(RESOURCE + " is missing from the engine jar");
                 }
-                instance = new TorchCasts(manager, JniUtils.loadModule((PtNDManager) manager, in, false, false));
+                instance = new TorchCasts(JniUtils.loadModule((PtNDManager) manager, in, false, false));
             } catch (IOException e) {
                 manager.close();
                 throw new UncheckedIOException("cannot load " + RESOURCE + ": " + e.getMessage(), e);
@@ -50,31 +51,23 @@ public final class TorchCasts {
         return instance;
     }
 
-    /** {@code x} as bfloat16; differentiable (the gradient comes back in x's type). Attaches to x's manager. */
-    public NDArray toBfloat16(NDArray x) {
-        return cast(x, true);
+    /** {@code x} as bfloat16, in {@code into}; differentiable (the gradient comes back in x's type). */
+    public NDArray toBfloat16(NDArray x, NDManager into) {
+        return call(into, TO_BFLOAT16, x, null, null);
     }
 
-    /** {@code x} as float32; differentiable. Attaches to x's manager. */
-    public NDArray toFloat32(NDArray x) {
-        return cast(x, false);
-    }
-
-    private NDArray cast(NDArray x, boolean bfloat16) {
-        try (NDArray flag = x.getManager().create(bfloat16)) {
-            NDList out = IValueUtils.forward(module, new NDList(x, flag), true);
-            return out.head();
-        }
+    /** {@code x} as float32, in {@code into}; differentiable. */
+    public NDArray toFloat32(NDArray x, NDManager into) {
+        return call(into, TO_FLOAT32, x, null, null);
     }
 
     /** An uninitialised bfloat16 (or float32) array in {@code target}; no memory is touched until written. */
     public NDArray empty(NDManager target, Shape shape, boolean bfloat16) {
-        try (NDArray deviceOf = target.zeros(new Shape());
-                IValue size = IValue.listFrom(shape.getShape());
-                IValue flag = IValue.from(bfloat16);
-                IValue device = IValue.from((PtNDArray) deviceOf);
-                IValue out = IValueUtils.runMethod(module, "empty", size, flag, device)) {
-            return out.toTensor((PtNDManager) target);
+        try (NDManager scratch = target.newSubManager()) {
+            NDArray dims = scratch.create(shape.getShape());
+            NDArray array = call(scratch, EMPTY, dims, scratch.create(bfloat16), scratch.zeros(new Shape()));
+            array.attach(target);
+            return array;
         }
     }
 
@@ -83,16 +76,41 @@ public final class TorchCasts {
      * flat index {@code start} on, converting to target's type.
      */
     public void fill(NDArray target, long start, NDArray values) {
-        try (IValue t = IValue.from((PtNDArray) target);
-                IValue s = IValue.from(start);
-                IValue v = IValue.from((PtNDArray) values);
-                IValue out = IValueUtils.runMethod(module, "fill", t, s, v)) {
-            // fill returns target itself; its handle is released with the IValue.
+        try (NDManager scratch = values.getManager().newSubManager()) {
+            call(scratch, FILL, target, scratch.create(start), values);
         }
     }
 
-    /** Whether {@code array} is bfloat16 (which DJL cannot name). */
+    /**
+     * {@code array} itself, or a view without its name: DJL turns named inputs into a TorchScript
+     * dictionary (parameter names have dots), which the module does not take.
+     */
+    private static NDArray unnamed(NDArray array, NDManager scratch) {
+        if (array.getName() == null) {
+            return array;
+        }
+        NDArray view = array.reshape(array.getShape());
+        view.attach(scratch);
+        return view;
+    }
+
+    /** Whether {@code array} is bfloat16 (DJL names no bfloat16 type and reports it as unknown). */
     public static boolean isBfloat16(NDArray array) {
-        return array.getDataType() == ai.djl.ndarray.types.DataType.UNKNOWN;
+        return array.getDataType() == DataType.UNKNOWN;
+    }
+
+    private NDArray call(NDManager into, int op, NDArray a, NDArray b, NDArray c) {
+        try (NDManager scratch = into.newSubManager()) {
+            NDArray none = scratch.zeros(new Shape());
+            NDList in = new NDList(
+                    scratch.create(op),
+                    unnamed(a, scratch),
+                    b == null ? none : unnamed(b, scratch),
+                    c == null ? none : unnamed(c, scratch));
+
+            NDArray out = IValueUtils.forward(module, in, true).head();
+            out.attach(into);
+            return out;
+        }
     }
 }

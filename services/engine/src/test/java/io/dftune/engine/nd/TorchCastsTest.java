@@ -27,9 +27,9 @@ class TorchCastsTest {
         values[1] = -0f;
         values[2] = Float.MIN_NORMAL;
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray bf = casts.toBfloat16(m.create(values));
+            NDArray bf = casts.toBfloat16(m.create(values), m);
             assertThat(TorchCasts.isBfloat16(bf)).isTrue();
-            float[] back = casts.toFloat32(bf).toFloatArray();
+            float[] back = casts.toFloat32(bf, m).toFloatArray();
             for (int i = 0; i < values.length; i++) {
                 float expected = HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(values[i]));
                 assertThat(back[i]).as("value %d: %s", i, values[i]).isEqualTo(expected);
@@ -43,7 +43,7 @@ class TorchCastsTest {
             NDArray target = casts.empty(m, new Shape(3, 4), true);
             casts.fill(target, 0, m.arange(0f, 5f));
             casts.fill(target, 5, m.arange(5f, 12f).reshape(7));
-            NDArray back = casts.toFloat32(target);
+            NDArray back = casts.toFloat32(target, m);
             assertThat(back.getShape()).isEqualTo(new Shape(3, 4));
             assertThat(back.toFloatArray()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
 
@@ -61,7 +61,7 @@ class TorchCastsTest {
             w.setRequiresGradient(true);
             NDArray x = m.create(new float[] {0.5f, -1f}, new Shape(1, 2));
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray roundTrip = casts.toFloat32(casts.toBfloat16(w));
+                NDArray roundTrip = casts.toFloat32(casts.toBfloat16(w, m), m);
                 collector.backward(x.matMul(roundTrip).sum());
             }
             // d/dw sum(x w) = x^T 1: the same for every column.

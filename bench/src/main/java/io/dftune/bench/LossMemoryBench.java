@@ -259,7 +259,7 @@ final class LossMemoryBench implements Benchmark {
                                     flatHidden,
                                     scope);
                     pass.lossBackward(collector);
-                    pass.transformerBackward(collector);
+                    pass.transformerBackward();
                     loss = pass.stats().objectiveLoss();
                 } else {
                     loss = NaiveLoss.forwardBackward(

@@ -229,13 +229,12 @@ final class PackingBench {
     private record Scores(float[] losses, float[] gradient) {}
 
     private static Scores scores(CausalLm model, Batch batch, int row, int offset, TrainingExample ex) {
-        GradientClipping.zero(model.trainableParameters(), model.manager());
+        GradientClipping.zero(model.trainableParameters().values(), model.manager());
         float[] losses;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector();
                 NDManager scope = model.manager().newSubManager()) {
             NDArray ids = scope.create(batch.inputIds());
-            NDArray hidden =
-                    batch.isPacked() ? model.packedHiddenStates(ids, batch.segments()) : model.hiddenStates(ids);
+            NDArray hidden = model.hiddenStates(ids, batch.isPacked() ? batch.segments() : null);
             List<Long> positions = new ArrayList<>();
             List<Long> targets = new ArrayList<>();
             for (int t = 1; t < ex.length(); t++) {
@@ -262,7 +261,7 @@ final class PackingBench {
             collector.backward(nll.sum());
         }
         NDList gradients = new NDList();
-        for (NDArray p : model.trainableParameters()) {
+        for (NDArray p : model.trainableParameters().values()) {
             gradients.add(p.getGradient().flatten());
         }
         float[] gradient;

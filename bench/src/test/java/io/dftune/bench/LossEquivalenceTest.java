@@ -48,7 +48,7 @@ class LossEquivalenceTest {
                                 .fromHidden(
                                         new ResponseLoss.Step(model, null, objective, 200, 1.0), batch, hidden, scope);
                         pass.lossBackward(collector);
-                        pass.transformerBackward(collector);
+                        pass.transformerBackward();
                         chunkedLoss[0] = pass.stats().objectiveLoss() * batch.responseTokenCount() / 200;
                     }
                 });

@@ -1,5 +1,6 @@
 package io.dftune.engine.model;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -7,8 +8,9 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import io.dftune.engine.nd.Constants;
-import java.util.Collection;
+import io.dftune.engine.nd.TorchCasts;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A decoder-only causal language model with the computation of Hugging Face's
@@ -17,9 +19,12 @@ import java.util.Map;
  * grouped-query attention (optional q/k/v/o biases, Qwen3's per-head q/k RMSNorm, Mistral's sliding
  * window), SwiGLU MLP, tied or untied LM head.
  *
- * <p>Parameters are plain float32 arrays keyed by their Hugging Face tensor names, so loading and
- * saving need no name mapping. Every operation puts the activation first, so results attach to
- * the caller's (per-step) manager and not to the parameters' manager.
+ * <p>Parameters are keyed by their Hugging Face tensor names, so loading and saving need no name
+ * mapping. They are float32, or bfloat16 where they are frozen and stored that way; a bfloat16
+ * weight is cast to float32 where it is used, unless matmuls compute in bfloat16
+ * ({@link #computeInBfloat16}). A {@link LoraAdapter} may be attached: each layer it targets adds
+ * its update, and only its tensors train. Every operation puts the activation first, so results
+ * attach to the caller's (per-step) manager and not to the parameters' manager.
  */
 public final class CausalLm implements AutoCloseable {
     private final ModelConfig config;
@@ -27,6 +32,10 @@ public final class CausalLm implements AutoCloseable {
     private final Map<String, NDArray> parameters;
     private final RotaryEmbedding rotary;
     private final boolean qkNorm;
+    private final TorchCasts casts = TorchCasts.get();
+    private LoraAdapter adapter;
+    private boolean training;
+    private boolean bfloat16Compute;
 
     public CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
         this.config = config;
@@ -49,32 +58,72 @@ public final class CausalLm implements AutoCloseable {
         return parameters;
     }
 
-    public Collection<NDArray> trainableParameters() {
-        return parameters.values();
+    /** What an optimizer updates, by name: the adapter's tensors when one is attached, else every parameter. */
+    public Map<String, NDArray> trainableParameters() {
+        return adapter != null ? adapter.parameters() : parameters;
     }
 
+    /**
+     * Adds a LoRA adapter to the layers it targets; from now on only its tensors train. The model
+     * owns it and closes it.
+     */
+    public void attachAdapter(LoraAdapter adapter) {
+        if (this.adapter != null) {
+            throw new IllegalStateException("the model already has an adapter");
+        }
+        this.adapter = adapter;
+        for (NDArray p : parameters.values()) {
+            p.setRequiresGradient(false);
+        }
+        adapter.setTrainable(training);
+    }
+
+    public Optional<LoraAdapter> adapter() {
+        return Optional.ofNullable(adapter);
+    }
+
+    /**
+     * Whether gradients flow into the trainable tensors (and the adapter's dropout is active); base
+     * weights under an adapter never get gradients.
+     */
     public void setTrainable(boolean trainable) {
+        training = trainable;
+        if (adapter != null) {
+            adapter.setTrainable(trainable);
+            return;
+        }
         for (NDArray p : parameters.values()) {
             p.setRequiresGradient(trainable);
         }
     }
 
+    /**
+     * Matmuls in bfloat16 (inputs and float32 weights cast for them, results back to float32), as
+     * on devices that compute bfloat16 fast; norms, softmax and the residual stream stay float32.
+     */
+    public void computeInBfloat16(boolean bfloat16) {
+        this.bfloat16Compute = bfloat16;
+    }
+
+    public boolean computesInBfloat16() {
+        return bfloat16Compute;
+    }
+
     /** Final-norm hidden states [B, T, H] for token ids [B, T] (right padding is harmless). */
     public NDArray hiddenStates(NDArray inputIds) {
-        int length = (int) inputIds.getShape().get(1);
-        return forward(inputIds, null, causalMask(inputIds.getManager(), length, config), null);
+        return hiddenStates(inputIds, null);
     }
 
     /**
-     * Final-norm hidden states [B, T, H] of rows that each hold several sequences back to back (packing):
-     * {@code segments[b]} are the lengths of row b's sequences, in order, padding after them. Positions restart
-     * at each sequence and attention stays inside it ({@link PackedRows}), so each sequence's states equal those
-     * of {@link #hiddenStates(NDArray)} on it alone.
+     * Final-norm hidden states [B, T, H] of token ids [B, T]; with {@code segments}, of rows that each
+     * hold several sequences back to back (packing): {@code segments[b]} are the lengths of row b's
+     * sequences, in order, padding after them. Positions restart at each sequence and attention stays
+     * inside it ({@link PackedRows}), so each sequence's states equal those of its own row.
+     *
+     * @param segments null for one sequence per row
      */
-    public NDArray packedHiddenStates(NDArray inputIds, int[][] segments) {
-        PackedRows rows = PackedRows.of(
-                inputIds.getManager(), segments, (int) inputIds.getShape().get(1), config);
-        return forward(inputIds, rows.positions(), rows.mask(), null);
+    public NDArray hiddenStates(NDArray inputIds, int[][] segments) {
+        return forward(inputIds, context(inputIds, segments, 0));
     }
 
     /**
@@ -90,40 +139,127 @@ public final class CausalLm implements AutoCloseable {
     }
 
     private NDArray forward(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache) {
+        return forward(inputIds, context(inputIds, positions, mask, cache, 0));
+    }
+
+    /** Embeddings, every layer (each releasing its intermediate arrays when it ends) and the final norm. */
+    NDArray forward(NDArray inputIds, Context context) {
         NDManager scope = inputIds.getManager();
-        RmsNorm norm = new RmsNorm(scope, config.rmsNormEps());
-        NDArray queryScale = Constants.scalar(scope, (float) (1.0 / Math.sqrt(config.headDim())));
-        RotaryEmbedding.Angles angles =
-                rotary.angles(scope, (int) inputIds.getShape().get(1), positions, queryScale);
-        // One mask for all query heads of a key/value group: [B or 1, 1, 1, T, S + T].
-        NDArray groupMask = mask.expandDims(2);
-        NDArray x = Embedding.embedding(inputIds, param("model.embed_tokens.weight"), SparseFormat.DENSE)
-                .head();
+        NDArray x = embed(inputIds);
         for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
             // A layer's intermediate arrays are released when it ends, not when the caller's scope
             // does: autograd keeps what backward needs (libtorch counts references), and the rest
             // is memory that the next layer can reuse.
             try (NDManager layerScope = scope.newSubManager()) {
                 x.attach(layerScope);
-                String prefix = "model.layers." + layer + ".";
-                NDArray normed = norm.apply(x, param(prefix + "input_layernorm.weight"));
-                NDArray attended = x.add(attention(normed, layer, groupMask, angles, norm, cache));
-                normed = norm.apply(attended, param(prefix + "post_attention_layernorm.weight"));
-                x = attended.add(mlp(normed, prefix + "mlp."));
+                x = layer(x, layer, context);
                 x.attach(scope);
             }
         }
-        return norm.apply(x, param("model.norm.weight"));
+        return finalNorm(x, context);
     }
 
-    /** The LM head's weight [V, H] (the embedding matrix when tied). */
+    /**
+     * The forward pass of training for token ids [B, T]: {@link TrainingForward#hidden} are the
+     * final-norm hidden states [B, T, H]; {@link TrainingForward#backward} takes their gradient and
+     * accumulates the parameters'. With {@code checkpointing}, only each layer's input is kept, and
+     * backward recomputes one layer at a time. The adapter's dropout draws from {@code seed}, layer by
+     * layer, so a recomputed layer drops what it dropped the first time.
+     */
+    public TrainingForward trainingForward(NDArray inputIds, boolean checkpointing, long seed) {
+        return trainingForward(inputIds, null, checkpointing, seed);
+    }
+
+    /** As {@link #trainingForward(NDArray, boolean, long)}, of packed rows ({@link #hiddenStates(NDArray, int[][])}). */
+    public TrainingForward trainingForward(NDArray inputIds, int[][] segments, boolean checkpointing, long seed) {
+        Context context = context(inputIds, segments, seed);
+        return checkpointing
+                ? new CheckpointedForward(this, inputIds, context)
+                : TrainingForward.of(forward(inputIds, context));
+    }
+
+    /**
+     * The per-pass constants of a forward pass: norm constants, rotary angles, the mask, the cache,
+     * and the seed the adapter's dropout draws from.
+     */
+    record Context(RmsNorm norm, RotaryEmbedding.Angles angles, NDArray groupMask, KvCache cache, long seed) {
+        int dropoutSeed(int layer) {
+            return Long.hashCode(seed * 1_000_003L + layer);
+        }
+    }
+
+    /** The context of a pass over whole sequences: causal within each row, or within each packed segment. */
+    private Context context(NDArray inputIds, int[][] segments, long seed) {
+        if (segments == null) {
+            int length = (int) inputIds.getShape().get(1);
+            return context(inputIds, null, causalMask(inputIds.getManager(), length, config), null, seed);
+        }
+        PackedRows rows = PackedRows.of(
+                inputIds.getManager(), segments, (int) inputIds.getShape().get(1), config);
+        return context(inputIds, rows.positions(), rows.mask(), null, seed);
+    }
+
+    private Context context(NDArray inputIds, NDArray positions, NDArray mask, KvCache cache, long seed) {
+        NDManager scope = inputIds.getManager();
+        NDArray queryScale = Constants.scalar(scope, (float) (1.0 / Math.sqrt(config.headDim())));
+        RotaryEmbedding.Angles angles =
+                rotary.angles(scope, (int) inputIds.getShape().get(1), positions, queryScale);
+        // One mask for all query heads of a key/value group: [B or 1, 1, 1, T, S + T].
+        return new Context(new RmsNorm(scope, config.rmsNormEps()), angles, mask.expandDims(2), cache, seed);
+    }
+
+    /** Whether the embedding table gets a gradient (full fine-tuning while trainable). */
+    boolean embeddingsTrain() {
+        return param("model.embed_tokens.weight").hasGradient();
+    }
+
+    /** Token embeddings [B, T, H] in float32. */
+    NDArray embed(NDArray inputIds) {
+        NDArray table = param("model.embed_tokens.weight");
+        NDArray rows = Embedding.embedding(inputIds, table, SparseFormat.DENSE).head();
+        return TorchCasts.isBfloat16(rows) ? casts.toFloat32(rows, inputIds.getManager()) : rows;
+    }
+
+    /** One decoder layer (attention and MLP, each with its norm and residual) on x [B, T, H]. */
+    NDArray layer(NDArray x, int layer, Context c) {
+        if (training && adapter != null && adapter.dropsOut()) {
+            Engine.getInstance().setRandomSeed(c.dropoutSeed(layer));
+        }
+        NDManager scope = x.getManager();
+        String prefix = "model.layers." + layer + ".";
+        NDArray normed = c.norm().apply(x, vector(prefix + "input_layernorm.weight", scope));
+        NDArray attended = x.add(attention(normed, layer, c));
+        normed = c.norm().apply(attended, vector(prefix + "post_attention_layernorm.weight", scope));
+        return attended.add(mlp(normed, prefix + "mlp."));
+    }
+
+    /** The final norm on the last layer's output. */
+    NDArray finalNorm(NDArray x, Context c) {
+        return c.norm().apply(x, vector("model.norm.weight", x.getManager()));
+    }
+
+    /** The LM head's stored weight [V, H] (the embedding matrix when tied), float32 or bfloat16. */
     public NDArray lmHeadWeight() {
         return config.tieWordEmbeddings() ? param("model.embed_tokens.weight") : param("lm_head.weight");
     }
 
-    /** Logits [..., V] for hidden states [..., H]. */
+    /**
+     * The LM head's weight as matmuls take it, in {@code scope}: cast to float32 once when it is
+     * stored in bfloat16 and matmuls compute in float32. Fetch it once for many {@link #logits} calls.
+     */
+    public NDArray lmHead(NDManager scope) {
+        NDArray head = lmHeadWeight();
+        return TorchCasts.isBfloat16(head) && !bfloat16Compute ? casts.toFloat32(head, scope) : head;
+    }
+
+    /** Logits [..., V] (float32) for hidden states [..., H]. */
     public NDArray logits(NDArray hidden) {
-        return Linear.linear(hidden, lmHeadWeight()).head();
+        return logits(hidden, lmHead(hidden.getManager()));
+    }
+
+    /** Logits [..., V] (float32) for hidden states [..., H], with the head from {@link #lmHead}. */
+    public NDArray logits(NDArray hidden, NDArray head) {
+        return matmul(hidden, head, null);
     }
 
     /**
@@ -131,8 +267,7 @@ public final class CausalLm implements AutoCloseable {
      * share a key/value head are stacked along the time axis ([B, kvHeads, groups * T, headDim]),
      * so one batched matmul per key/value head computes all their scores.
      */
-    private NDArray attention(
-            NDArray x, int layer, NDArray groupMask, RotaryEmbedding.Angles angles, RmsNorm norm, KvCache cache) {
+    private NDArray attention(NDArray x, int layer, Context c) {
         String prefix = "model.layers." + layer + ".self_attn.";
         long batch = x.getShape().get(0);
         long length = x.getShape().get(1);
@@ -144,16 +279,16 @@ public final class CausalLm implements AutoCloseable {
         NDArray q = linear(x, prefix + "q_proj").reshape(batch, length, heads, headDim);
         NDArray k = linear(x, prefix + "k_proj").reshape(batch, length, kvHeads, headDim);
         if (qkNorm) {
-            q = norm.apply(q, param(prefix + "q_norm.weight"));
-            k = norm.apply(k, param(prefix + "k_norm.weight"));
+            q = c.norm().apply(q, vector(prefix + "q_norm.weight", x.getManager()));
+            k = c.norm().apply(k, vector(prefix + "k_norm.weight", x.getManager()));
         }
-        q = angles.rotateQueries(q);
-        k = angles.rotateKeys(k).transpose(0, 2, 1, 3);
+        q = c.angles().rotateQueries(q);
+        k = c.angles().rotateKeys(k).transpose(0, 2, 1, 3);
         NDArray v = linear(x, prefix + "v_proj")
                 .reshape(batch, length, kvHeads, headDim)
                 .transpose(0, 2, 1, 3);
-        if (cache != null) {
-            NDArray[] all = cache.append(layer, k, v);
+        if (c.cache() != null) {
+            NDArray[] all = c.cache().append(layer, k, v);
             k = all[0];
             v = all[1];
         }
@@ -163,7 +298,7 @@ public final class CausalLm implements AutoCloseable {
                 .reshape(batch, kvHeads, groups * length, headDim);
         NDArray scores = stacked.matMul(k.transpose(0, 1, 3, 2))
                 .reshape(batch, kvHeads, groups, length, keys)
-                .add(groupMask);
+                .add(c.groupMask());
         NDArray context = scores.softmax(-1)
                 .reshape(batch, kvHeads, groups * length, keys)
                 .matMul(v);
@@ -180,16 +315,40 @@ public final class CausalLm implements AutoCloseable {
         return linear(activated.mul(up), prefix + "down_proj");
     }
 
+    /** A linear layer by its module name, plus the adapter's update where it targets the layer. */
     private NDArray linear(NDArray x, String name) {
-        NDArray bias = parameters.get(name + ".bias");
-        return Linear.linear(x, param(name + ".weight"), bias).head();
+        NDArray bias = parameters.containsKey(name + ".bias") ? vector(name + ".bias", x.getManager()) : null;
+        NDArray out = matmul(x, param(name + ".weight"), bias);
+        if (adapter != null && adapter.adapts(name)) {
+            out = out.add(adapter.delta(x, name, training));
+        }
+        return out;
+    }
+
+    /** x W^T (+ bias) in float32, with the matmul itself in bfloat16 when so computing. */
+    private NDArray matmul(NDArray x, NDArray weight, NDArray bias) {
+        NDManager scope = x.getManager();
+        if (bfloat16Compute) {
+            NDArray w = TorchCasts.isBfloat16(weight) ? weight : casts.toBfloat16(weight, scope);
+            NDArray product = Linear.linear(casts.toBfloat16(x, scope), w).head();
+            NDArray out = casts.toFloat32(product, scope);
+            return bias == null ? out : out.add(bias);
+        }
+        NDArray w = TorchCasts.isBfloat16(weight) ? casts.toFloat32(weight, scope) : weight;
+        return Linear.linear(x, w, bias).head();
+    }
+
+    /** A norm weight or bias, in float32. */
+    private NDArray vector(String name, NDManager scope) {
+        NDArray p = param(name);
+        return TorchCasts.isBfloat16(p) ? casts.toFloat32(p, scope) : p;
     }
 
     /**
      * RMSNorm with its constants for one forward pass. It multiplies by the inverse root rather
      * than dividing by the root, whose backward pass takes several more passes over x.
      */
-    private record RmsNorm(NDArray eps, NDArray minusHalf) {
+    record RmsNorm(NDArray eps, NDArray minusHalf) {
         RmsNorm(NDManager scope, double eps) {
             this(Constants.scalar(scope, (float) eps), Constants.scalar(scope, -0.5f));
         }
@@ -223,6 +382,9 @@ public final class CausalLm implements AutoCloseable {
 
     @Override
     public void close() {
+        if (adapter != null) {
+            adapter.close();
+        }
         manager.close();
     }
 }

@@ -202,7 +202,13 @@ public final class LoraAdapter implements AutoCloseable {
         return pairs.containsKey(module);
     }
 
+    /** Whether training drops some of the adapter's input. */
+    public boolean dropsOut() {
+        return dropout > 0;
+    }
+
     public double scaling() {
+
         return alpha / rank;
     }
 

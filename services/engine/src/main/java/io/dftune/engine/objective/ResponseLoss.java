@@ -8,6 +8,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.TrainingForward;
 import io.dftune.engine.nd.Constants;
 import java.util.function.Consumer;
 
@@ -45,12 +46,31 @@ public final class ResponseLoss {
      *     objective needs it
      * @param stepTokens response tokens in the whole optimizer step (the loss normaliser)
      * @param progress fraction of the run done, in [0, 1] (for objectives that ramp)
+     * @param checkpointing recompute each layer in backward instead of keeping its activations
+     * @param seed what the adapter's dropout draws from in this micro-batch
      */
-    public record Step(CausalLm model, CausalLm reference, Objective objective, long stepTokens, double progress) {
+    public record Step(
+            CausalLm model,
+            CausalLm reference,
+            Objective objective,
+            long stepTokens,
+            double progress,
+            boolean checkpointing,
+            long seed) {
         public Step {
             if (objective.needsReference() && reference == null) {
                 throw new IllegalArgumentException(objective.name() + " needs the reference model, none was given");
             }
+        }
+
+        /** Without checkpointing or dropout seed. */
+        public Step(CausalLm model, CausalLm reference, Objective objective, long stepTokens, double progress) {
+            this(model, reference, objective, stepTokens, progress, false, 0);
+        }
+
+        /** The same step for another micro-batch, whose dropout draws from {@code seed}. */
+        public Step withSeed(long seed) {
+            return new Step(model, reference, objective, stepTokens, progress, checkpointing, seed);
         }
     }
 
@@ -62,7 +82,7 @@ public final class ResponseLoss {
         try (NDManager scope = step.model().manager().newSubManager()) {
             Pass pass = begin(step, batch, scope);
             pass.lossBackward(collector);
-            pass.transformerBackward(collector);
+            pass.transformerBackward();
             return pass.stats();
         }
     }
@@ -76,7 +96,13 @@ public final class ResponseLoss {
             return new TokenStats();
         }
         try (NDManager scope = model.manager().newSubManager()) {
-            Pass pass = begin(new Step(model, null, objective, 1, 1.0), batch, scope);
+            NDArray ids = scope.create(batch.inputIds());
+            Pass pass = new Pass(
+                    new Step(model, null, objective, 1, 1.0),
+                    ResponseTargets.of(batch),
+                    TrainingForward.of(model.hiddenStates(ids)),
+                    null,
+                    scope);
             pass.scoreOnly();
             return pass.stats();
         }
@@ -89,11 +115,13 @@ public final class ResponseLoss {
      * @param scope owns the pass' arrays; closing it ends the pass
      */
     public Pass begin(Step step, Batch batch, NDManager scope) {
-        NDArray hidden = flatHidden(step.model(), batch, scope);
+        NDArray ids = scope.create(batch.inputIds());
+        int[][] segments = batch.isPacked() ? batch.segments() : null;
+        TrainingForward forward = step.model().trainingForward(ids, segments, step.checkpointing(), step.seed());
         NDArray referenceHidden = step.objective().needsReference()
-                ? flatHidden(step.reference(), batch, scope).stopGradient()
+                ? flat(step.reference().hiddenStates(ids, segments)).stopGradient()
                 : null;
-        return fromHidden(step, batch, hidden, referenceHidden, scope);
+        return new Pass(step, ResponseTargets.of(batch), forward, referenceHidden, scope);
     }
 
     /**
@@ -104,39 +132,40 @@ public final class ResponseLoss {
         if (step.objective().needsReference()) {
             throw new IllegalArgumentException(step.objective().name() + " needs the reference model's hidden states");
         }
-        return fromHidden(step, batch, flatHidden, null, scope);
+        return new Pass(step, ResponseTargets.of(batch), TrainingForward.of(flatHidden), null, scope);
     }
 
-    private Pass fromHidden(Step step, Batch batch, NDArray hidden, NDArray referenceHidden, NDManager scope) {
-        return new Pass(step, ResponseTargets.of(batch), hidden, referenceHidden, scope);
-    }
-
-    private static NDArray flatHidden(CausalLm model, Batch batch, NDManager scope) {
-        NDArray ids = scope.create(batch.inputIds());
-        NDArray hidden = batch.isPacked() ? model.packedHiddenStates(ids, batch.segments()) : model.hiddenStates(ids);
+    /** Hidden states [B, T, H] as [B*T, H], the positions {@link ResponseTargets} index. */
+    private static NDArray flat(NDArray hidden) {
         Shape shape = hidden.getShape();
-        return hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
+        return shape.dimension() == 2 ? hidden : hidden.reshape(shape.get(0) * shape.get(1), shape.get(2));
     }
 
     /** One micro-batch between the transformer's forward pass and its backward pass. */
     public final class Pass {
         private final Step step;
         private final ResponseTargets targets;
-        private final NDArray hidden;
-        /** {@link #hidden} cut from the transformer's graph: the chunks' gradients accumulate here. */
+        private final TrainingForward forward;
+        /** The forward pass's hidden states, flat and cut from its graph: the chunks' gradients accumulate here. */
         private final NDArray detached;
 
         private final NDArray referenceHidden;
         private final NDManager scope;
+        private final NDArray head;
+        private final NDArray referenceHead;
         private final TokenStats stats = new TokenStats();
 
-        private Pass(Step step, ResponseTargets targets, NDArray hidden, NDArray referenceHidden, NDManager scope) {
+        private Pass(
+                Step step, ResponseTargets targets, TrainingForward forward, NDArray referenceHidden, NDManager scope) {
             this.step = step;
             this.targets = targets;
-            this.hidden = hidden;
-            this.detached = hidden.stopGradient();
+            this.forward = forward;
+            this.detached = flat(forward.hidden()).stopGradient();
             this.referenceHidden = referenceHidden;
             this.scope = scope;
+            this.head = step.model().lmHead(scope);
+            this.referenceHead =
+                    referenceHidden == null ? null : step.reference().lmHead(scope);
         }
 
         /** The LM head and the objective in chunks, each differentiated down to the detached hidden states. */
@@ -150,13 +179,13 @@ public final class ResponseLoss {
         }
 
         /** Pushes the hidden states' accumulated gradient through the transformer once. */
-        public void transformerBackward(GradientCollector collector) {
+        public void transformerBackward() {
             if (targets.count() == 0) {
                 return;
             }
-            NDArray hiddenGradient = detached.getGradient();
+            NDArray hiddenGradient = detached.getGradient().duplicate();
             hiddenGradient.attach(scope);
-            collector.backward(hidden.mul(hiddenGradient).sum());
+            forward.backward(hiddenGradient.reshape(forward.hidden().getShape()));
         }
 
         /** The statistics of the chunks scored so far. */
@@ -182,11 +211,12 @@ public final class ResponseLoss {
             int count = end - start;
             NDArray positions = chunkScope.create(targets.positions(start, end));
             NDArray targetIds = chunkScope.create(targets.tokenIds(start, end)).reshape(count, 1);
-            NDArray vocabLogProbs = logits(step.model(), detached, positions).logSoftmax(-1);
+            NDArray vocabLogProbs =
+                    logits(step.model(), head, detached, positions).logSoftmax(-1);
             NDArray targetLogProbs = vocabLogProbs.gather(targetIds, 1).reshape(count);
             NDArray referenceLogProbs = referenceHidden == null
                     ? null
-                    : logits(step.reference(), referenceHidden, positions)
+                    : logits(step.reference(), referenceHead, referenceHidden, positions)
                             .logSoftmax(-1)
                             .stopGradient();
             NDArray lossSum = step.objective()
@@ -205,10 +235,10 @@ public final class ResponseLoss {
             return lossSum;
         }
 
-        private static NDArray logits(CausalLm model, NDArray flatHidden, NDArray positions) {
+        private static NDArray logits(CausalLm model, NDArray head, NDArray flatHidden, NDArray positions) {
             NDArray selected = Embedding.embedding(positions, flatHidden, SparseFormat.DENSE)
                     .head();
-            return model.logits(selected);
+            return model.logits(selected, head);
         }
     }
 }

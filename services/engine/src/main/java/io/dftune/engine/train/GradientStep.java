@@ -41,7 +41,7 @@ public final class GradientStep {
 
     public Result compute(List<Batch> microBatches, double progress) {
         long stepTokens = StepBatcher.responseTokenCount(microBatches);
-        GradientClipping.zero(model.trainableParameters(), model.manager());
+        GradientClipping.zero(model.trainableParameters().values(), model.manager());
         ResponseLoss.Step step = new ResponseLoss.Step(model, reference, objective, stepTokens, progress);
         TokenStats stats = new TokenStats();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -49,7 +49,7 @@ public final class GradientStep {
                 stats.add(loss.forwardBackward(step, batch, collector));
             }
         }
-        double gradNorm = GradientClipping.clip(model.trainableParameters(), maxGradNorm, model.manager());
+        double gradNorm = GradientClipping.clip(model.trainableParameters().values(), maxGradNorm, model.manager());
         return new Result(stats, gradNorm);
     }
 }

@@ -102,7 +102,7 @@ final class GradientCheck {
 
     static Map<String, float[]> gradients(CausalLm model, Runnable backward) {
         model.setTrainable(true);
-        GradientClipping.zero(model.trainableParameters(), model.manager());
+        GradientClipping.zero(model.trainableParameters().values(), model.manager());
         backward.run();
         Map<String, float[]> result = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> p : model.parameters().entrySet()) {

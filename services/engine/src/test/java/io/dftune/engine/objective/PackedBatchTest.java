@@ -156,12 +156,12 @@ class PackedBatchTest {
 
     /**
      * log p of each trained token of {@code ex}, which sits in {@code row} of {@code batch} from {@code offset},
-     * from the full log-softmax of the model (packed rows through packedHiddenStates).
+     * from the full log-softmax of the model (packed rows through hiddenStates with their segments).
      */
     private static NDArray exampleLogProbs(
             CausalLm model, Batch batch, int row, int offset, TrainingExample ex, NDManager scope) {
         NDArray ids = scope.create(batch.inputIds());
-        NDArray hidden = batch.isPacked() ? model.packedHiddenStates(ids, batch.segments()) : model.hiddenStates(ids);
+        NDArray hidden = model.hiddenStates(ids, batch.isPacked() ? batch.segments() : null);
         NDArray logProbs = model.logits(hidden).logSoftmax(-1);
         List<NDArray> picked = new ArrayList<>();
         for (int t = 1; t < ex.length(); t++) {

@@ -16,7 +16,8 @@ Run with /usr/bin/python3 (Debian's python3-torch and python3-numpy). Commands:
               (weights for any supported config.json, written next to a copy of it)
   stats       --model DIR_OR_FILE [--output FILE]
   convert     --src DIR_OR_FILE --out FILE --dtype f32|bf16|f16
-  score       --model DIR --input FILE --output FILE [--precision f64|f32] [--logits-file FILE]
+  score       --model DIR --input FILE --output FILE [--precision f64|f32]
+  lora-train  --model DIR --adapter DIR --input FILE --output FILE --adapter-out FILE [--logits-file FILE]
               (--logits-file: example 0's logits as an F64 safetensors tensor "logits" instead of JSON)
   rope        --config CONFIG.json --positions P1,P2,... --output FILE
               (inverse frequencies, and the cos and sin tables [len(positions)][head_dim] as the
@@ -383,8 +384,8 @@ def attention(q, k, v, window=None):
     return torch.softmax(scores, dim=-1) @ v
 
 
-def forward(cfg, weights, ids, attention_fn=attention):
-    """ids: list of token ids -> logits [T, vocab]."""
+def forward(cfg, weights, ids, attention_fn=attention, linear_fn=linear):
+    """ids: list of token ids -> logits [T, vocab]; linear_fn computes each projection (LoRA adds to it)."""
     nh, nkv, hd = geometry(cfg)
     window = sliding_window(cfg)
     eps = cfg.get("rms_norm_eps", 1e-6)
@@ -396,9 +397,9 @@ def forward(cfg, weights, ids, attention_fn=attention):
     for layer in range(cfg["num_hidden_layers"]):
         p = "model.layers.%d." % layer
         h = rms_norm(x, weights[p + "input_layernorm.weight"], eps)
-        q = linear(h, weights, p + "self_attn.q_proj").view(t, nh, hd)
-        k = linear(h, weights, p + "self_attn.k_proj").view(t, nkv, hd)
-        v = linear(h, weights, p + "self_attn.v_proj").view(t, nkv, hd).transpose(0, 1)
+        q = linear_fn(h, weights, p + "self_attn.q_proj").view(t, nh, hd)
+        k = linear_fn(h, weights, p + "self_attn.k_proj").view(t, nkv, hd)
+        v = linear_fn(h, weights, p + "self_attn.v_proj").view(t, nkv, hd).transpose(0, 1)
         if p + "self_attn.q_norm.weight" in weights:  # Qwen3: RMSNorm over each head, before RoPE
             q = rms_norm(q, weights[p + "self_attn.q_norm.weight"], eps)
             k = rms_norm(k, weights[p + "self_attn.k_norm.weight"], eps)
@@ -406,11 +407,11 @@ def forward(cfg, weights, ids, attention_fn=attention):
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         out = attention_fn(q, k, v, window).transpose(0, 1).reshape(t, nh * hd)
-        x = x + linear(out, weights, p + "self_attn.o_proj")
+        x = x + linear_fn(out, weights, p + "self_attn.o_proj")
         h = rms_norm(x, weights[p + "post_attention_layernorm.weight"], eps)
-        gate = linear(h, weights, p + "mlp.gate_proj")
-        up = linear(h, weights, p + "mlp.up_proj")
-        x = x + linear(torch.nn.functional.silu(gate) * up, weights, p + "mlp.down_proj")
+        gate = linear_fn(h, weights, p + "mlp.gate_proj")
+        up = linear_fn(h, weights, p + "mlp.up_proj")
+        x = x + linear_fn(torch.nn.functional.silu(gate) * up, weights, p + "mlp.down_proj")
     x = rms_norm(x, weights["model.norm.weight"], eps)
     head = weights["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings", False) else weights["lm_head.weight"]
     return x @ head.T
@@ -460,6 +461,71 @@ def score(args):
     else:
         result["logits_example0"] = None if logits is None else logits.tolist()
     write_json(args.output, result)
+
+
+def read_lora(adapter_dir, dtype):
+    """A PEFT LoRA directory -> (scaling, {module: (A [r, in], B [out, r])}), tensors requiring grad."""
+    with open(os.path.join(adapter_dir, "adapter_config.json")) as f:
+        config = json.load(f)
+    if config.get("peft_type") != "LORA":
+        raise ValueError("not a LoRA adapter: %s" % config.get("peft_type"))
+    tensors = read_safetensors(os.path.join(adapter_dir, "adapter_model.safetensors"))
+    pairs = {}
+    for name, (d, raw) in tensors.items():
+        prefix = "base_model.model."
+        if not name.startswith(prefix) or not name.endswith(".weight"):
+            raise ValueError("unexpected adapter tensor %s" % name)
+        module, part = name[len(prefix):-len(".weight")].rsplit(".", 1)
+        value = torch.from_numpy(decode(raw, d)).to(dtype).requires_grad_(True)
+        pairs.setdefault(module, {})[part] = value
+    lora = {m: (p["lora_A"], p["lora_B"]) for m, p in pairs.items()}
+    return config["lora_alpha"] / config["r"], lora
+
+
+def lora_train(args):
+    """Optimizer steps of a LoRA adapter on one batch, written from PEFT's and torch's definitions:
+    each targeted projection adds scaling * B A x; the loss is the objective's per-token loss summed
+    over every response token of the batch and divided by their count; the global gradient norm is
+    clipped (torch.nn.utils.clip_grad_norm_) and torch.optim.AdamW steps. No dropout."""
+    dtype = torch.float64
+    cfg, weights = load_model(args.model, dtype)
+    scaling, lora = read_lora(args.adapter, dtype)
+    with open(args.input) as f:
+        job = json.load(f)
+
+    def lora_linear(x, w, prefix):
+        y = linear(x, w, prefix)
+        if prefix in lora:
+            a, b = lora[prefix]
+            y = y + scaling * ((x @ a.T) @ b.T)
+        return y
+
+    params = [t for pair in lora.values() for t in pair]
+    optimizer = torch.optim.AdamW(params, lr=job["lr"], betas=(job["beta1"], job["beta2"]), eps=job["eps"],
+                                  weight_decay=job["weight_decay"])
+    steps = []
+    for _ in range(job["steps"]):
+        optimizer.zero_grad()
+        losses, nlls, count = [], [], 0
+        for example in job["examples"]:
+            ids, mask = example["input_ids"], example["completion_mask"]
+            log_probs = torch.log_softmax(forward(cfg, weights, ids, linear_fn=lora_linear), dim=-1)
+            for t in range(1, len(ids)):
+                if mask[t] == 1:
+                    lp = log_probs[t - 1, ids[t]]
+                    weight = lp.detach().exp() if job["objective"] == "dft" else 1.0
+                    losses.append(-weight * lp)
+                    nlls.append(-lp.detach())
+                    count += 1
+        loss = torch.stack(losses).sum() / count
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(params, job["max_grad_norm"])
+        optimizer.step()
+        steps.append({"loss": float(loss), "nll": float(torch.stack(nlls).sum() / count), "grad_norm": float(norm)})
+    out = {"base_model.model.%s.%s.weight" % (m, part): ("F64", t.detach().numpy().astype("<f8"))
+           for m, (a, b) in lora.items() for part, t in (("lora_A", a), ("lora_B", b))}
+    write_safetensors(args.adapter_out, out)
+    write_json(args.output, {"steps": steps})
 
 
 def rope(args):
@@ -659,6 +725,13 @@ def main(argv):
     p = sub.add_parser("batch")
     p.add_argument("--commands", required=True)
     p.set_defaults(run=batch)
+    p = sub.add_parser("lora-train")
+    p.add_argument("--model", required=True)
+    p.add_argument("--adapter", required=True)
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--adapter-out", required=True)
+    p.set_defaults(run=lora_train)
     p = sub.add_parser("selftest")
     p.set_defaults(run=selftest)
     args = parser.parse_args(argv)

@@ -180,6 +180,53 @@ public final class PythonReference {
         }));
     }
 
+    /** What {@link #loraTrain} needs besides the model, the adapter and the examples. */
+    public record LoraSteps(
+            String objective,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            double maxGradNorm,
+            int steps) {}
+
+    /**
+     * {@code steps} optimizer steps of the LoRA adapter in {@code adapterDir} on all {@code examples}
+     * as one batch, in float64 with torch.optim.AdamW; writes the trained adapter's tensors (F64) to
+     * {@code adapterOut} and returns {@code {"steps": [{"loss", "nll", "grad_norm"}, ...]}}.
+     */
+    public static JsonNode loraTrain(
+            Path modelDir, Path adapterDir, List<Example> examples, LoraSteps settings, Path adapterOut) {
+        return withTempFile(in -> withTempFile(out -> {
+            ObjectNode job = JSON.createObjectNode();
+            writeExamples(in, examples);
+            job.set("examples", JSON.readTree(in.toFile()));
+            job.put("objective", settings.objective());
+            job.put("lr", settings.lr());
+            job.put("beta1", settings.beta1());
+            job.put("beta2", settings.beta2());
+            job.put("eps", settings.eps());
+            job.put("weight_decay", settings.weightDecay());
+            job.put("max_grad_norm", settings.maxGradNorm());
+            job.put("steps", settings.steps());
+            JSON.writeValue(in.toFile(), job);
+            run(
+                    "lora-train",
+                    "--model",
+                    modelDir.toString(),
+                    "--adapter",
+                    adapterDir.toString(),
+                    "--input",
+                    in.toString(),
+                    "--output",
+                    out.toString(),
+                    "--adapter-out",
+                    adapterOut.toString());
+            return JSON.readTree(out.toFile());
+        }));
+    }
+
     /** The JSON file as transformers' Python code writes such files: {@code json.dumps(indent=2, sort_keys=True)}. */
     public static String asHuggingFaceWritesIt(Path jsonFile) {
         return withTempFile(out -> {

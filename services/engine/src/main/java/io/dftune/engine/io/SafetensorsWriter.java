@@ -1,10 +1,13 @@
 package io.dftune.engine.io;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dftune.engine.nd.TorchCasts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,7 +55,7 @@ public final class SafetensorsWriter {
             FileChannels.writeFully(channel, prefix);
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-                writeData(channel, chunk, floats(e.getKey(), e.getValue()), dtype);
+                writeData(channel, chunk, e.getKey(), e.getValue(), dtype);
             }
         }
     }
@@ -90,30 +93,36 @@ public final class SafetensorsWriter {
         return header;
     }
 
-    private static float[] floats(String name, NDArray array) {
-        if (array.size() * 4 > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(name + ": tensors over 2 GiB as float32 are not supported");
-        }
-        if (array.getDataType() == DataType.FLOAT32) {
-            return array.toFloatArray();
-        }
-        if (!array.getDataType().isFloating()) {
+    /**
+     * Writes one tensor's elements a chunk at a time (float32 or bfloat16 arrays of any size), so at
+     * most one chunk of it is in the Java heap.
+     */
+    private static void writeData(
+            FileChannel channel, ByteBuffer chunk, String name, NDArray array, SafetensorsDType dtype)
+            throws IOException {
+        boolean bfloat16 = TorchCasts.isBfloat16(array);
+        if (!bfloat16 && !array.getDataType().isFloating()) {
             throw new IllegalArgumentException(name + ": expected a floating-point array, got " + array.getDataType());
         }
-        try (NDArray converted = array.toType(DataType.FLOAT32, true)) {
-            return converted.toFloatArray();
-        }
-    }
-
-    private static void writeData(FileChannel channel, ByteBuffer chunk, float[] values, SafetensorsDType dtype)
-            throws IOException {
-        int perChunk = chunk.capacity() / dtype.bytes();
+        int perChunk = chunk.capacity() / Math.max(dtype.bytes(), Float.BYTES);
         ElementCodec codec = new ElementCodec(dtype, perChunk);
-        for (int offset = 0; offset < values.length; offset += perChunk) {
-            int count = Math.min(perChunk, values.length - offset);
-            chunk.clear();
-            codec.encode(values, offset, count, chunk);
-            FileChannels.writeFully(channel, chunk.flip());
+        long size = array.size();
+        try (NDManager scratch = array.getManager().newSubManager()) {
+            NDArray flat = array.reshape(size);
+            flat.attach(scratch);
+            for (long start = 0; start < size; start += perChunk) {
+                int count = (int) Math.min(perChunk, size - start);
+                float[] values;
+                try (NDManager piece = scratch.newSubManager()) {
+                    NDArray part = flat.get(new NDIndex("{}:{}", start, start + count));
+                    part.attach(piece);
+                    values = (bfloat16 ? TorchCasts.get().toFloat32(part, piece) : part.toType(DataType.FLOAT32, false))
+                            .toFloatArray();
+                }
+                chunk.clear();
+                codec.encode(values, 0, count, chunk);
+                FileChannels.writeFully(channel, chunk.flip());
+            }
         }
     }
 }

@@ -31,7 +31,20 @@ public class OutputSpec {
                     + "KiB/MiB/GiB (1024s), e.g. 5GB.")
     private String maxShardSize = DEFAULT_MAX_SHARD_SIZE;
 
+    @Default("false")
+    @JsonPropertyDescription("With a LoRA adapter: also write the base model with the adapter merged into its weights,"
+            + " in final/merged/ in the base's layout.")
+    private boolean mergeAdapter = false;
+
     public OutputSpec() {}
+
+    public boolean isMergeAdapter() {
+        return mergeAdapter;
+    }
+
+    public void setMergeAdapter(boolean mergeAdapter) {
+        this.mergeAdapter = mergeAdapter;
+    }
 
     public String getPath() {
         return path;
@@ -67,11 +80,12 @@ public class OutputSpec {
         return o instanceof OutputSpec m
                 && Objects.equals(path, m.path)
                 && dtype == m.dtype
-                && Objects.equals(maxShardSize, m.maxShardSize);
+                && Objects.equals(maxShardSize, m.maxShardSize)
+                && mergeAdapter == m.mergeAdapter;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, dtype, maxShardSize);
+        return Objects.hash(path, dtype, maxShardSize, mergeAdapter);
     }
 }

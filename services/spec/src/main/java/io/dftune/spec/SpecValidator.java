@@ -35,6 +35,12 @@ public final class SpecValidator {
                 adapter(v, spec.getAdapter());
             }
             output(v, spec.getOutput());
+            if (spec.getOutput() != null
+                    && spec.getOutput().isMergeAdapter()
+                    && (spec.getAdapter() == null || !spec.getAdapter().isLora())) {
+                v.add("spec.output.mergeAdapter", "needs spec.adapter.type lora: there is no adapter to merge");
+            }
+
             cluster(v, spec);
         }
         return v.toList();

@@ -77,6 +77,10 @@ class AdapterSpecTest {
                 .hasMessageContaining("spec.adapter.type");
         assertThatThrownBy(() -> parse("  training: {precision: fp16}\n"))
                 .hasMessageContaining("spec.training.precision");
+        assertThatThrownBy(() -> FineTuneJobFiles.parse(
+                        HEAD.replace("  output: {path: /o}\n", "") + "  output: {path: /o, mergeAdapter: true}\n",
+                        Path.of("/")))
+                .hasMessageContaining("spec.output.mergeAdapter: needs spec.adapter.type lora");
     }
 
     @Test

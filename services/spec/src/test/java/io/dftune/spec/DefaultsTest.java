@@ -9,8 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DefaultsTest {
-    private static final List<Object> DEFAULTED_SECTIONS =
-            List.of(new DataSpec(), new ObjectiveSpec(), new TrainingSpec(), new CheckpointSpec(), new AdapterSpec());
+    private static final List<Object> DEFAULTED_SECTIONS = List.of(
+            new DataSpec(),
+            new ObjectiveSpec(),
+            new TrainingSpec(),
+            new CheckpointSpec(),
+            new AdapterSpec(),
+            new OutputSpec());
 
     @Test
     void aMinimalManifestReadsFullyDefaultedThroughPlainGetters() {
@@ -131,6 +136,6 @@ class DefaultsTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(33);
+        assertThat(checked).isEqualTo(36);
     }
 }

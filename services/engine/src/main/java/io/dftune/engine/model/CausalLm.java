@@ -36,8 +36,15 @@ public final class CausalLm implements AutoCloseable {
     private LoraAdapter adapter;
     private boolean training;
     private boolean bfloat16Compute;
+    /** False for a view that shares another model's parameters ({@link #withoutAdapter}). */
+    private final boolean ownsParameters;
 
     public CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters) {
+        this(config, manager, parameters, true);
+    }
+
+    private CausalLm(ModelConfig config, NDManager manager, Map<String, NDArray> parameters, boolean owns) {
+        this.ownsParameters = owns;
         this.config = config;
         this.manager = manager;
         this.parameters = parameters;
@@ -80,6 +87,46 @@ public final class CausalLm implements AutoCloseable {
 
     public Optional<LoraAdapter> adapter() {
         return Optional.ofNullable(adapter);
+    }
+
+    /**
+     * The base model under the adapter: the same parameters, no adapter, never trainable; for the
+     * frozen start model that anchored objectives compare with. Closing it closes nothing.
+     */
+    public CausalLm withoutAdapter() {
+        CausalLm base = new CausalLm(config, manager, parameters, false);
+        base.bfloat16Compute = bfloat16Compute;
+        return base;
+    }
+
+    /**
+     * Folds the adapter into the weights it targets (W + (alpha / r) B A, computed in float32 and
+     * stored in W's type) and drops it: the model then computes what it computed with the adapter.
+     */
+    public void mergeAdapter() {
+        if (adapter == null) {
+            throw new IllegalStateException("the model has no adapter to merge");
+        }
+        for (String name : adapter.targets()) {
+            NDArray stored = param(name + ".weight");
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray merged = adapter.mergedWeight(
+                        name, TorchCasts.isBfloat16(stored) ? casts.toFloat32(stored, scratch) : stored.duplicate());
+                merged.attach(scratch);
+                casts.fill(stored, 0, merged);
+            }
+        }
+        adapter.close();
+        adapter = null;
+    }
+
+    /** How the model stores and computes, for the run's first line. */
+    public String precisionDescription() {
+        boolean storedBfloat16 = parameters.values().stream().anyMatch(TorchCasts::isBfloat16);
+        if (bfloat16Compute) {
+            return "bfloat16 matmuls" + (storedBfloat16 ? ", frozen weights stored in bfloat16" : "");
+        }
+        return storedBfloat16 ? "frozen weights stored in bfloat16, computed in float32" : "float32";
     }
 
     /**
@@ -385,6 +432,8 @@ public final class CausalLm implements AutoCloseable {
         if (adapter != null) {
             adapter.close();
         }
-        manager.close();
+        if (ownsParameters) {
+            manager.close();
+        }
     }
 }

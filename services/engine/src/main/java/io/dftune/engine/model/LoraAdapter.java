@@ -230,17 +230,20 @@ public final class LoraAdapter implements AutoCloseable {
         return up.mul(scalingArray);
     }
 
-    /** W + (alpha / r) B A for each adapted layer's weight in {@code weights} (float32), in place of W. */
-    public void mergeInto(Map<String, NDArray> weights) {
-        for (Map.Entry<String, Pair> e : pairs.entrySet()) {
-            String name = e.getKey() + ".weight";
-            NDArray w = weights.get(name);
-            try (NDManager scope = w.getManager().newSubManager()) {
-                NDArray update = e.getValue().b().matMul(e.getValue().a());
-                NDArray merged = w.add(update.mul(Constants.scalar(scope, (float) scaling())));
-                merged.attach(w.getManager());
-                weights.put(name, merged);
-            }
+    /** The module names of the adapted layers, e.g. {@code model.layers.0.self_attn.q_proj}. */
+    public List<String> targets() {
+        return List.copyOf(pairs.keySet());
+    }
+
+    /** W + (alpha / r) B A for the layer {@code module}, from its float32 weight W [out, in]. */
+    public NDArray mergedWeight(String module, NDArray weight) {
+        Pair pair = pairs.get(module);
+        try (NDManager scope = weight.getManager().newSubManager()) {
+            NDArray update = pair.b().matMul(pair.a());
+            update.attach(scope);
+            NDArray merged = weight.add(update.mul(scalingArray));
+            merged.attach(weight.getManager());
+            return merged;
         }
     }
 

@@ -13,8 +13,16 @@ import java.util.Map;
 public final class ModelDirectory {
     private ModelDirectory() {}
 
-    /** Loads config and weights; any problem is reported with the file and tensor it concerns. */
+    /** Loads config and float32 weights; any problem is reported with the file and tensor it concerns. */
     public static CausalLm load(Path directory, NDManager parent) {
+        return load(directory, parent, false);
+    }
+
+    /**
+     * Loads config and weights, in bfloat16 when {@code bfloat16} (for weights that stay frozen),
+     * else float32.
+     */
+    public static CausalLm load(Path directory, NDManager parent, boolean bfloat16) {
         if (!Files.isDirectory(directory)) {
             throw new UncheckedIOException(
                     new NoSuchFileException(directory.toString(), null, "model directory not found: " + directory));
@@ -22,7 +30,7 @@ public final class ModelDirectory {
         NDManager manager = parent.newSubManager();
         try {
             ModelConfig config = ModelConfig.read(directory);
-            Map<String, NDArray> weights = ModelWeights.load(directory, config, manager);
+            Map<String, NDArray> weights = ModelWeights.load(directory, config, manager, bfloat16);
             return new CausalLm(config, manager, weights);
         } catch (IOException e) {
             manager.close();
@@ -39,11 +47,18 @@ public final class ModelDirectory {
     }
 
     /**
-     * Writes config, weights (HF names, in {@code format}) and every {@link CompanionFiles companion
-     * file} (tokenizer, chat template, generation config) found in {@code companionSource}.
+     * Writes what the model is: with an adapter, a PEFT adapter directory (adapter_config.json
+     * naming {@code companionSource}, the base model's directory, and adapter_model.safetensors);
+     * else config and weights (HF names, in {@code format}). Either way with every
+     * {@link CompanionFiles companion file} (tokenizer, chat template, generation config) found in
+     * {@code companionSource}.
      */
     public static void save(CausalLm model, Path companionSource, Path target, SaveFormat format) throws IOException {
-        ModelWeights.save(target, model.config(), model.parameters(), format);
+        if (model.adapter().isPresent()) {
+            model.adapter().get().save(target, companionSource.toString());
+        } else {
+            ModelWeights.save(target, model.config(), model.parameters(), format);
+        }
         CompanionFiles.copy(companionSource, target);
     }
 }

@@ -34,6 +34,12 @@ public final class ModelWeights {
      * @throws ModelWeightsException a tensor is missing, unexpected or has the wrong shape
      */
     public static Map<String, NDArray> load(Path modelDir, ModelConfig config, NDManager manager) throws IOException {
+        return load(modelDir, config, manager, false);
+    }
+
+    /** As {@link #load(Path, ModelConfig, NDManager)}, every tensor in bfloat16 when {@code bfloat16}. */
+    public static Map<String, NDArray> load(Path modelDir, ModelConfig config, NDManager manager, boolean bfloat16)
+            throws IOException {
         Map<String, TensorInfo> found = SafetensorsReader.describe(modelDir);
         Map<String, long[]> expected = config.parameterShapes();
         List<String> missing = new ArrayList<>();
@@ -64,7 +70,7 @@ public final class ModelWeights {
             throw new ModelWeightsException(
                     modelDir + ": unexpected " + describeNames(unexpected) + " not part of " + config);
         }
-        return SafetensorsReader.readTensors(wanted, manager);
+        return SafetensorsReader.readTensors(wanted, manager, name -> bfloat16);
     }
 
     /** Saves config.json (torch_dtype float32) and the weights in float32, sharded above 5GB. */

@@ -21,6 +21,7 @@ import io.dftune.engine.optim.LearningRateSchedule;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.TrainingSpec;
 import io.dftune.spec.run.RunDirectory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +69,7 @@ final class FineTuneRun {
         model.setTrainable(true);
 
         AdamW optimizer = new AdamW(
-                model.parameters(),
+                model.trainableParameters(),
                 root.newSubManager(),
                 new AdamWSettings(
                         training.getAdamBeta1(),
@@ -104,7 +105,12 @@ final class FineTuneRun {
                 spec.getData().getAnswerMarker());
         Path companions = Path.of(spec.getModel().getPath());
         GradientStep gradientStep = new GradientStep(
-                model, resources.reference().orElse(null), responseLoss, objective, training.getMaxGradNorm());
+                model,
+                resources.reference().orElse(null),
+                responseLoss,
+                objective,
+                training.getMaxGradNorm(),
+                training.isGradientCheckpointing());
 
         listener.onStart(plan, startStep);
         try (MetricsLog metrics = new MetricsLog(output.metricsFile(), startStep)) {
@@ -140,7 +146,16 @@ final class FineTuneRun {
             }
             Path finalDir = output.finalModel();
             SaveFormat finalFormat = SaveFormat.finalModel(spec.getOutput(), companions);
-            AtomicDirectory.write(finalDir, dir -> ModelDirectory.save(model, companions, dir, finalFormat));
+            AtomicDirectory.write(finalDir, dir -> {
+                ModelDirectory.save(model, companions, dir, finalFormat);
+                if (spec.getOutput().isMergeAdapter()) {
+                    // From here on the model computes with the merged weights (for Generate, too).
+                    model.mergeAdapter();
+                    Path merged = dir.resolve(RunDirectory.MERGED_MODEL);
+                    Files.createDirectories(merged);
+                    ModelDirectory.save(model, companions, merged, finalFormat);
+                }
+            });
             RunResult result =
                     new RunResult(RunOutcome.SUCCEEDED, step, plan.totalSteps(), finalEval.orElse(null), finalDir);
             listener.onFinish(result);
@@ -159,7 +174,9 @@ final class FineTuneRun {
         long started = System.nanoTime();
         List<Batch> microBatches = batcher.microBatches(sampler.stepIndices(step, plan.batchSize()));
         long inputTokens = microBatches.stream().mapToLong(Batch::tokenCount).sum();
-        GradientStep.Result gradients = gradientStep.compute(microBatches, (double) step / plan.totalSteps());
+        // Seeded by the step, so a resumed run draws the same dropout as an uninterrupted one.
+        long seed = spec.getTraining().getSeed() * 1_000_003L + step;
+        GradientStep.Result gradients = gradientStep.compute(microBatches, (double) step / plan.totalSteps(), seed);
         TokenStats stats = gradients.stats();
         double gradNorm = gradients.gradNorm();
         if (!Double.isFinite(stats.objectiveLoss()) || !Double.isFinite(gradNorm)) {

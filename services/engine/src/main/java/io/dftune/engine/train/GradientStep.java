@@ -22,6 +22,7 @@ public final class GradientStep {
     private final ResponseLoss loss;
     private final Objective objective;
     private final double maxGradNorm;
+    private final boolean checkpointing;
 
     /** The step's token statistics and the global gradient norm before clipping. */
     public record Result(TokenStats stats, double gradNorm) {}
@@ -32,6 +33,18 @@ public final class GradientStep {
      */
     public GradientStep(
             CausalLm model, CausalLm reference, ResponseLoss loss, Objective objective, double maxGradNorm) {
+        this(model, reference, loss, objective, maxGradNorm, false);
+    }
+
+    /** @param checkpointing recompute each layer in backward instead of keeping its activations */
+    public GradientStep(
+            CausalLm model,
+            CausalLm reference,
+            ResponseLoss loss,
+            Objective objective,
+            double maxGradNorm,
+            boolean checkpointing) {
+        this.checkpointing = checkpointing;
         this.model = model;
         this.reference = reference;
         this.loss = loss;
@@ -40,13 +53,19 @@ public final class GradientStep {
     }
 
     public Result compute(List<Batch> microBatches, double progress) {
+        return compute(microBatches, progress, 0);
+    }
+
+    /** @param seed what the adapter's dropout draws from in this step (each micro-batch its own part) */
+    public Result compute(List<Batch> microBatches, double progress, long seed) {
         long stepTokens = StepBatcher.responseTokenCount(microBatches);
         GradientClipping.zero(model.trainableParameters().values(), model.manager());
-        ResponseLoss.Step step = new ResponseLoss.Step(model, reference, objective, stepTokens, progress);
+        ResponseLoss.Step step =
+                new ResponseLoss.Step(model, reference, objective, stepTokens, progress, checkpointing, seed);
         TokenStats stats = new TokenStats();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            for (Batch batch : microBatches) {
-                stats.add(loss.forwardBackward(step, batch, collector));
+            for (int i = 0; i < microBatches.size(); i++) {
+                stats.add(loss.forwardBackward(step.withSeed(seed * 4099 + i), microBatches.get(i), collector));
             }
         }
         double gradNorm = GradientClipping.clip(model.trainableParameters().values(), maxGradNorm, model.manager());

@@ -15,6 +15,9 @@ public record RunDirectory(Path root) {
     public static final String METRICS_FILE = "metrics.jsonl";
     public static final String CHECKPOINTS = "checkpoints";
     public static final String FINAL_MODEL = "final";
+    /** Inside {@link #FINAL_MODEL} of a LoRA run with output.mergeAdapter: the base with the adapter merged. */
+    public static final String MERGED_MODEL = "merged";
+
     private static final String STEP_PREFIX = "step-";
     private static final Pattern STEP_DIR = Pattern.compile(Pattern.quote(STEP_PREFIX) + "(\\d+)");
 

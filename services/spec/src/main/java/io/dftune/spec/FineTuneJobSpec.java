@@ -123,7 +123,13 @@ public class FineTuneJobSpec {
         return this;
     }
 
+    /** A deep copy, to change without touching this one. */
+    public FineTuneJobSpec copy() {
+        return SpecMapper.JSON.convertValue(this, FineTuneJobSpec.class);
+    }
+
     public ModelSpec getModel() {
+
         return model;
     }
 

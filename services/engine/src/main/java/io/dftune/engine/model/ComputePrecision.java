@@ -13,6 +13,16 @@ import io.dftune.spec.Precision;
 public record ComputePrecision(boolean bfloat16FrozenWeights, boolean bfloat16Matmuls) {
     public static final ComputePrecision FLOAT32 = new ComputePrecision(false, false);
 
+    /** For the run's first line, e.g. "bfloat16 frozen weights, float32 matmuls". */
+    public String describe() {
+        if (!bfloat16FrozenWeights) {
+            return "float32";
+        }
+        return bfloat16Matmuls
+                ? "bfloat16 frozen weights, bfloat16 matmuls"
+                : "bfloat16 frozen weights, float32 matmuls (no fast bfloat16 on this device)";
+    }
+
     public static ComputePrecision of(Precision precision, Device device) {
         if (precision != Precision.BF16) {
             return FLOAT32;

@@ -39,6 +39,11 @@ public final class ResponseLoss {
         this.chunkTokens = chunkTokens;
     }
 
+    /** Response tokens per loss chunk. */
+    public int chunkTokens() {
+        return chunkTokens;
+    }
+
     /**
      * What the loss of every micro-batch of one optimizer step shares.
      *

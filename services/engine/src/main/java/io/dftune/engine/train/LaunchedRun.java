@@ -1,10 +1,23 @@
 package io.dftune.engine.train;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.dftune.engine.model.ComputePrecision;
+import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.nd.EngineStartup;
 import io.dftune.engine.objective.Objective;
 import io.dftune.engine.objective.ResponseLoss;
+import io.dftune.engine.plan.AvailableMemory;
+import io.dftune.engine.plan.DoesNotFitException;
+import io.dftune.engine.plan.MemoryAdvice;
+import io.dftune.engine.plan.MemoryPlan;
+import io.dftune.engine.plan.MemoryPlanner;
 import io.dftune.spec.FineTuneJobSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,6 +63,7 @@ public final class LaunchedRun implements AutoCloseable {
             }
             root = EngineStartup.newBaseManager();
         }
+        checkMemory(listener);
         TrainingResources loaded = TrainingResources.open(spec, objective.needsReference(), root);
         synchronized (this) {
             resources = loaded;
@@ -65,6 +79,36 @@ public final class LaunchedRun implements AutoCloseable {
             return stopped;
         }
         return new FineTuneRun(spec, loaded, objective, loss, stop).run(listener);
+    }
+
+    /**
+     * Plans the run's memory from config.json and the spec, before any weight is read, and stops it
+     * when the plan exceeds what the device has.
+     *
+     * @throws DoesNotFitException naming what would make it fit
+     */
+    private void checkMemory(TrainingListener listener) {
+        Device device = Engine.getInstance().defaultDevice();
+        ModelConfig config;
+        try {
+            config = ModelConfig.read(Path.of(spec.getModel().getPath()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        AvailableMemory memory = AvailableMemory.of(device);
+        MemoryPlan plan = MemoryPlanner.plan(
+                config,
+                spec,
+                ComputePrecision.of(spec.getTraining().getPrecision(), device),
+                loss.chunkTokens(),
+                memory.bytes(),
+                memory.source());
+        listener.onPlan(plan);
+        if (!plan.fits()) {
+            List<MemoryAdvice.Option> options = MemoryAdvice.options(
+                    config, spec, precision -> ComputePrecision.of(precision, device), loss.chunkTokens(), plan);
+            throw new DoesNotFitException(MemoryAdvice.message(plan, options), plan);
+        }
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.dftune.trainer.cli;
 
+import io.dftune.engine.train.RunFailures;
 import io.dftune.spec.run.ErrorText;
-import io.dftune.spec.run.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             MakeExampleCommand.class,
             CompareCommand.class,
-            DataCommand.class
+            DataCommand.class,
+            PlanCommand.class
         })
 public final class DftuneCli implements Runnable {
 
@@ -28,7 +29,8 @@ public final class DftuneCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                commandSpec.commandLine(), "name a command: run, serve, eval, generate, make-example, compare or data");
+                commandSpec.commandLine(),
+                "name a command: run, serve, eval, generate, plan, make-example, compare or data");
     }
 
     /** Runs a command line and returns its exit code; failures print one line on stderr. */
@@ -36,7 +38,7 @@ public final class DftuneCli implements Runnable {
         CommandLine cli = new CommandLine(new DftuneCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("dftune: " + ErrorText.oneLine(e));
-            return ExitCodes.FAILED;
+            return RunFailures.exitCode(e);
         });
         return cli.execute(args);
     }

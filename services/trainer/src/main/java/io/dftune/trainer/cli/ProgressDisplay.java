@@ -1,8 +1,7 @@
 package io.dftune.trainer.cli;
 
 import io.dftune.engine.eval.EvalMetrics;
-import io.dftune.engine.model.CausalLm;
-import io.dftune.engine.tokenizer.ModelTokenizer;
+import io.dftune.engine.plan.MemoryPlan;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
@@ -31,8 +30,9 @@ final class ProgressDisplay implements TrainingListener {
     }
 
     @Override
-    public void onLoaded(CausalLm model, ModelTokenizer tokenizer) {
-        out.println(ComputeSetup.describe());
+    public void onPlan(MemoryPlan plan) {
+        out.println(ComputeSetup.describe() + ", " + plan.precision().describe());
+        out.println(plan.describe());
     }
 
     @Override

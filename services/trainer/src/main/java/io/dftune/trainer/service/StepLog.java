@@ -1,6 +1,7 @@
 package io.dftune.trainer.service;
 
 import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.plan.MemoryPlan;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.engine.train.TrainingListener;
@@ -17,6 +18,11 @@ final class StepLog implements TrainingListener {
     private static final Logger LOG = Logger.getLogger("io.dftune.trainer.run");
     private static final long INTERVAL_NANOS = 30_000_000_000L;
     private long lastLogged = System.nanoTime();
+
+    @Override
+    public void onPlan(MemoryPlan plan) {
+        LOG.info(plan.describe());
+    }
 
     @Override
     public void onStart(TrainingPlan plan, long resumedFromStep) {

@@ -2,6 +2,7 @@ package io.dftune.trainer.service;
 
 import io.dftune.engine.eval.EvalMetrics;
 import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.plan.MemoryPlan;
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
@@ -32,6 +33,11 @@ final class TrainingListeners implements TrainingListener {
                 LOG.warnf(e, "%s observer %s failed", what, listener.getClass().getSimpleName());
             }
         }
+    }
+
+    @Override
+    public void onPlan(MemoryPlan plan) {
+        each("plan", l -> l.onPlan(plan));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.dftune.trainer.service;
 
 import io.dftune.engine.train.LaunchedRun;
+import io.dftune.engine.train.RunFailures;
 import io.dftune.engine.train.RunLauncher;
 import io.dftune.engine.train.RunOutcome;
 import io.dftune.engine.train.RunResult;
@@ -130,7 +131,7 @@ public class TrainingSession {
             System.err.println("dftune: " + error);
             weights.close();
             tracker.failed(error);
-            exitCode = ExitCodes.FAILED;
+            exitCode = RunFailures.exitCode(e);
         } finally {
             ended.countDown();
         }

@@ -1,0 +1,125 @@
+package io.dftune.engine.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dftune.engine.model.ComputePrecision;
+import io.dftune.engine.model.ModelConfig;
+import io.dftune.spec.FineTuneJobFiles;
+import io.dftune.spec.FineTuneJobSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MemoryPlannerTest {
+    private static final long GIB = 1L << 30;
+    private static final ComputePrecision CPU_BF16 = new ComputePrecision(true, false);
+
+    private static ModelConfig real(String name) throws Exception {
+        return ModelConfig.read(Path.of("src/test/resources/hf-configs/" + name + ".json"));
+    }
+
+    private static FineTuneJobSpec spec(String training, String adapter) {
+        String yaml =
+                """
+                apiVersion: dftune.io/v1alpha1
+                kind: FineTuneJob
+                metadata: {name: plan}
+                spec:
+                  model: {path: /m}
+                  data: {train: /d.jsonl}
+                  adapter: %s
+                  training: %s
+                  output: {path: /o}
+                """
+                        .formatted(adapter, training);
+        return FineTuneJobFiles.parse(yaml, Path.of("/")).getSpec();
+    }
+
+    @Test
+    void fullFineTuningHoldsSixteenBytesPerParameterBeforeActivations() throws Exception {
+        ModelConfig config = real("Qwen2.5-1.5B");
+        MemoryPlan plan = MemoryPlanner.plan(
+                config,
+                spec("{maxLength: 512, batchSize: 1}", "{type: none}"),
+                ComputePrecision.FLOAT32,
+                24 * GIB,
+                "test");
+        // Qwen2.5-1.5B's published parameter count.
+        assertThat(config.parameterCount()).isEqualTo(1_543_714_304L);
+        assertThat(plan.weights()).isEqualTo(1_543_714_304L * 4);
+        assertThat(plan.trainableState()).isEqualTo(1_543_714_304L * 12);
+        assertThat(plan.computeCopies()).isZero();
+        assertThat(plan.fits())
+                .as("full float32 fine-tuning of 1.5B on 24 GiB: %s", plan.describe())
+                .isFalse();
+    }
+
+    @Test
+    void loraBf16AndCheckpointingFitTheOnePointFiveBModelInSevenGib() throws Exception {
+        ModelConfig config = real("Qwen2.5-1.5B");
+        FineTuneJobSpec lora = spec(
+                "{maxLength: 512, batchSize: 1, precision: bf16, gradientCheckpointing: true}",
+                "{type: lora, rank: 16}");
+        MemoryPlan plan = MemoryPlanner.plan(config, lora, CPU_BF16, 7 * GIB, "test");
+        assertThat(plan.fits()).as(plan.describe()).isTrue();
+        // r (in + out) per adapted layer: 7 projections in each of 28 layers.
+        long perLayer = 16L * ((1536 + 1536) + (1536 + 256) * 2 + (1536 + 1536) + (1536 + 8960) * 3);
+        assertThat(plan.trainableState()).isEqualTo(perLayer * 28 * 12);
+        assertThat(plan.weights()).isEqualTo(1_543_714_304L * 2 + perLayer * 28 * 4);
+    }
+
+    @Test
+    void eachSavingLowersItsPartOfThePlan() throws Exception {
+        ModelConfig config = real("Llama-3.2-1B");
+        MemoryPlan full = MemoryPlanner.plan(
+                config, spec("{maxLength: 1024, batchSize: 4}", "{type: none}"), ComputePrecision.FLOAT32, GIB, "t");
+        MemoryPlan checkpointed = MemoryPlanner.plan(
+                config,
+                spec("{maxLength: 1024, batchSize: 4, gradientCheckpointing: true}", "{type: none}"),
+                ComputePrecision.FLOAT32,
+                GIB,
+                "t");
+        MemoryPlan lora = MemoryPlanner.plan(
+                config, spec("{maxLength: 1024, batchSize: 4}", "{type: lora}"), ComputePrecision.FLOAT32, GIB, "t");
+        assertThat(checkpointed.activations()).isLessThan(full.activations() / 3);
+        assertThat(checkpointed.weights()).isEqualTo(full.weights());
+        assertThat(lora.trainableState()).isLessThan(full.trainableState() / 50);
+        assertThat(lora.peak()).isLessThan(full.peak());
+    }
+
+    @Test
+    void aPlanThatDoesNotFitNamesWhatWouldWithItsPeak() throws Exception {
+        ModelConfig config = real("Qwen2.5-7B");
+        FineTuneJobSpec spec = spec("{maxLength: 1024, batchSize: 8, microBatchSize: 4}", "{type: none}");
+        MemoryPlan plan = MemoryPlanner.plan(config, spec, ComputePrecision.FLOAT32, 24 * GIB, "the machine's memory");
+        List<MemoryAdvice.Option> options = MemoryAdvice.options(
+                config, spec, p -> new ComputePrecision(p == io.dftune.spec.Precision.BF16, false), 1024, plan);
+        String message = MemoryAdvice.message(plan, options);
+        assertThat(message)
+                .startsWith("the run does not fit: its memory plan peaks at ")
+                .contains("but 24.0 GiB is available (the machine's memory)")
+                .contains("adapter.type lora")
+                .contains("training.gradientCheckpointing true")
+                .contains("training.microBatchSize 1")
+                .contains("training.maxLength 512")
+                .contains("(fits)");
+        assertThat(options).allSatisfy(o -> assertThat(o.peak()).isLessThan(plan.peak()));
+        Optional<MemoryAdvice.Option> all =
+                options.stream().filter(o -> o.change().startsWith("all of")).findFirst();
+        assertThat(all).hasValueSatisfying(o -> assertThat(o.fits()).isTrue());
+    }
+
+    @Test
+    void theContainerLimitWinsOverTheMachineWhenLower() {
+        assertThat(AvailableMemory.containerLimit(Optional.of("4294967296\n"), Optional.empty()))
+                .hasValue(4L << 30);
+        assertThat(AvailableMemory.containerLimit(Optional.of("max\n"), Optional.empty()))
+                .isEmpty();
+        assertThat(AvailableMemory.containerLimit(Optional.empty(), Optional.of("9223372036854771712")))
+                .as("cgroup v1 without a limit")
+                .isEmpty();
+        assertThat(AvailableMemory.machineMemory("MemTotal:       24592348 kB\nMemFree: 1 kB\n"))
+                .hasValue(24592348L * 1024);
+    }
+}

@@ -41,6 +41,41 @@ public final class ModelDirectory {
         }
     }
 
+    /**
+     * A model directory, or a PEFT adapter directory applied to its base: {@code base} when given,
+     * else the directory the adapter's {@code base_model_name_or_path} names.
+     *
+     * @throws UncheckedIOException with the adapter's directory when its base cannot be found
+     */
+    public static CausalLm loadModelOrAdapter(Path directory, Path base, NDManager parent) {
+        if (!LoraAdapter.isAdapterDirectory(directory)) {
+            return load(directory, parent);
+        }
+        Path baseDir;
+        try {
+            baseDir = base != null ? base : Path.of(LoraAdapter.baseModelOf(directory));
+        } catch (IOException e) {
+            throw new UncheckedIOException(directory + ": " + e.getMessage(), e);
+        }
+        if (baseDir.toString().isEmpty() || !Files.isDirectory(baseDir)) {
+            throw new UncheckedIOException(new NoSuchFileException(
+                    directory.toString(),
+                    null,
+                    "the adapter's base model \"" + baseDir + "\" is not a directory here; name it with --base DIR"));
+        }
+        CausalLm model = load(baseDir, parent);
+        try {
+            model.attachAdapter(LoraAdapter.load(directory, model.config(), null, parent));
+            return model;
+        } catch (IOException e) {
+            model.close();
+            throw new UncheckedIOException(directory + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
     /** {@link #save(CausalLm, Path, Path, SaveFormat)} in float32, sharded above 5GB. */
     public static void save(CausalLm model, Path companionSource, Path target) throws IOException {
         save(model, companionSource, target, SaveFormat.FLOAT32);

@@ -24,8 +24,18 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", description = "Evaluate a model directory on a data set (JSONL, JSON or Parquet).")
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "DIR",
+            description = "Hugging Face model directory, or a PEFT adapter directory (see --base)")
     Path model;
+
+    @Option(
+            names = "--base",
+            paramLabel = "DIR",
+            description = "With an adapter directory: its base model (default: the adapter's base_model_name_or_path)")
+    Path base;
 
     @Option(
             names = "--data",
@@ -68,7 +78,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (NDManager root = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(model);
-                CausalLm lm = ModelDirectory.load(model, root)) {
+                CausalLm lm = ModelDirectory.loadModelOrAdapter(model, base, root)) {
             LoadedDataset dataset = DatasetLoader.load(data, tokenizer, maxLength, columns.options());
             Evaluator evaluator = new Evaluator(
                     new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS),

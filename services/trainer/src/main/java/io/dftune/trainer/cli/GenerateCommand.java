@@ -18,8 +18,18 @@ import picocli.CommandLine.Option;
 @Command(name = "generate", description = "Complete a prompt with a model directory.")
 final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "DIR",
+            description = "Hugging Face model directory, or a PEFT adapter directory (see --base)")
     Path model;
+
+    @Option(
+            names = "--base",
+            paramLabel = "DIR",
+            description = "With an adapter directory: its base model (default: the adapter's base_model_name_or_path)")
+    Path base;
 
     @Option(names = "--prompt", required = true, description = "Prompt text (goes through the chat template).")
     String prompt;
@@ -41,7 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
         GenerationSettings settings = new GenerationSettings(maxNewTokens, temperature, topP, seed);
         try (NDManager root = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(model);
-                CausalLm lm = ModelDirectory.load(model, root)) {
+                CausalLm lm = ModelDirectory.loadModelOrAdapter(model, base, root)) {
             int[] completion = new Generator(lm, tokenizer.eosId())
                     .generate(PromptResponseEncoder.promptIds(tokenizer, prompt), settings);
             System.out.println(tokenizer.decode(completion));

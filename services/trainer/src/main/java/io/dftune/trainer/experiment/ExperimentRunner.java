@@ -149,7 +149,7 @@ public final class ExperimentRunner {
         Map<String, Score> scores = new LinkedHashMap<>();
         try (NDManager root = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(modelDir);
-                CausalLm model = ModelDirectory.load(modelDir, root)) {
+                CausalLm model = ModelDirectory.loadModelOrAdapter(modelDir, null, root)) {
             Evaluator evaluator = evaluator(tokenizer);
             sets.forEach((name, file) -> scores.put(
                     name,

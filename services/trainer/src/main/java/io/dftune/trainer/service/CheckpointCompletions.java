@@ -30,7 +30,7 @@ public final class CheckpointCompletions {
         Path dir = checkpoint.directory();
         try (NDManager manager = EngineStartup.newBaseManager();
                 ModelTokenizer tokenizer = ModelTokenizer.load(dir);
-                CausalLm model = ModelDirectory.load(dir, manager)) {
+                CausalLm model = ModelDirectory.loadModelOrAdapter(dir, null, manager)) {
             return Completion.of(model, tokenizer, checkpoint.state().step(), prompt, settings);
         }
     }

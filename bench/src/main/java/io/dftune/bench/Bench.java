@@ -60,6 +60,7 @@ public final class Bench {
         all.put("startup", new StartupBench());
         all.put("runtime", new RuntimeBench());
         all.put("scaling", new ScalingBench());
+        all.put("fit", new FitBench());
         all.put("operator", new OperatorScaleBench());
         all.put("status-latency", new StatusLatencyBench());
         all.put("faults", new FaultInjectionBench());

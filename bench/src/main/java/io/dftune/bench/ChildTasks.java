@@ -23,6 +23,8 @@ final class ChildTasks {
                     case "scaling" -> ScalingBench.child(args);
                     case "loss-variant" -> LossMemoryBench.child(args);
                     case "runtime-steps" -> RuntimeBench.child(args);
+                    case "fit-model" -> FitBench.modelChild(args);
+                    case "fit-peak" -> FitBench.peakChild(args);
                     default -> throw new IllegalArgumentException("unknown child task " + task);
                 };
         result.put("libtorch", Engine.getInstance().getVersion());

@@ -133,7 +133,7 @@ final class ExampleRun {
         }
     }
 
-    private static Path copyExample(Path example, UnaryOperator<List<String>> editJob) {
+    static Path copyExample(Path example, UnaryOperator<List<String>> editJob) {
         Path dir = Bench.tempDir("example");
         try (Stream<Path> files = Files.walk(example)) {
             for (Path source : files.toList()) {

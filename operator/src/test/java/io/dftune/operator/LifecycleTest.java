@@ -320,6 +320,9 @@ class LifecycleTest {
             assertThat(done.completionTime).isNotNull();
             assertThat(done.finalModel).isEqualTo("pvc://runs/success/final");
             assertThat(done.restarts).isZero();
+            assertThat(done.memoryPlan.fits).isTrue();
+            assertThat(done.memoryPlan.peakBytes).isPositive().isLessThan(done.memoryPlan.availableBytes);
+            assertThat(done.memoryPlan.summary).startsWith("memory plan: peak ");
             assertThat(condition(done, Conditions.COMPLETE).getStatus()).isEqualTo("True");
             assertThat(condition(done, Conditions.RUNNING).getStatus()).isEqualTo("False");
             assertThat(kubelet.claim("runs").resolve("success/final/model.safetensors"))
@@ -361,7 +364,29 @@ class LifecycleTest {
     }
 
     @Test
+    void aRunWhoseMemoryPlanDoesNotFitFailsAtOnceWithoutRetries() {
+        // A million tokens per example: the attention probabilities alone would need terabytes.
+        FineTuneJob ftj = jobs.parse(TestJobs.manifest("huge", 20, 0).replace("maxLength: 64", "maxLength: 1048576"));
+        ftj.getSpec().setBackoffLimit(3);
+        jobs.create(ftj);
+        FineTuneJobStatus failed = awaitPhase("huge", Phase.Failed);
+        assertThat(failed.reason).isEqualTo(Lifecycle.DOES_NOT_FIT);
+        assertThat(failed.message).contains("does not fit");
+        assertThat(failed.failures).as("not counted as a failure to retry").isZero();
+        assertThat(failed.restarts).isZero();
+        assertThat(condition(failed, Conditions.FAILED).getReason()).isEqualTo(Lifecycle.DOES_NOT_FIT);
+        assertThat(jobs.trainerJob("huge").orElseThrow().getMetadata().getAnnotations())
+                .as("one attempt only")
+                .containsEntry(ResourceNames.ANNOTATION_ATTEMPT, "0");
+        assertThat(jobs.events("huge"))
+                .filteredOn(e -> Lifecycle.DOES_NOT_FIT.equals(e.getReason()))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    }
+
+    @Test
     void aTrainerThatKeepsFailingExhaustsTheBackoffLimit() {
+
         FineTuneJob ftj = jobs.parse(
                 TestJobs.manifest("broken", 20, 0).replace("pvc://models/model", "pvc://models/no-such-model"));
         ftj.getSpec().setBackoffLimit(1);

@@ -34,6 +34,9 @@ public class FineTuneJobStatus {
     @JsonPropertyDescription("The latest training and evaluation metrics.")
     public MetricsStatus metrics;
 
+    @JsonPropertyDescription("The run's memory plan, made by the trainer before it read any weight.")
+    public MemoryPlanStatus memoryPlan;
+
     @JsonPropertyDescription("The newest checkpoint written.")
     public CheckpointStatus checkpoint;
 

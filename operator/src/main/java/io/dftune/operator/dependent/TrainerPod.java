@@ -110,6 +110,8 @@ public final class TrainerPod {
                         new EnvVar("DJL_CACHE_DIR", DJL_CACHE, null),
                         new EnvVar("ENGINE_CACHE_DIR", DJL_CACHE, null))
                 .withResources(resources(spec.getResources()))
+                // a trainer that exits with an error leaves the end of its log as the pod's termination message
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withVolumeMounts(mounts)
                 .withReadinessProbe(probe("/q/health/ready", 3))
                 .withLivenessProbe(probe("/q/health/live", 6))

@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * One trainer attempt as Kubernetes shows it: the batch Job, its newest pod, and what that says
  * about the outcome. The trainer's exit codes (docs/trainer-service.md) tell a failure (1) from a
- * cancellation (3) and a preemption (75, SIGTERM after a checkpoint).
+ * cancellation (3), a run that does not fit its memory (4) and a preemption (75, SIGTERM after a
+ * checkpoint).
+ *
  */
 public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
     private static final Set<String> PREEMPTION_REASONS = Set.of(
@@ -60,6 +62,13 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
         if (exit != null && exit == ExitCodes.CANCELLED) {
             return new Attempt(Outcome.CANCELLED, pod, "the trainer run was cancelled (exit code 3)");
         }
+        if (exit != null && exit == ExitCodes.DOES_NOT_FIT) {
+            String why = terminated
+                    .map(ContainerStateTerminated::getMessage)
+                    .flatMap(Attempt::doesNotFitLine)
+                    .orElse("the run does not fit in the memory it has");
+            return new Attempt(Outcome.DOES_NOT_FIT, pod, why + " (exit code 4)");
+        }
         if (exit != null && exit == ExitCodes.PREEMPTED) {
             return new Attempt(
                     Outcome.PREEMPTED, pod, "the trainer was stopped after writing a checkpoint (exit code 75)");
@@ -76,6 +85,20 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
                         + (t.getReason() == null ? "" : " (" + t.getReason() + ")"))
                 .orElse("the trainer pod failed" + (reason == null ? "" : " (" + reason + ")"));
         return new Attempt(Outcome.FAILED, pod, detail);
+    }
+
+    /**
+     * The trainer's refusal from its termination message (the end of its log, as the pod's
+     * {@code FallbackToLogsOnError} policy keeps it).
+     */
+    private static Optional<String> doesNotFitLine(String message) {
+        if (message == null) {
+            return Optional.empty();
+        }
+        return message.lines()
+                .filter(l -> l.contains("does not fit"))
+                .reduce((first, second) -> second)
+                .map(String::strip);
     }
 
     /** The newest pod the Job owns. */

@@ -30,6 +30,7 @@ public final class Lifecycle {
     public static final String SUSPENDED = "Suspended";
     public static final String PREEMPTED = "Preempted";
     public static final String TRAINER_FAILED = "TrainerFailed";
+    public static final String DOES_NOT_FIT = "DoesNotFit";
     public static final String QUEUED = "Queued";
     public static final String STARTING = "Starting";
     public static final String TRAINING = "Training";
@@ -116,6 +117,15 @@ public final class Lifecycle {
             }
             case CANCELLED -> {
                 set(s, Phase.Failed, CANCELLED, attempt.detail());
+                s.completionTime = time(o.now());
+            }
+            case DOES_NOT_FIT -> {
+                // The trainer's own report names the plan and what would fit; the pod's log is the fallback.
+                set(
+                        s,
+                        Phase.Failed,
+                        DOES_NOT_FIT,
+                        o.run().map(RunSnapshot::error).orElse(attempt.detail()));
                 s.completionTime = time(o.now());
             }
             case PREEMPTED -> {

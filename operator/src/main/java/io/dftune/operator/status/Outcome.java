@@ -12,6 +12,8 @@ public enum Outcome {
     CANCELLED,
     /** Stopped from outside (SIGTERM exit 75, eviction, disruption, pod lost): resumed without counting a failure. */
     PREEMPTED,
+    /** The trainer exited 4: its memory plan does not fit the memory it has. Final: a retry would fail the same way. */
+    DOES_NOT_FIT,
     /** The trainer failed; counted against backoffLimit. */
     FAILED
 }

@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import io.dftune.operator.api.CheckpointStatus;
 import io.dftune.operator.api.ClaimPaths;
 import io.dftune.operator.api.FineTuneJobStatus;
+import io.dftune.operator.api.MemoryPlanStatus;
 import io.dftune.operator.api.MetricsStatus;
 import io.dftune.operator.api.ProgressStatus;
 import io.dftune.operator.watch.RunSnapshot;
@@ -52,6 +53,15 @@ public final class StatusMapping {
                 p.eta = Lifecycle.time(run.observedAt().plusSeconds(p.etaSeconds));
             }
             s.progress = p;
+        }
+        if (run.memoryPlan() != null) {
+            MemoryPlanStatus plan = new MemoryPlanStatus();
+            plan.peakBytes = run.memoryPlan().getPeakBytes();
+            plan.availableBytes = run.memoryPlan().getAvailableBytes();
+            plan.fits = run.memoryPlan().getFits();
+            plan.precision = run.memoryPlan().getPrecision();
+            plan.summary = run.memoryPlan().getSummary();
+            s.memoryPlan = plan;
         }
         if (run.train() != null || run.eval() != null) {
             s.metrics = metrics(run.train(), run.eval());

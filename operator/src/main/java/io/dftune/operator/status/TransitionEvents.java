@@ -22,6 +22,7 @@ public final class TransitionEvents {
     private static final Logger LOG = Logger.getLogger(TransitionEvents.class);
     private static final Set<String> WARNINGS = Set.of(
             Lifecycle.INVALID_SPEC,
+            Lifecycle.DOES_NOT_FIT,
             Lifecycle.DEADLINE_EXCEEDED,
             Lifecycle.BACKOFF_LIMIT_EXCEEDED,
             Lifecycle.CANCELLED,

@@ -2,6 +2,7 @@ package io.dftune.operator.watch;
 
 import io.dftune.proto.v1.Checkpoint;
 import io.dftune.proto.v1.EvalMetrics;
+import io.dftune.proto.v1.MemoryPlan;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.RunStatus;
 import io.dftune.proto.v1.TrainMetrics;
@@ -15,6 +16,7 @@ import java.time.Instant;
  * @param etaSeconds the trainer's estimate from GetRun, then the remaining steps times the
  *     smoothed step time of the events since
  * @param stepSeconds smoothed seconds per optimizer step, from the step events
+ * @param memoryPlan the run's memory plan, null until the trainer made it
  * @param observedAt when the newest information was received
  */
 public record RunSnapshot(
@@ -30,6 +32,7 @@ public record RunSnapshot(
         long resumedFromStep,
         String error,
         String finalModel,
+        MemoryPlan memoryPlan,
         Instant observedAt) {
     /** Weight of the newest step in the smoothed step time. */
     private static final double SMOOTHING = 0.2;
@@ -48,6 +51,7 @@ public record RunSnapshot(
                 status.getResumedFromStep(),
                 emptyToNull(status.getError()),
                 emptyToNull(status.getFinalModel()),
+                status.hasMemoryPlan() ? status.getMemoryPlan() : null,
                 now);
     }
 
@@ -74,6 +78,7 @@ public record RunSnapshot(
                         resumedFromStep,
                         failed ? emptyToNull(change.getMessage()) : error,
                         finalModel,
+                        memoryPlan,
                         now);
             }
             case STEP -> {
@@ -95,6 +100,7 @@ public record RunSnapshot(
                         resumedFromStep,
                         error,
                         finalModel,
+                        memoryPlan,
                         now);
             }
             case EVAL ->
@@ -111,6 +117,7 @@ public record RunSnapshot(
                         resumedFromStep,
                         error,
                         finalModel,
+                        memoryPlan,
                         now);
             case CHECKPOINT ->
                 new RunSnapshot(
@@ -126,6 +133,23 @@ public record RunSnapshot(
                         resumedFromStep,
                         error,
                         finalModel,
+                        memoryPlan,
+                        now);
+            case MEMORY_PLAN ->
+                new RunSnapshot(
+                        podUid,
+                        phase,
+                        step,
+                        totalSteps,
+                        etaSeconds,
+                        stepSeconds,
+                        train,
+                        eval,
+                        checkpoint,
+                        resumedFromStep,
+                        error,
+                        finalModel,
+                        event.getMemoryPlan(),
                         now);
             case EVENT_NOT_SET -> this;
         };

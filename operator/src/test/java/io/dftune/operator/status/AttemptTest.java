@@ -92,6 +92,26 @@ class AttemptTest {
                         "cancelled (exit code 3)",
                         "0"),
                 row(
+                        "exit 4: does not fit, the refusal from the end of the log",
+                        JOB,
+                        List.of(exited(
+                                pod(JOB, "Failed"),
+                                4,
+                                "Error",
+                                "memory plan: peak 29.3 GiB of 23.5 GiB available\n"
+                                        + "dftune: the run does not fit: its memory plan peaks at 29.3 GiB\n"
+                                        + "INFO shutting down\n")),
+                        Outcome.DOES_NOT_FIT,
+                        "dftune: the run does not fit: its memory plan peaks at 29.3 GiB (exit code 4)",
+                        "0"),
+                row(
+                        "exit 4 without a termination message",
+                        JOB,
+                        List.of(exited(pod(JOB, "Failed"), 4, "Error")),
+                        Outcome.DOES_NOT_FIT,
+                        "does not fit in the memory it has (exit code 4)",
+                        "0"),
+                row(
                         "exit 75: stopped after a checkpoint",
                         JOB,
                         List.of(exited(pod(JOB, "Failed"), 75, "Error")),

@@ -110,6 +110,7 @@ class LifecycleDecideTest {
                     0,
                     error,
                     null,
+                    null,
                     NOW);
             return this;
         }
@@ -205,6 +206,13 @@ class LifecycleDecideTest {
                         .exit(137, "OOMKilled")
                         .then(Pending, "TrainerFailed", 1, 1, "code 137 (OOMKilled)"),
                 running("exit 3: cancelled").exit(3, "Error").then(Failed, "Cancelled", 0, 0, "cancelled"),
+                running("exit 4: does not fit, final without a retry or a failure counted")
+                        .exit(4, "Error")
+                        .then(Failed, "DoesNotFit", 0, 0, "does not fit in the memory it has"),
+                running("exit 4 with the trainer's refusal")
+                        .exit(4, "Error")
+                        .trainerError("the run does not fit: its memory plan peaks at 29.3 GiB; planned peak with ...")
+                        .then(Failed, "DoesNotFit", 0, 0, "the run does not fit: its memory plan peaks at 29.3 GiB"),
                 given("exit 75: preempted, not a failure")
                         .status(Running, "Training", 0, 2)
                         .job(JOB0)

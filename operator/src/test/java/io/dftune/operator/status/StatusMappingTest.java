@@ -7,6 +7,7 @@ import io.dftune.operator.testing.ClusterObjects;
 import io.dftune.operator.watch.RunSnapshot;
 import io.dftune.proto.v1.Checkpoint;
 import io.dftune.proto.v1.EvalMetrics;
+import io.dftune.proto.v1.MemoryPlan;
 import io.dftune.proto.v1.Phase;
 import io.dftune.proto.v1.TrainMetrics;
 import java.time.Instant;
@@ -22,7 +23,7 @@ class StatusMappingTest {
     private static final Instant AT = ClusterObjects.T0;
 
     private static RunSnapshot run(Phase phase, long step, long total, Double eta) {
-        return new RunSnapshot("pod", phase, step, total, eta, null, null, null, null, 0, null, null, AT);
+        return new RunSnapshot("pod", phase, step, total, eta, null, null, null, null, 0, null, null, null, AT);
     }
 
     /** Training at step 5 of 10, the checkpoint step-5 written at {@code path} (inside the pod). */
@@ -33,7 +34,7 @@ class StatusMappingTest {
                 .setPath(path)
                 .build();
         return new RunSnapshot(
-                "pod", Phase.PHASE_TRAINING, 5, 10, null, null, null, null, checkpoint, 0, null, null, AT);
+                "pod", Phase.PHASE_TRAINING, 5, 10, null, null, null, null, checkpoint, 0, null, null, null, AT);
     }
 
     private static Arguments row(String name, RunSnapshot run, Consumer<FineTuneJobStatus> expect) {
@@ -83,7 +84,20 @@ class StatusMappingTest {
                 row(
                         "resumed from a checkpoint",
                         new RunSnapshot(
-                                "pod", Phase.PHASE_TRAINING, 6, 10, null, null, null, null, null, 5, null, null, AT),
+                                "pod",
+                                Phase.PHASE_TRAINING,
+                                6,
+                                10,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                5,
+                                null,
+                                null,
+                                null,
+                                AT),
                         s -> assertThat(s.resumedFromStep).isEqualTo(5)),
                 row(
                         "a checkpoint: its path as the spec names it",
@@ -92,6 +106,37 @@ class StatusMappingTest {
                             assertThat(s.checkpoint.name).isEqualTo("step-5");
                             assertThat(s.checkpoint.step).isEqualTo(5);
                             assertThat(s.checkpoint.path).isEqualTo("pvc://runs/ftj/checkpoints/step-5");
+                        }),
+                row(
+                        "the memory plan",
+                        new RunSnapshot(
+                                "pod",
+                                Phase.PHASE_LOADING,
+                                0,
+                                0,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                0,
+                                null,
+                                null,
+                                MemoryPlan.newBuilder()
+                                        .setPeakBytes(7_332_592_640L)
+                                        .setAvailableBytes(25_276_157_952L)
+                                        .setFits(true)
+                                        .setPrecision("bfloat16 frozen weights, float32 matmuls")
+                                        .setSummary("memory plan: peak 6.8 GiB of 23.5 GiB available")
+                                        .setWeightsBytes(3_161_287_680L)
+                                        .build(),
+                                AT),
+                        s -> {
+                            assertThat(s.memoryPlan.peakBytes).isEqualTo(7_332_592_640L);
+                            assertThat(s.memoryPlan.availableBytes).isEqualTo(25_276_157_952L);
+                            assertThat(s.memoryPlan.fits).isTrue();
+                            assertThat(s.memoryPlan.precision).isEqualTo("bfloat16 frozen weights, float32 matmuls");
+                            assertThat(s.memoryPlan.summary).startsWith("memory plan: peak 6.8 GiB");
                         }),
                 row(
                         "a checkpoint on a local path stays as it is",
@@ -121,6 +166,7 @@ class StatusMappingTest {
                                         .build(),
                                 null,
                                 0,
+                                null,
                                 null,
                                 null,
                                 AT),

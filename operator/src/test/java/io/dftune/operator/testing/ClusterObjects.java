@@ -113,6 +113,11 @@ public final class ClusterObjects {
 
     /** The pod ended: its container terminated with {@code exitCode} and {@code reason} (may be null). */
     public static Pod exited(Pod pod, int exitCode, String reason) {
+        return exited(pod, exitCode, reason, null);
+    }
+
+    /** As {@link #exited(Pod, int, String)}, with the container's termination message. */
+    public static Pod exited(Pod pod, int exitCode, String reason, String message) {
         return new PodBuilder(pod)
                 .editStatus()
                 .withContainerStatuses(new ContainerStatusBuilder()
@@ -121,6 +126,7 @@ public final class ClusterObjects {
                         .withNewTerminated()
                         .withExitCode(exitCode)
                         .withReason(reason)
+                        .withMessage(message)
                         .endTerminated()
                         .endState()
                         .build())

@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.plan.MemoryPlan;
 import io.dftune.engine.train.StepMetrics;
 import io.dftune.proto.v1.Checkpoint;
 import io.dftune.proto.v1.TrainMetrics;
@@ -61,6 +62,23 @@ public final class ProtoMessages {
                 .setStep(step)
                 .setPath(directory.toString())
                 .setWriteSeconds(writeSeconds)
+                .build();
+    }
+
+    public static io.dftune.proto.v1.MemoryPlan memoryPlan(MemoryPlan plan) {
+        return io.dftune.proto.v1.MemoryPlan.newBuilder()
+                .setPeakBytes(plan.peak())
+                .setAvailableBytes(plan.available())
+                .setAvailableSource(plan.availableSource())
+                .setFits(plan.fits())
+                .setPrecision(plan.precision().describe())
+                .setWeightsBytes(plan.weights())
+                .setGradientsAndOptimizerBytes(plan.trainableState())
+                .setActivationsBytes(plan.activations())
+                .setLossChunkBytes(plan.lossChunk())
+                .setFloat32CopiesBytes(plan.computeCopies())
+                .setRuntimeOverheadBytes(plan.overhead())
+                .setSummary(plan.describe())
                 .build();
     }
 

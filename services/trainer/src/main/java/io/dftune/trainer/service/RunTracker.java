@@ -1,6 +1,7 @@
 package io.dftune.trainer.service;
 
 import io.dftune.engine.eval.EvalMetrics;
+import io.dftune.engine.plan.MemoryPlan;
 import io.dftune.engine.train.RunOutcome;
 import io.dftune.engine.train.RunResult;
 import io.dftune.engine.train.StepMetrics;
@@ -55,6 +56,12 @@ public final class RunTracker implements TrainingListener {
                         .setStartTime(ProtoMessages.timestamp(Instant.now())),
                 phase(Phase.PHASE_LOADING, 0, 0, "loading model, tokenizer and data"),
                 false);
+    }
+
+    @Override
+    public void onPlan(MemoryPlan plan) {
+        var memoryPlan = ProtoMessages.memoryPlan(plan);
+        publish(s -> s.setMemoryPlan(memoryPlan), RunEvent.newBuilder().setMemoryPlan(memoryPlan), false);
     }
 
     @Override

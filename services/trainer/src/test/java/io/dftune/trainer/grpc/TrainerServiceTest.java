@@ -193,6 +193,11 @@ class TrainerServiceTest {
         List<RunEvent> seen = first.received();
         assertConsecutiveFrom(1, seen);
         assertThat(seen.get(0).getPhase().getPhase()).isEqualTo(Phase.PHASE_LOADING);
+        assertThat(seen)
+                .as("the memory plan, before the first step")
+                .filteredOn(e -> e.hasMemoryPlan() || e.hasStep())
+                .first()
+                .satisfies(e -> assertThat(e.getMemoryPlan().getPeakBytes()).isPositive());
         RunEvent lastSeen = seen.get(seen.size() - 1);
 
         // Training goes on without it.
@@ -200,6 +205,9 @@ class TrainerServiceTest {
         RunStatus training = trainer().getRun(GetRunRequest.getDefaultInstance());
         assertThat(training.getPhase()).isEqualTo(Phase.PHASE_TRAINING);
         assertThat(training.getEtaSeconds()).as("ETA of the steps left").isPositive();
+        assertThat(training.getMemoryPlan().getFits()).isTrue();
+        assertThat(training.getMemoryPlan().getSummary()).startsWith("memory plan: peak ");
+
         assertThat(training.getLatestTrain().getStep())
                 .isEqualTo(training.getStep())
                 .isGreaterThanOrEqualTo(3);

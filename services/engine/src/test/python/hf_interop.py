@@ -2,13 +2,15 @@
 """Loads model directories written by dftune with Hugging Face transformers and compares logits
 and losses with dftune's own numbers.
 
-Needs python3 with torch, transformers and safetensors (transformers brings it); nothing else, no
-network. Input: a folder made by dftune's HfInteropFixturesTest, one sub-folder per case:
+Needs python3 with torch, transformers and safetensors (transformers brings it), and peft for the
+adapter cases; nothing else, no network. Input: a folder made by dftune's HfInteropFixturesTest, one sub-folder per case:
 
   CASE/model/                         a model directory written by dftune (config.json, weights)
   CASE/examples.json                  [{"input_ids": [...], "completion_mask": [...]}, ...]
   CASE/expected.json                  dftune's numbers: tokens, nll, dft_loss, mean_target_prob,
-                                      tolerance, and optionally min_transformers
+                                      tolerance, and optionally min_transformers and adapter
+  CASE/adapter/                       where expected.json names it: a PEFT LoRA adapter directory
+                                      written by dftune, loaded on CASE/model with peft
   CASE/expected_logits.safetensors    dftune's logits [T, V] of example 0 (tensor "logits")
 
 Make the folder (from the repository root, on any machine that builds dftune):
@@ -81,6 +83,9 @@ def run_case(case_dir, device, attn):
         examples = json.load(f)
     tolerance = float(expected.get("tolerance", 1e-4))
     model = load(os.path.join(case_dir, "model"), device, attn)
+    if expected.get("adapter"):
+        from peft import PeftModel
+        model = PeftModel.from_pretrained(model, os.path.join(case_dir, expected["adapter"])).to(device).eval()
     result["loaded_as"] = type(model).__name__
 
     logits, _ = log_probs(model, examples[expected.get("logits_of_example", 0)]["input_ids"], device)

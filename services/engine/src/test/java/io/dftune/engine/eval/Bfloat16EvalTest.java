@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
-import io.dftune.engine.data.JsonlDataset;
+import io.dftune.engine.data.DatasetLoader;
 import io.dftune.engine.data.LoadedDataset;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelDirectory;
@@ -51,7 +51,7 @@ class Bfloat16EvalTest {
                 CausalLm model = ModelDirectory.load(EXAMPLE.resolve("model"), root, storeBfloat16)) {
             assertThat(TorchCasts.isBfloat16(model.lmHeadWeight())).isEqualTo(storeBfloat16);
             model.computeInBfloat16(computeBfloat16);
-            LoadedDataset eval = JsonlDataset.load(EXAMPLE.resolve("eval.jsonl"), tokenizer, 128);
+            LoadedDataset eval = DatasetLoader.load(EXAMPLE.resolve("eval.jsonl"), tokenizer, 128);
             Evaluator evaluator =
                     new Evaluator(new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS), tokenizer, 16, 1, 0, "####");
             return evaluator.evaluate(model, eval.examples(), 0);

@@ -16,6 +16,7 @@ import io.dftune.engine.io.SafetensorsDType;
 import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.io.SafetensorsWriter;
 import io.dftune.engine.model.CausalLm;
+import io.dftune.engine.model.LoraAdapter;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.model.ModelDirectory;
 import io.dftune.engine.model.ModelInitializer;
@@ -25,6 +26,8 @@ import io.dftune.engine.objective.ResponseLoss;
 import io.dftune.engine.objective.TokenStats;
 import io.dftune.engine.testing.PythonReference;
 import io.dftune.engine.testing.RealConfigs;
+import io.dftune.spec.AdapterSpec;
+import io.dftune.spec.AdapterType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +78,16 @@ class HfInteropFixturesTest {
             new Case("mistral-7b-v0.1-window-8", "Mistral-7B-v0.1", "window 8", SafetensorsDType.BF16, 5_000_000_000L),
             new Case("mistral-7b-v0.3", "Mistral-7B-v0.3", "", SafetensorsDType.BF16, 5_000_000_000L));
 
+    /**
+     * Cases with a LoRA adapter (rank 4, all linear layers, A and B random) as PEFT writes one: the
+     * script loads the base and the adapter with peft; a second case holds the merged model.
+     */
+    static final List<Case> ADAPTER_CASES = List.of(
+            new Case("qwen2.5-0.5b-lora", "Qwen2.5-0.5B", "", SafetensorsDType.F32, 5_000_000_000L),
+            new Case("llama-3.2-1b-lora", "Llama-3.2-1B", "", SafetensorsDType.BF16, 5_000_000_000L));
+
+    static final String MERGED = "-merged";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @TempDir
@@ -94,9 +107,23 @@ class HfInteropFixturesTest {
                         temporary.resolve(c.name() + "-reference.json"),
                         temporary.resolve(c.name() + "-reference-logits.safetensors")));
             }
+            for (Case c : ADAPTER_CASES) {
+                writeAdapterCases(c, out, root);
+                Path merged = out.resolve(c.name() + MERGED);
+                referenceRuns.add(PythonReference.scoreCommand(
+                        merged.resolve("model"),
+                        merged.resolve("examples.json"),
+                        temporary.resolve(c.name() + "-reference.json"),
+                        temporary.resolve(c.name() + "-reference-logits.safetensors")));
+            }
             PythonReference.batch(referenceRuns);
             for (Case c : CASES) {
                 assertAgreesWithTheReference(c, out.resolve(c.name()), root);
+            }
+            // The reference scores the merged model: dftune's adapter on its base must give the same numbers.
+            for (Case c : ADAPTER_CASES) {
+                assertAgreesWithTheReference(c, out.resolve(c.name()), root);
+                assertAgreesWithTheReference(c, out.resolve(c.name() + MERGED), root);
             }
         }
         Files.writeString(
@@ -126,46 +153,108 @@ class HfInteropFixturesTest {
     }
 
     private static void writeCase(Case c, Path caseDir, NDManager root) throws IOException {
+        ObjectNode json = writeBase(c, caseDir, root);
+        try (CausalLm lm = ModelDirectory.load(caseDir.resolve("model"), root)) {
+            writeExpected(c, json, lm, caseDir, null, root);
+        }
+    }
+
+    /**
+     * The case's base model with a random adapter ({@code CASE/adapter}, PEFT's layout), and a second
+     * case, {@code CASE-merged}, whose model is the base with that adapter merged in.
+     */
+    private static void writeAdapterCases(Case c, Path out, NDManager root) throws IOException {
+        Path caseDir = Files.createDirectories(out.resolve(c.name()));
+        ObjectNode json = writeBase(c, caseDir, root);
+        ModelConfig config = ModelConfig.fromJson(json);
+        AdapterSpec spec = new AdapterSpec();
+        spec.setType(AdapterType.LORA);
+        spec.setRank(4);
+        spec.setAlpha(8);
+        spec.setDropout(0);
+        try (LoraAdapter adapter = LoraAdapter.initialize(config, spec, root, 5)) {
+            Random random = new Random(29);
+            for (NDArray p : adapter.parameters().values()) {
+                float[] values = new float[(int) p.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (random.nextGaussian() * 0.3);
+                }
+                p.set(values);
+            }
+            adapter.save(Files.createDirectories(caseDir.resolve("adapter")), "../model");
+        }
+        try (CausalLm lm = ModelDirectory.load(caseDir.resolve("model"), root)) {
+            lm.attachAdapter(LoraAdapter.load(caseDir.resolve("adapter"), config, spec, root));
+            writeExpected(c, json, lm, caseDir, "adapter", root);
+            lm.mergeAdapter();
+            Path merged = Files.createDirectories(out.resolve(c.name() + MERGED));
+            ModelDirectory.save(
+                    lm.withoutAdapter(),
+                    caseDir.resolve("model"),
+                    merged.resolve("model"),
+                    new SaveFormat(SafetensorsDType.F32, c.maxShardBytes()));
+            Files.copy(caseDir.resolve("examples.json"), merged.resolve("examples.json"));
+        }
+        try (CausalLm lm = ModelDirectory.load(out.resolve(c.name() + MERGED).resolve("model"), root)) {
+            writeExpected(
+                    new Case(c.name() + MERGED, c.config(), c.variant(), SafetensorsDType.F32, c.maxShardBytes()),
+                    json,
+                    lm,
+                    out.resolve(c.name() + MERGED),
+                    null,
+                    root);
+        }
+    }
+
+    /** A random model from the case's released config, written in the case's layout; and the examples. */
+    private static ObjectNode writeBase(Case c, Path caseDir, NDManager root) throws IOException {
         ObjectNode json = RealConfigs.variant(RealConfigs.small(c.config(), 2), c.variant());
         json.put("vocab_size", VOCAB);
         ModelConfig config = ModelConfig.fromJson(json);
-        Path model = caseDir.resolve("model");
         // Weights of std 1.5 / sqrt(hidden) give logits and attention scores of order 1: peaked
         // enough that a difference in RoPE, masking or normalisation shows in the numbers.
         try (CausalLm random = ModelInitializer.initialize(config, root, 7, 1.5 / Math.sqrt(config.hiddenSize()))) {
-            ModelDirectory.save(random, caseDir, model, new SaveFormat(c.dtype(), c.maxShardBytes()));
+            ModelDirectory.save(
+                    random, caseDir, caseDir.resolve("model"), new SaveFormat(c.dtype(), c.maxShardBytes()));
         }
-        List<TrainingExample> examples = examples();
         PythonReference.writeExamples(
                 caseDir.resolve("examples.json"),
-                examples.stream()
+                examples().stream()
                         .map(e -> new PythonReference.Example(e.inputIds(), e.completionMask()))
                         .toList());
-        try (CausalLm lm = ModelDirectory.load(model, root)) {
-            TokenStats stats = new ResponseLoss(64).score(lm, Batch.of(examples, 0), new DftObjective());
-            try (NDManager scope = root.newSubManager()) {
-                NDArray ids = scope.create(new int[][] {examples.get(0).inputIds()});
-                NDArray logits = lm.logits(lm.hiddenStates(ids)).squeeze(0);
-                SafetensorsWriter.write(caseDir.resolve("expected_logits.safetensors"), Map.of("logits", logits));
-            }
-            ObjectNode expected = JSON.createObjectNode();
-            expected.put("case", c.name());
-            expected.put("made_from", c.config() + (c.variant().isEmpty() ? "" : " (" + c.variant() + ")"));
-            expected.put("architecture", config.architecture().className());
-            expected.put("weights_dtype", c.dtype().torchName());
-            if (json.has("rope_parameters")) {
-                expected.put("min_transformers", "5.0.0"); // transformers 4 ignores rope_parameters
-            }
-            expected.put("examples_file", "examples.json");
-            expected.put("logits_file", "expected_logits.safetensors");
-            expected.put("logits_of_example", 0);
-            expected.put("tokens", stats.tokens());
-            expected.put("nll", stats.nll());
-            expected.put("dft_loss", stats.objectiveLoss());
-            expected.put("mean_target_prob", stats.meanTargetProbability());
-            expected.put("tolerance", TOLERANCE);
-            JSON.writeValue(caseDir.resolve("expected.json").toFile(), expected);
+        return json;
+    }
+
+    /** dftune's numbers for {@code lm}: expected.json and the logits of example 0. */
+    private static void writeExpected(
+            Case c, ObjectNode json, CausalLm lm, Path caseDir, String adapter, NDManager root) throws IOException {
+        List<TrainingExample> examples = examples();
+        TokenStats stats = new ResponseLoss(64).score(lm, Batch.of(examples, 0), new DftObjective());
+        try (NDManager scope = root.newSubManager()) {
+            NDArray ids = scope.create(new int[][] {examples.get(0).inputIds()});
+            NDArray logits = lm.logits(lm.hiddenStates(ids)).squeeze(0);
+            SafetensorsWriter.write(caseDir.resolve("expected_logits.safetensors"), Map.of("logits", logits));
         }
+        ObjectNode expected = JSON.createObjectNode();
+        expected.put("case", c.name());
+        expected.put("made_from", c.config() + (c.variant().isEmpty() ? "" : " (" + c.variant() + ")"));
+        expected.put("architecture", lm.config().architecture().className());
+        expected.put("weights_dtype", c.dtype().torchName());
+        if (adapter != null) {
+            expected.put("adapter", adapter); // loaded with peft.PeftModel.from_pretrained on the base
+        }
+        if (json.has("rope_parameters")) {
+            expected.put("min_transformers", "5.0.0"); // transformers 4 ignores rope_parameters
+        }
+        expected.put("examples_file", "examples.json");
+        expected.put("logits_file", "expected_logits.safetensors");
+        expected.put("logits_of_example", 0);
+        expected.put("tokens", stats.tokens());
+        expected.put("nll", stats.nll());
+        expected.put("dft_loss", stats.objectiveLoss());
+        expected.put("mean_target_prob", stats.meanTargetProbability());
+        expected.put("tolerance", TOLERANCE);
+        JSON.writeValue(caseDir.resolve("expected.json").toFile(), expected);
     }
 
     private void assertAgreesWithTheReference(Case c, Path caseDir, NDManager root) throws IOException {

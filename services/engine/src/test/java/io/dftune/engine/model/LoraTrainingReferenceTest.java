@@ -76,6 +76,8 @@ class LoraTrainingReferenceTest {
                 CausalLm lm = ModelDirectory.load(model, root)) {
             lm.attachAdapter(LoraAdapter.load(adapterDir, lm.config(), spec, root));
             lm.setTrainable(true);
+            Map<String, float[]> initial = new java.util.HashMap<>();
+            lm.trainableParameters().forEach((name, p) -> initial.put(name, p.toFloatArray()));
             AdamW optimizer = new AdamW(lm.trainableParameters(), root.newSubManager(), ADAMW);
             GradientStep step = new GradientStep(lm, null, new ResponseLoss(5), objective, 1.0);
             for (int s = 0; s < 2; s++) {
@@ -97,17 +99,24 @@ class LoraTrainingReferenceTest {
                 Map<String, NDArray> want = SafetensorsReader.read(trained, files);
                 Map<String, NDArray> got = lm.trainableParameters();
                 assertThat(got.keySet()).containsExactlyInAnyOrderElementsOf(want.keySet());
-                double worst = 0;
+                // The whole update against the reference's: AdamW divides by the root of the second
+                // moment, so an element whose gradient is near epsilon moves by float rounding alone,
+                // while a wrong scale, moment or decay moves the whole update.
+                double differenceSquared = 0;
+                double updateSquared = 0;
                 for (String name : want.keySet()) {
                     float[] a = got.get(name).toFloatArray();
                     float[] b = want.get(name).toFloatArray();
+                    float[] start = initial.get(name);
                     for (int i = 0; i < a.length; i++) {
-                        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                        differenceSquared += Math.pow(a[i] - b[i], 2);
+                        updateSquared += Math.pow(b[i] - start[i], 2);
                     }
                 }
-                assertThat(worst)
-                        .as("largest difference of the trained A and B")
-                        .isLessThan(1e-5);
+                assertThat(updateSquared).as("the reference moved the adapter").isPositive();
+                assertThat(Math.sqrt(differenceSquared / updateSquared))
+                        .as("difference of the trained A and B relative to the update")
+                        .isLessThan(1e-3);
             }
         }
     }

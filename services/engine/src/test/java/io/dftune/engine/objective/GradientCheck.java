@@ -105,7 +105,7 @@ final class GradientCheck {
         GradientClipping.zero(model.trainableParameters().values(), model.manager());
         backward.run();
         Map<String, float[]> result = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> p : model.parameters().entrySet()) {
+        for (Map.Entry<String, NDArray> p : model.trainableParameters().entrySet()) {
             try (NDArray g = p.getValue().getGradient()) {
                 result.put(p.getKey(), g.toFloatArray());
             }

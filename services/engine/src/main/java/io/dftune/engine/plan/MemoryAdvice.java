@@ -5,8 +5,11 @@ import io.dftune.engine.model.ModelConfig;
 import io.dftune.spec.AdapterType;
 import io.dftune.spec.FineTuneJobSpec;
 import io.dftune.spec.Precision;
+import io.dftune.spec.TrainingSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** What would make a run that does not fit fit: each change the spec can make, with its planned peak. */
@@ -22,70 +25,27 @@ public final class MemoryAdvice {
             PrecisionOnDevice precision,
             int lossChunkTokens,
             MemoryPlan current) {
-        List<Option> options = new ArrayList<>();
+        TrainingSpec training = spec.getTraining();
+        int length = training.getMaxLength();
+        Map<String, Consumer<FineTuneJobSpec>> changes = new LinkedHashMap<>();
         if (!spec.getAdapter().isLora()) {
-            add(
-                    options,
-                    config,
-                    spec,
-                    precision,
-                    lossChunkTokens,
-                    current,
-                    "adapter.type lora (rank 16, all-linear)",
-                    s -> s.getAdapter().setType(AdapterType.LORA));
+            changes.put("adapter.type lora (rank 16, all-linear)", s -> s.getAdapter()
+                    .setType(AdapterType.LORA));
         }
-        if (spec.getTraining().getPrecision() != Precision.BF16) {
-            add(
-                    options,
-                    config,
-                    spec,
-                    precision,
-                    lossChunkTokens,
-                    current,
-                    "training.precision bf16",
-                    s -> s.getTraining().setPrecision(Precision.BF16));
+        if (training.getPrecision() != Precision.BF16) {
+            changes.put("training.precision bf16", s -> s.getTraining().setPrecision(Precision.BF16));
         }
-        if (!spec.getTraining().isGradientCheckpointing()) {
-            add(
-                    options,
-                    config,
-                    spec,
-                    precision,
-                    lossChunkTokens,
-                    current,
-                    "training.gradientCheckpointing true",
-                    s -> s.getTraining().setGradientCheckpointing(true));
+        if (!training.isGradientCheckpointing()) {
+            changes.put(
+                    "training.gradientCheckpointing true", s -> s.getTraining().setGradientCheckpointing(true));
         }
-        if (spec.getTraining().effectiveMicroBatchSize() > 1) {
-            add(
-                    options,
-                    config,
-                    spec,
-                    precision,
-                    lossChunkTokens,
-                    current,
-                    "training.microBatchSize 1",
-                    s -> s.getTraining().setMicroBatchSize(1));
+        if (training.effectiveMicroBatchSize() > 1) {
+            changes.put("training.microBatchSize 1", s -> s.getTraining().setMicroBatchSize(1));
         }
-        int length = spec.getTraining().getMaxLength();
         if (length >= 16) {
-            add(
-                    options,
-                    config,
-                    spec,
-                    precision,
-                    lossChunkTokens,
-                    current,
-                    "training.maxLength " + length / 2,
-                    s -> s.getTraining().setMaxLength(length / 2));
+            changes.put("training.maxLength " + length / 2, s -> s.getTraining().setMaxLength(length / 2));
         }
-        add(
-                options,
-                config,
-                spec,
-                precision,
-                lossChunkTokens,
-                current,
+        changes.put(
                 "all of adapter.type lora, training.precision bf16, gradientCheckpointing true, microBatchSize 1",
                 s -> {
                     s.getAdapter().setType(AdapterType.LORA);
@@ -93,6 +53,21 @@ public final class MemoryAdvice {
                     s.getTraining().setGradientCheckpointing(true);
                     s.getTraining().setMicroBatchSize(1);
                 });
+        List<Option> options = new ArrayList<>();
+        changes.forEach((change, edit) -> {
+            FineTuneJobSpec changed = spec.copy();
+            edit.accept(changed);
+            MemoryPlan plan = MemoryPlanner.plan(
+                    config,
+                    changed,
+                    precision.of(changed.getTraining().getPrecision()),
+                    lossChunkTokens,
+                    current.available(),
+                    current.availableSource());
+            if (plan.peak() < current.peak()) {
+                options.add(new Option(change, plan.peak(), plan.fits()));
+            }
+        });
         return options;
     }
 
@@ -110,29 +85,6 @@ public final class MemoryAdvice {
             parts.add(o.change() + ": " + MemoryPlan.gib(o.peak()) + (o.fits() ? " (fits)" : ""));
         }
         return text.append(String.join("; with ", parts)).toString();
-    }
-
-    private static void add(
-            List<Option> options,
-            ModelConfig config,
-            FineTuneJobSpec spec,
-            PrecisionOnDevice precision,
-            int lossChunkTokens,
-            MemoryPlan current,
-            String change,
-            Consumer<FineTuneJobSpec> edit) {
-        FineTuneJobSpec changed = spec.copy();
-        edit.accept(changed);
-        MemoryPlan plan = MemoryPlanner.plan(
-                config,
-                changed,
-                precision.of(changed.getTraining().getPrecision()),
-                lossChunkTokens,
-                current.available(),
-                current.availableSource());
-        if (plan.peak() < current.peak()) {
-            options.add(new Option(change, plan.peak(), plan.fits()));
-        }
     }
 
     /** What a precision setting means on the run's device. */

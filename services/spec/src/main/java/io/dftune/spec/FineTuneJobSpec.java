@@ -42,6 +42,10 @@ public class FineTuneJobSpec {
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
     private TrainingSpec training = new TrainingSpec();
 
+    @JsonPropertyDescription("How evaluations decode and grade answers: greedy, and optionally k samples per prompt.")
+    @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
+    private EvalSpec eval = new EvalSpec();
+
     @JsonPropertyDescription("Periodic checkpoints.")
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
     private CheckpointSpec checkpoint = new CheckpointSpec();
@@ -109,6 +113,9 @@ public class FineTuneJobSpec {
         if (training == null) {
             training = new TrainingSpec();
         }
+        if (eval == null) {
+            eval = new EvalSpec();
+        }
         if (checkpoint == null) {
             checkpoint = new CheckpointSpec();
         }
@@ -146,6 +153,14 @@ public class FineTuneJobSpec {
 
     public void setTraining(TrainingSpec training) {
         this.training = training;
+    }
+
+    public EvalSpec getEval() {
+        return eval;
+    }
+
+    public void setEval(EvalSpec eval) {
+        this.eval = eval;
     }
 
     public CheckpointSpec getCheckpoint() {
@@ -251,6 +266,7 @@ public class FineTuneJobSpec {
                 && Objects.equals(data, s.data)
                 && Objects.equals(objective, s.objective)
                 && Objects.equals(training, s.training)
+                && Objects.equals(eval, s.eval)
                 && Objects.equals(checkpoint, s.checkpoint)
                 && Objects.equals(output, s.output)
                 && Objects.equals(image, s.image)
@@ -272,6 +288,7 @@ public class FineTuneJobSpec {
                 data,
                 objective,
                 training,
+                eval,
                 checkpoint,
                 output,
                 image,

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class DefaultsTest {
     private static final List<Object> DEFAULTED_SECTIONS =
-            List.of(new DataSpec(), new ObjectiveSpec(), new TrainingSpec(), new CheckpointSpec());
+            List.of(new DataSpec(), new ObjectiveSpec(), new TrainingSpec(), new EvalSpec(), new CheckpointSpec());
 
     @Test
     void aMinimalManifestReadsFullyDefaultedThroughPlainGetters() {
@@ -42,8 +42,16 @@ class DefaultsTest {
         assertThat(t.getMaxGradNorm()).isEqualTo(1.0);
         assertThat(t.getSeed()).isEqualTo(42);
         assertThat(t.getEvalEverySteps()).isZero();
-        assertThat(t.getEvalMaxNewTokens()).isEqualTo(64);
         assertThat(t.getEvalMaxExamples()).isZero();
+        EvalSpec e = spec.getEval();
+        assertThat(e.getMaxNewTokens()).isEqualTo(64);
+        assertThat(e.getSamples()).isZero();
+        assertThat(e.getTemperature()).isEqualTo(1.0);
+        assertThat(e.getTopP()).isEqualTo(1.0);
+        assertThat(e.getSeed()).isZero();
+        assertThat(e.getExtract()).isEqualTo(AnswerExtraction.MARKER);
+        assertThat(e.getPattern()).isNull();
+        assertThat(e.getCompare()).isEqualTo(AnswerComparison.EXACT);
         assertThat(spec.getCheckpoint().getEverySteps()).isZero();
         assertThat(spec.getCheckpoint().getKeep()).isEqualTo(2);
         assertThat(spec.getOutput().getDtype()).isEqualTo(OutputDtype.AUTO);
@@ -95,10 +103,12 @@ class DefaultsTest {
         FineTuneJobSpec spec = TestSpecs.valid();
         spec.setObjective(null);
         spec.setTraining(null);
+        spec.setEval(null);
         spec.setCheckpoint(null);
 
         spec.applyDefaults();
 
+        assertThat(spec.getEval()).isEqualTo(new EvalSpec());
         assertThat(spec.getObjective()).isEqualTo(new ObjectiveSpec());
         assertThat(spec.getTraining()).isEqualTo(new TrainingSpec().applyDefaults());
         assertThat(spec.getCheckpoint()).isEqualTo(new CheckpointSpec());
@@ -128,6 +138,6 @@ class DefaultsTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(25);
+        assertThat(checked).isEqualTo(31);
     }
 }

@@ -43,8 +43,7 @@ class ManifestErrorsTest {
                 .isInstanceOf(ManifestException.class)
                 .hasMessage(file + " line 8: unknown field spec.training.maxStep (known: maxSteps, epochs, "
                         + "batchSize, microBatchSize, maxLength, learningRate, schedule, warmupRatio, weightDecay, "
-                        + "adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxNewTokens, "
-                        + "evalMaxExamples)");
+                        + "adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxExamples)");
     }
 
     @Test

@@ -94,7 +94,7 @@ final class FineTuneRun {
                 responseLoss,
                 resources.tokenizer(),
                 plan.microBatchSize(),
-                training.getEvalMaxNewTokens(),
+                spec.getEval().getMaxNewTokens(),
                 training.getEvalMaxExamples(),
                 spec.getData().getAnswerMarker());
         Path companions = Path.of(spec.getModel().getPath());

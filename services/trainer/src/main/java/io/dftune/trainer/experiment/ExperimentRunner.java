@@ -189,7 +189,7 @@ public final class ExperimentRunner {
                 new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS),
                 tokenizer,
                 shared.getTraining().getMicroBatchSize(),
-                plan.evalMaxNewTokens(),
+                shared.getEval().getMaxNewTokens(),
                 0,
                 shared.getData().getAnswerMarker());
     }

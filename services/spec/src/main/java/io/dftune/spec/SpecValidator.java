@@ -116,6 +116,13 @@ public final class SpecValidator {
         v.atLeast("spec.training.evalMaxExamples", t.getEvalMaxExamples(), 0);
     }
 
+    /** The rules of {@code spec.eval} alone, for commands that take evaluation settings as options. */
+    public static List<Violation> validateEval(EvalSpec eval) {
+        Violations v = new Violations();
+        eval(v, eval);
+        return v.toList();
+    }
+
     private static void eval(Violations v, EvalSpec e) {
         v.atLeast("spec.eval.maxNewTokens", e.getMaxNewTokens(), 1);
         v.atLeast("spec.eval.samples", e.getSamples(), 0);

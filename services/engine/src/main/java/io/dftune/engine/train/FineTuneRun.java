@@ -94,8 +94,8 @@ final class FineTuneRun {
                 responseLoss,
                 resources.tokenizer(),
                 plan.microBatchSize(),
-                spec.getEval().getMaxNewTokens(),
                 training.getEvalMaxExamples(),
+                spec.getEval(),
                 spec.getData().getAnswerMarker());
         Path companions = Path.of(spec.getModel().getPath());
         GradientStep gradientStep = new GradientStep(

@@ -189,8 +189,8 @@ public final class ExperimentRunner {
                 new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS),
                 tokenizer,
                 shared.getTraining().getMicroBatchSize(),
-                shared.getEval().getMaxNewTokens(),
                 0,
+                shared.getEval(),
                 shared.getData().getAnswerMarker());
     }
 

@@ -55,7 +55,7 @@ class SpecBindingTest {
                         "spec.training.maxSteps: expected an integer, got \"ten\"",
                         "spec.training.loraRank: unknown field (known: maxSteps, epochs, batchSize, microBatchSize, "
                                 + "maxLength, learningRate, schedule, warmupRatio, weightDecay, adamBeta1, adamBeta2, "
-                                + "adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxNewTokens, evalMaxExamples)");
+                                + "adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxExamples)");
         assertThat(result.spec().getTraining().getBatchSize()).isEqualTo(4);
         assertThat(result.spec().getTraining().getMaxSteps())
                 .as("left at its default")

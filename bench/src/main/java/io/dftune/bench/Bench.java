@@ -71,9 +71,10 @@ public final class Bench {
             }
             log("=== %s", entry.getKey());
             report.add(entry.getKey(), entry.getValue().run(context));
+            report.write(); // after each: an interrupted run keeps what it measured
         }
-        report.write();
         return 0;
+
     }
 
     static void log(String format, Object... args) {

@@ -88,7 +88,7 @@ final class FitBench implements Benchmark {
     @Override
     public ObjectNode run(Context context) {
         boolean quick = context.quick();
-        int steps = quick ? 2 : 4;
+        int steps = quick ? 2 : 3;
         int length = quick ? 64 : 512;
         Path work = Bench.tempDir("fit");
         Doc doc = new Doc("Fitting real model shapes: memory plan, LoRA, bf16, activation checkpointing");
@@ -264,12 +264,13 @@ final class FitBench implements Benchmark {
                 .orElse("");
         doc.line(
                 "%s full fp32 fine-tuning at length %d: exit code %d after %.1f s (JVM start, plan; no weights read). "
-                        + "Its message:%n%n```%n%s%n```%n",
+                        + "Its output:%n%n```%n%s%n%s%n```%n",
                 LARGE,
                 full.config().length(),
                 refused.exitCode(),
                 refused.seconds(),
-                String.join("\n", refused.stdout()));
+                String.join("\n", refused.stdout()),
+                message);
         doc.summary(
                 LARGE + " full fp32 fine-tuning",
                 Doc.f("exit %d after %.1f s", refused.exitCode(), refused.seconds()),

@@ -17,8 +17,9 @@ import java.util.List;
  * @param peakRssBytes the highest VmHWM seen
  * @param seconds wall time from start to exit
  * @param stdout the lines it printed
+ * @param stderr the lines it printed on stderr (the refusal of a run that does not fit, errors)
  */
-record TrainerProcess(int exitCode, long peakRssBytes, double seconds, List<String> stdout) {
+record TrainerProcess(int exitCode, long peakRssBytes, double seconds, List<String> stdout, List<String> stderr) {
     private static final long POLL_MILLIS = 50;
 
     static TrainerProcess run(Context context, Path workDir, List<String> arguments) {
@@ -40,7 +41,8 @@ record TrainerProcess(int exitCode, long peakRssBytes, double seconds, List<Stri
                 Thread.sleep(POLL_MILLIS);
             }
             int exit = process.waitFor();
-            return new TrainerProcess(exit, peak, (System.nanoTime() - started) / 1e9, Files.readAllLines(out));
+            return new TrainerProcess(
+                    exit, peak, (System.nanoTime() - started) / 1e9, Files.readAllLines(out), Files.readAllLines(err));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -25,6 +25,13 @@ public class MetricsStatus {
         public Double nll;
         public Double meanTargetProb;
         public Double tokenAccuracy;
+        /** Accuracy@1: the share of greedy answers equal to the reference. */
         public Double exactMatch;
+        /** Sampled completions per example (spec.eval.samples), when the evaluation samples. */
+        public Integer k;
+
+        public Double avgAtK;
+        public Double passAtK;
+        public Double majAtK;
     }
 }

@@ -46,6 +46,10 @@ public class FineTuneJobSpec {
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
     private AdapterSpec adapter = new AdapterSpec();
 
+    @JsonPropertyDescription("How evaluations decode and grade answers: greedy, and optionally k samples per prompt.")
+    @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
+    private EvalSpec eval = new EvalSpec();
+
     @JsonPropertyDescription("Periodic checkpoints.")
     @ValidationRule(value = "self == oldSelf", message = "is immutable: create a new FineTuneJob to change the run")
     private CheckpointSpec checkpoint = new CheckpointSpec();
@@ -113,6 +117,9 @@ public class FineTuneJobSpec {
         if (training == null) {
             training = new TrainingSpec();
         }
+        if (eval == null) {
+            eval = new EvalSpec();
+        }
         if (checkpoint == null) {
             checkpoint = new CheckpointSpec();
         }
@@ -167,6 +174,15 @@ public class FineTuneJobSpec {
 
     public void setAdapter(AdapterSpec adapter) {
         this.adapter = adapter;
+    }
+
+    public EvalSpec getEval() {
+
+        return eval;
+    }
+
+    public void setEval(EvalSpec eval) {
+        this.eval = eval;
     }
 
     public CheckpointSpec getCheckpoint() {
@@ -273,6 +289,7 @@ public class FineTuneJobSpec {
                 && Objects.equals(objective, s.objective)
                 && Objects.equals(training, s.training)
                 && Objects.equals(adapter, s.adapter)
+                && Objects.equals(eval, s.eval)
                 && Objects.equals(checkpoint, s.checkpoint)
                 && Objects.equals(output, s.output)
                 && Objects.equals(image, s.image)
@@ -295,6 +312,7 @@ public class FineTuneJobSpec {
                 objective,
                 training,
                 adapter,
+                eval,
                 checkpoint,
                 output,
                 image,

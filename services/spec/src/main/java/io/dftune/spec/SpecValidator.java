@@ -28,6 +28,9 @@ public final class SpecValidator {
             if (spec.getTraining() != null) {
                 training(v, spec.getTraining());
             }
+            if (spec.getEval() != null) {
+                eval(v, spec.getEval());
+            }
             if (spec.getCheckpoint() != null) {
                 checkpoint(v, spec.getCheckpoint());
             }
@@ -190,9 +193,29 @@ public final class SpecValidator {
         v.number("spec.training.adamEpsilon", t.getAdamEpsilon(), 0, false, NO_MAX, false);
         v.number("spec.training.maxGradNorm", t.getMaxGradNorm(), 0, true, NO_MAX, false);
         v.atLeast("spec.training.evalEverySteps", t.getEvalEverySteps(), 0);
-        v.atLeast("spec.training.evalMaxNewTokens", t.getEvalMaxNewTokens(), 1);
         v.atLeast("spec.training.evalMaxExamples", t.getEvalMaxExamples(), 0);
         v.present("spec.training.precision", t.getPrecision());
+    }
+
+    /** The rules of {@code spec.eval} alone, for commands that take evaluation settings as options. */
+    public static List<Violation> validateEval(EvalSpec eval) {
+        Violations v = new Violations();
+        eval(v, eval);
+        return v.toList();
+    }
+
+    private static void eval(Violations v, EvalSpec e) {
+        v.atLeast("spec.eval.maxNewTokens", e.getMaxNewTokens(), 1);
+        v.atLeast("spec.eval.samples", e.getSamples(), 0);
+        v.number("spec.eval.temperature", e.getTemperature(), 0, false, NO_MAX, false);
+        v.number("spec.eval.topP", e.getTopP(), 0, false, 1, true);
+        v.present("spec.eval.extract", e.getExtract());
+        v.present("spec.eval.compare", e.getCompare());
+        if (e.getPattern() != null) {
+            v.regex("spec.eval.pattern", e.getPattern());
+        } else if (e.getExtract() == AnswerExtraction.REGEX) {
+            v.add("spec.eval.pattern", "required with extract regex");
+        }
     }
 
     private static void batching(Violations v, TrainingSpec t) {

@@ -104,11 +104,6 @@ public class TrainingSpec {
     @JsonPropertyDescription("Evaluate every N optimizer steps; 0 evaluates only at the end.")
     private int evalEverySteps = 0;
 
-    @Min(1)
-    @Default("64")
-    @JsonPropertyDescription("Tokens to generate per evaluation example.")
-    private int evalMaxNewTokens = 64;
-
     @Min(0)
     @Default("0")
     @JsonPropertyDescription("Evaluate on at most N examples; 0 uses all.")
@@ -272,14 +267,6 @@ public class TrainingSpec {
         this.evalEverySteps = evalEverySteps;
     }
 
-    public int getEvalMaxNewTokens() {
-        return evalMaxNewTokens;
-    }
-
-    public void setEvalMaxNewTokens(int evalMaxNewTokens) {
-        this.evalMaxNewTokens = evalMaxNewTokens;
-    }
-
     public int getEvalMaxExamples() {
         return evalMaxExamples;
     }
@@ -322,7 +309,6 @@ public class TrainingSpec {
                 && Double.compare(maxGradNorm, t.maxGradNorm) == 0
                 && seed == t.seed
                 && evalEverySteps == t.evalEverySteps
-                && evalMaxNewTokens == t.evalMaxNewTokens
                 && evalMaxExamples == t.evalMaxExamples
                 && packing == t.packing
                 && precision == t.precision
@@ -347,7 +333,6 @@ public class TrainingSpec {
                 maxGradNorm,
                 seed,
                 evalEverySteps,
-                evalMaxNewTokens,
                 evalMaxExamples,
                 packing,
                 precision,

@@ -3,6 +3,8 @@ package io.dftune.spec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Collects violations while a spec is checked; the range checks word their messages uniformly. */
 final class Violations {
@@ -54,6 +56,18 @@ final class Violations {
     void quantity(String field, String value) {
         if (value != null) {
             Quantities.problem(value).ifPresent(problem -> add(field, problem));
+        }
+    }
+
+    /** A Java regular expression that compiles. */
+    void regex(String field, String value) {
+        try {
+            Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            add(
+                    field,
+                    "is not a valid regular expression: " + e.getDescription() + " at index " + e.getIndex() + " of \""
+                            + value + "\"");
         }
     }
 

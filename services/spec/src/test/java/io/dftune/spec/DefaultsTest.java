@@ -13,6 +13,7 @@ class DefaultsTest {
             new DataSpec(),
             new ObjectiveSpec(),
             new TrainingSpec(),
+            new EvalSpec(),
             new CheckpointSpec(),
             new AdapterSpec(),
             new OutputSpec());
@@ -49,9 +50,17 @@ class DefaultsTest {
         assertThat(t.getMaxGradNorm()).isEqualTo(1.0);
         assertThat(t.getSeed()).isEqualTo(42);
         assertThat(t.getEvalEverySteps()).isZero();
-        assertThat(t.getEvalMaxNewTokens()).isEqualTo(64);
         assertThat(t.getEvalMaxExamples()).isZero();
         assertThat(t.isPacking()).isFalse();
+        EvalSpec e = spec.getEval();
+        assertThat(e.getMaxNewTokens()).isEqualTo(64);
+        assertThat(e.getSamples()).isZero();
+        assertThat(e.getTemperature()).isEqualTo(1.0);
+        assertThat(e.getTopP()).isEqualTo(1.0);
+        assertThat(e.getSeed()).isZero();
+        assertThat(e.getExtract()).isEqualTo(AnswerExtraction.MARKER);
+        assertThat(e.getPattern()).isNull();
+        assertThat(e.getCompare()).isEqualTo(AnswerComparison.EXACT);
         assertThat(spec.getCheckpoint().getEverySteps()).isZero();
         assertThat(spec.getCheckpoint().getKeep()).isEqualTo(2);
         assertThat(spec.getOutput().getDtype()).isEqualTo(OutputDtype.AUTO);
@@ -103,10 +112,12 @@ class DefaultsTest {
         FineTuneJobSpec spec = TestSpecs.valid();
         spec.setObjective(null);
         spec.setTraining(null);
+        spec.setEval(null);
         spec.setCheckpoint(null);
 
         spec.applyDefaults();
 
+        assertThat(spec.getEval()).isEqualTo(new EvalSpec());
         assertThat(spec.getObjective()).isEqualTo(new ObjectiveSpec());
         assertThat(spec.getTraining()).isEqualTo(new TrainingSpec().applyDefaults());
         assertThat(spec.getCheckpoint()).isEqualTo(new CheckpointSpec());
@@ -136,6 +147,6 @@ class DefaultsTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(36);
+        assertThat(checked).isEqualTo(42);
     }
 }

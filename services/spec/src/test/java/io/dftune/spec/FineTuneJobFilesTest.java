@@ -58,9 +58,17 @@ class FineTuneJobFilesTest {
         assertThat(t.getMaxGradNorm()).isEqualTo(0.5);
         assertThat(t.getSeed()).isEqualTo(7);
         assertThat(t.getEvalEverySteps()).isEqualTo(50);
-        assertThat(t.getEvalMaxNewTokens()).isEqualTo(32);
         assertThat(t.getEvalMaxExamples()).isEqualTo(100);
         assertThat(t.isPacking()).isTrue();
+        EvalSpec e = spec.getEval();
+        assertThat(e.getMaxNewTokens()).isEqualTo(32);
+        assertThat(e.getSamples()).isEqualTo(16);
+        assertThat(e.getTemperature()).isEqualTo(0.7);
+        assertThat(e.getTopP()).isEqualTo(0.95);
+        assertThat(e.getSeed()).isEqualTo(3);
+        assertThat(e.getExtract()).isEqualTo(AnswerExtraction.REGEX);
+        assertThat(e.getPattern()).isEqualTo("answer is (-?[0-9]+)");
+        assertThat(e.getCompare()).isEqualTo(AnswerComparison.MATH);
         assertThat(spec.getCheckpoint().getEverySteps()).isEqualTo(50);
         assertThat(spec.getCheckpoint().getKeep()).isEqualTo(3);
         assertThat(spec.getOutput().getDtype()).isEqualTo(OutputDtype.BFLOAT16);
@@ -97,7 +105,7 @@ class FineTuneJobFilesTest {
 
         assertThat(yaml)
                 .contains("apiVersion: \"dftune.io/v1alpha1\"", "kind: \"FineTuneJob\"", "name: \"built\"")
-                .doesNotContain("microBatchSize", "eval:");
+                .doesNotContain("microBatchSize", "eval: \"");
         FineTuneJob again = FineTuneJobFiles.parse(yaml, dir);
         assertThat(again.getSpec()).isEqualTo(TestSpecs.valid().applyDefaults());
     }

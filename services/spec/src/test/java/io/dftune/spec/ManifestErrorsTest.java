@@ -43,8 +43,8 @@ class ManifestErrorsTest {
                 .isInstanceOf(ManifestException.class)
                 .hasMessage(file + " line 8: unknown field spec.training.maxStep (known: maxSteps, epochs, "
                         + "batchSize, microBatchSize, maxLength, packing, learningRate, schedule, warmupRatio, weightDecay, "
-                        + "adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxNewTokens, "
-                        + "evalMaxExamples, precision, gradientCheckpointing)");
+                        + "adamBeta1, adamBeta2, adamEpsilon, maxGradNorm, seed, evalEverySteps, evalMaxExamples, "
+                        + "precision, gradientCheckpointing)");
     }
 
     @Test

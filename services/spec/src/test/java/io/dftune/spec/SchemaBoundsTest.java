@@ -19,6 +19,7 @@ class SchemaBoundsTest {
     private static final List<Section> SECTIONS = List.of(
             new Section("spec.objective.", FineTuneJobSpec::getObjective),
             new Section("spec.training.", FineTuneJobSpec::getTraining),
+            new Section("spec.eval.", FineTuneJobSpec::getEval),
             new Section("spec.checkpoint.", FineTuneJobSpec::getCheckpoint),
             new Section("spec.", spec -> spec),
             new Section("spec.resources.", spec -> {
@@ -45,7 +46,7 @@ class SchemaBoundsTest {
                 }
             }
         }
-        assertThat(bounds).isEqualTo(33);
+        assertThat(bounds).isEqualTo(37);
     }
 
     /** At the bound: valid iff inclusive. One step outside it: a violation naming the field. */

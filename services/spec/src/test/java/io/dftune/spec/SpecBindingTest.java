@@ -56,7 +56,7 @@ class SpecBindingTest {
                         "spec.training.maxSteps: expected an integer, got \"ten\"")
                 .anySatisfy(v -> assertThat(v)
                         .startsWith("spec.training.loraRank: unknown field (known: maxSteps, epochs, batchSize,")
-                        .contains(" evalMaxNewTokens,"));
+                        .contains(" evalEverySteps,"));
 
         assertThat(result.spec().getTraining().getBatchSize()).isEqualTo(4);
         assertThat(result.spec().getTraining().getMaxSteps())

@@ -311,8 +311,54 @@ class SpecValidatorTest {
 
     @Test
     void evalMaxNewTokensMustBePositive() {
-        training().setEvalMaxNewTokens(0);
-        assertOnlyViolation("spec.training.evalMaxNewTokens", "must be >= 1");
+        spec.getEval().setMaxNewTokens(0);
+        assertOnlyViolation("spec.eval.maxNewTokens", "must be >= 1 (got 0)");
+    }
+
+    @Test
+    void evalSamplesMustNotBeNegativeAndZeroMeansGreedyOnly() {
+        spec.getEval().setSamples(-1);
+        assertOnlyViolation("spec.eval.samples", "must be >= 0 (got -1)");
+        spec.getEval().setSamples(0);
+        assertValid();
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0, -0.5, Double.NaN, Double.POSITIVE_INFINITY})
+    void evalTemperatureMustBePositiveAndFinite(double temperature) {
+        spec.getEval().setTemperature(temperature);
+        assertOnlyViolation("spec.eval.temperature", Double.isFinite(temperature) ? "must be > 0" : "finite");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0, -0.1, 1.01})
+    void evalTopPMustBeAProbabilityAboveZero(double topP) {
+        spec.getEval().setTopP(topP);
+        assertOnlyViolation("spec.eval.topP", "must be > 0 and <= 1");
+    }
+
+    @Test
+    void evalExtractAndCompareAreRequired() {
+        spec.getEval().setExtract(null);
+        assertOnlyViolation("spec.eval.extract", "required");
+        spec.getEval().setExtract(AnswerExtraction.BOXED);
+        spec.getEval().setCompare(null);
+        assertOnlyViolation("spec.eval.compare", "required");
+    }
+
+    @Test
+    void regexExtractionNeedsAPattern() {
+        spec.getEval().setExtract(AnswerExtraction.REGEX);
+        assertOnlyViolation("spec.eval.pattern", "required with extract regex");
+        spec.getEval().setPattern("answer: (\\d+)");
+        assertValid();
+    }
+
+    @Test
+    void anEvalPatternMustCompile() {
+        spec.getEval().setExtract(AnswerExtraction.REGEX);
+        spec.getEval().setPattern("answer: (\\d+");
+        assertOnlyViolation("spec.eval.pattern", "is not a valid regular expression: Unclosed group");
     }
 
     @Test

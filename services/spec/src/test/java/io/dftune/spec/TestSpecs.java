@@ -18,8 +18,10 @@ final class TestSpecs {
               objective: {type: prob-q, klWeight: 0.1, q: 0.5, beta: 0.7, betaRamp: true}
               training: {maxSteps: 200, epochs: 1, batchSize: 16, microBatchSize: 8, maxLength: 256, learningRate: 1e-4,
                          schedule: linear, warmupRatio: 0.05, weightDecay: 0.02, adamBeta1: 0.8, adamBeta2: 0.99,
-                         adamEpsilon: 1e-6, maxGradNorm: 0.5, seed: 7, evalEverySteps: 50, evalMaxNewTokens: 32, evalMaxExamples: 100,
+                         adamEpsilon: 1e-6, maxGradNorm: 0.5, seed: 7, evalEverySteps: 50, evalMaxExamples: 100,
                          packing: true}
+              eval: {maxNewTokens: 32, samples: 16, temperature: 0.7, topP: 0.95, seed: 3, extract: regex,
+                     pattern: "answer is (-?[0-9]+)", compare: math}
               checkpoint: {everySteps: 50, keep: 3}
               output: {path: ./output, dtype: bfloat16, maxShardSize: 2GiB}
             """;

@@ -22,16 +22,20 @@ public final class PackageCycles {
      * class path), for further ArchUnit rules of the module's own.
      */
     public static JavaClasses mainClasses(Class<?> root) {
+        return mainClasses(root.getPackageName(), root);
+    }
+
+    /** As {@link #mainClasses(Class)}, in {@code rootPackage} and below, of the module that holds {@code member}. */
+    public static JavaClasses mainClasses(String rootPackage, Class<?> member) {
         try {
             Location module = Location.of(
-                    root.getProtectionDomain().getCodeSource().getLocation().toURI());
+                    member.getProtectionDomain().getCodeSource().getLocation().toURI());
             return new ClassFileImporter()
                     .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                    .withImportOption(
-                            location -> location.contains(root.getPackageName().replace('.', '/')))
+                    .withImportOption(location -> location.contains(rootPackage.replace('.', '/')))
                     .importLocations(Set.of(module));
         } catch (URISyntaxException e) {
-            throw new IllegalStateException("cannot locate the classes of " + root, e);
+            throw new IllegalStateException("cannot locate the classes of " + member, e);
         }
     }
 
@@ -42,6 +46,11 @@ public final class PackageCycles {
      */
     public static void assertNoneUnder(Class<?> root) {
         assertNoneIn(root.getPackageName(), mainClasses(root));
+    }
+
+    /** As {@link #assertNoneUnder(Class)} for a module whose root package holds no class: {@code member} locates it. */
+    public static void assertNoneUnder(String rootPackage, Class<?> member) {
+        assertNoneIn(rootPackage, mainClasses(rootPackage, member));
     }
 
     static void assertNoneIn(String rootPackage, JavaClasses classes) {

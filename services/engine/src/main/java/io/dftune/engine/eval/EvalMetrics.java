@@ -4,9 +4,12 @@ import io.dftune.spec.run.EvalMetric;
 import java.util.OptionalDouble;
 
 /**
- * Evaluation over a data set. {@code exactMatch} is the share of examples with a reference answer
- * whose greedy completion has that final answer; NaN when no example carries one. {@link EvalMetric}
- * describes each value and where it goes.
+ * Evaluation over a data set. {@code exactMatch} is accuracy@1: the share of examples with a
+ * reference answer whose greedy completion states it; NaN when no example carries one. With
+ * {@code k > 0} sampled completions per example: {@code avgAtK} is the mean share of correct
+ * samples, {@code passAtK} the mean chance that one of k samples is correct, {@code majAtK} the
+ * share of examples whose most frequent answer is correct. {@link EvalMetric} describes each value
+ * and where it goes.
  */
 public record EvalMetrics(
         long step,
@@ -17,13 +20,21 @@ public record EvalMetrics(
         double tokenAccuracy,
         long tokens,
         double exactMatch,
-        int answered) {
+        int answered,
+        int k,
+        double avgAtK,
+        double passAtK,
+        double majAtK) {
 
     public boolean hasExactMatch() {
         return answered > 0;
     }
 
-    /** The metric's value; exact match and the answered count only when the data carries answers. */
+    public boolean hasSamples() {
+        return answered > 0 && k > 0;
+    }
+
+    /** The metric's value; answer metrics only when the data carries answers, sampling ones only with samples. */
     public OptionalDouble value(EvalMetric metric) {
         return switch (metric) {
             case STEP -> OptionalDouble.of(step);
@@ -35,6 +46,10 @@ public record EvalMetrics(
             case TOKENS -> OptionalDouble.of(tokens);
             case EXACT_MATCH -> hasExactMatch() ? OptionalDouble.of(exactMatch) : OptionalDouble.empty();
             case ANSWERED -> hasExactMatch() ? OptionalDouble.of(answered) : OptionalDouble.empty();
+            case K -> hasSamples() ? OptionalDouble.of(k) : OptionalDouble.empty();
+            case AVG_AT_K -> hasSamples() ? OptionalDouble.of(avgAtK) : OptionalDouble.empty();
+            case PASS_AT_K -> hasSamples() ? OptionalDouble.of(passAtK) : OptionalDouble.empty();
+            case MAJ_AT_K -> hasSamples() ? OptionalDouble.of(majAtK) : OptionalDouble.empty();
         };
     }
 }

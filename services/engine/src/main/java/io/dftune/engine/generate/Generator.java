@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Autoregressive decoding from a prompt until EOS or the token limit: {@link #generate} samples
  * one prompt and recomputes the whole prefix at each step (simple and exact, for {@code dftune
- * generate}); {@link #generateGreedy} decodes many prompts at once with a key/value cache (for
- * evaluation).
+ * generate}); {@link #generateGreedy} and {@link #generateSampled} decode many prompts at once with
+ * a key/value cache (for evaluation).
  */
 public final class Generator {
     private static final float MASKED = -1e9f;
@@ -51,6 +51,41 @@ public final class Generator {
      * tokens are those of {@link #generate} with greedy settings, up to float rounding in near ties.
      */
     public List<int[]> generateGreedy(List<int[]> prompts, int maxNewTokens) {
+        return decodeBatch(prompts, maxNewTokens, logits -> logits.argMax(-1).toLongArray());
+    }
+
+    /**
+     * Sampled completions of several prompts at once, decoded as {@link #generateGreedy} decodes
+     * them. Row r draws from its own random stream seeded with {@code rowSeeds[r]}, one draw per
+     * token, so its completion depends on its prompt and seed, not on the other rows of the batch
+     * (up to float rounding of the batched logits, as in greedy decoding). {@code settings.seed()}
+     * is not used.
+     */
+    public List<int[]> generateSampled(List<int[]> prompts, GenerationSettings settings, long[] rowSeeds) {
+        if (rowSeeds.length != prompts.size()) {
+            throw new IllegalArgumentException(rowSeeds.length + " seeds for " + prompts.size() + " prompts");
+        }
+        TokenSampler[] samplers = new TokenSampler[rowSeeds.length];
+        for (int r = 0; r < samplers.length; r++) {
+            samplers[r] = new TokenSampler(settings, rowSeeds[r]);
+        }
+        return decodeBatch(prompts, settings.maxNewTokens(), logits -> {
+            int vocab = (int) logits.getShape().get(1);
+            float[] all = logits.toFloatArray();
+            long[] next = new long[samplers.length];
+            for (int r = 0; r < samplers.length; r++) {
+                next[r] = samplers[r].next(all, r * vocab, vocab);
+            }
+            return next;
+        });
+    }
+
+    /** Picks each row's next token from the logits of its last position, [rows, vocab]. */
+    private interface NextTokens {
+        long[] pick(NDArray logits);
+    }
+
+    private List<int[]> decodeBatch(List<int[]> prompts, int maxNewTokens, NextTokens nextTokens) {
         int rows = prompts.size();
         List<int[]> completions = new ArrayList<>(rows);
         if (rows == 0) {
@@ -70,7 +105,7 @@ public final class Generator {
         int remaining = maxNewTokens > 0 ? rows : 0;
         try (NDManager decoding = model.manager().newSubManager();
                 KvCache cache = new KvCache(decoding, model.config().numHiddenLayers(), width + maxNewTokens)) {
-            long[] next = prefill(prompts, width, padding, cache);
+            long[] next = prefill(prompts, width, padding, cache, nextTokens);
             for (int step = 0; remaining > 0; step++) {
                 for (int r = 0; r < rows; r++) {
                     if (done[r]) {
@@ -85,7 +120,7 @@ public final class Generator {
                     remaining -= done[r] ? 1 : 0;
                 }
                 if (remaining > 0) {
-                    next = decodeStep(next, width + step, padding, cache);
+                    next = decodeStep(next, width + step, padding, cache, nextTokens);
                 }
             }
         }
@@ -95,8 +130,8 @@ public final class Generator {
         return completions;
     }
 
-    /** Runs the left-padded prompts [rows, width]; returns each row's argmax next token. */
-    private long[] prefill(List<int[]> prompts, int width, int[] padding, KvCache cache) {
+    /** Runs the left-padded prompts [rows, width]; returns each row's next token. */
+    private long[] prefill(List<int[]> prompts, int width, int[] padding, KvCache cache, NextTokens nextTokens) {
         int rows = prompts.size();
         int[][] ids = new int[rows][width];
         long[][] positions = new long[rows][width];
@@ -118,12 +153,12 @@ public final class Generator {
                     scope.create(positions),
                     scope.create(mask, new Shape(rows, 1, width, width)),
                     cache);
-            return model.logits(hidden.get(":, -1, :")).argMax(-1).toLongArray();
+            return nextTokens.pick(model.logits(hidden.get(":, -1, :")));
         }
     }
 
-    /** Feeds one token per row at column {@code column} of the padded sequence; returns the next argmax. */
-    private long[] decodeStep(long[] tokens, int column, int[] padding, KvCache cache) {
+    /** Feeds one token per row at column {@code column} of the padded sequence; returns the next tokens. */
+    private long[] decodeStep(long[] tokens, int column, int[] padding, KvCache cache, NextTokens nextTokens) {
         int rows = tokens.length;
         int keys = column + 1;
         long[][] positions = new long[rows][1];
@@ -140,7 +175,7 @@ public final class Generator {
             NDArray ids = scope.create(tokens, new Shape(rows, 1));
             NDArray hidden = model.hiddenStates(
                     ids, scope.create(positions), scope.create(mask, new Shape(rows, 1, 1, keys)), cache);
-            return model.logits(hidden.get(":, -1, :")).argMax(-1).toLongArray();
+            return nextTokens.pick(model.logits(hidden.get(":, -1, :")));
         }
     }
 

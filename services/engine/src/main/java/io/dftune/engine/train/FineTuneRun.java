@@ -100,8 +100,8 @@ final class FineTuneRun {
                 responseLoss,
                 resources.tokenizer(),
                 plan.microBatchSize(),
-                training.getEvalMaxNewTokens(),
                 training.getEvalMaxExamples(),
+                spec.getEval(),
                 spec.getData().getAnswerMarker());
         Path companions = Path.of(spec.getModel().getPath());
         GradientStep gradientStep = new GradientStep(

@@ -12,6 +12,7 @@ import io.dftune.engine.nd.EngineStartup;
 import io.dftune.engine.nd.TorchCasts;
 import io.dftune.engine.objective.ResponseLoss;
 import io.dftune.engine.tokenizer.ModelTokenizer;
+import io.dftune.spec.EvalSpec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +53,10 @@ class Bfloat16EvalTest {
             assertThat(TorchCasts.isBfloat16(model.lmHeadWeight())).isEqualTo(storeBfloat16);
             model.computeInBfloat16(computeBfloat16);
             LoadedDataset eval = DatasetLoader.load(EXAMPLE.resolve("eval.jsonl"), tokenizer, 128);
-            Evaluator evaluator =
-                    new Evaluator(new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS), tokenizer, 16, 1, 0, "####");
+            EvalSpec greedyOneToken = new EvalSpec();
+            greedyOneToken.setMaxNewTokens(1);
+            Evaluator evaluator = new Evaluator(
+                    new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS), tokenizer, 16, 0, greedyOneToken, "####");
             return evaluator.evaluate(model, eval.examples(), 0);
         }
     }

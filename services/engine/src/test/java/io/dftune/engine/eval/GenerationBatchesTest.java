@@ -26,7 +26,7 @@ class GenerationBatchesTest {
         for (int i = 0; i < 200; i++) {
             examples.add(example(40 + i / 10));
         }
-        assertThat(Evaluator.generationBatches(examples, MAX_NEW))
+        assertThat(Evaluator.generationBatches(examples, e -> Evaluator.promptIds(e).length, MAX_NEW, 1))
                 .singleElement()
                 .isEqualTo(examples);
     }
@@ -39,7 +39,8 @@ class GenerationBatchesTest {
         }
         examples.add(example(Evaluator.GENERATION_TOKEN_BUDGET));
 
-        List<List<TrainingExample>> batches = Evaluator.generationBatches(examples, MAX_NEW);
+        List<List<TrainingExample>> batches =
+                Evaluator.generationBatches(examples, e -> Evaluator.promptIds(e).length, MAX_NEW, 1);
 
         assertThat(batches).hasSizeGreaterThan(2);
         assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(examples);

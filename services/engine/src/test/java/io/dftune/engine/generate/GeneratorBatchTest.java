@@ -59,4 +59,50 @@ class GeneratorBatchTest {
                     .allSatisfy(c -> assertThat(c).isEmpty());
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void eachSampledRowDependsOnItsPromptAndSeedOnlyNotOnTheBatch(ModelConfig config) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            JniUtils.setGradMode(false);
+            // A small init std keeps the distributions flat, so samples vary with the seed.
+            CausalLm model = ModelInitializer.initialize(config, manager, 5, 0.05);
+            Generator generator = new Generator(model, 7);
+            Random random = new Random(13);
+            List<int[]> prompts = new ArrayList<>();
+            long[] seeds = new long[8];
+            for (int i = 0; i < seeds.length; i++) {
+                prompts.add(random.ints(1 + random.nextInt(7), 0, 50).toArray());
+                seeds[i] = 1000 + i;
+            }
+            GenerationSettings settings = new GenerationSettings(10, 1.0, 0.95, 0);
+
+            List<int[]> batched = generator.generateSampled(prompts, settings, seeds);
+
+            for (int i = 0; i < prompts.size(); i++) {
+                List<int[]> alone = generator.generateSampled(List.of(prompts.get(i)), settings, new long[] {seeds[i]});
+                assertThat(batched.get(i)).as("row %d alone", i).containsExactly(alone.get(0));
+            }
+            // Reversed order: each row keeps its completion.
+            List<int[]> reversedPrompts = new ArrayList<>(prompts);
+            java.util.Collections.reverse(reversedPrompts);
+            List<int[]> reversed = generator.generateSampled(
+                    reversedPrompts,
+                    settings,
+                    java.util.stream.LongStream.range(0, seeds.length)
+                            .map(i -> seeds[seeds.length - 1 - (int) i])
+                            .toArray());
+            for (int i = 0; i < prompts.size(); i++) {
+                assertThat(reversed.get(prompts.size() - 1 - i)).containsExactly(batched.get(i));
+            }
+            // The same prompt with other seeds gives other completions.
+            List<int[]> samePrompt = generator.generateSampled(
+                    java.util.Collections.nCopies(6, prompts.get(0)), settings, new long[] {1, 2, 3, 4, 5, 6});
+            assertThat(samePrompt.stream()
+                            .map(java.util.Arrays::toString)
+                            .distinct()
+                            .count())
+                    .isGreaterThan(1);
+        }
+    }
 }

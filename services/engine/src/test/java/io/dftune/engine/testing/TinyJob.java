@@ -58,7 +58,8 @@ public final class TinyJob {
                   data: {train: train.jsonl, eval: eval.jsonl}
                   objective: {type: dft}
                   training: {maxSteps: %d, batchSize: 4, microBatchSize: 2, maxLength: 64, learningRate: 1.0e-2,
-                             evalMaxExamples: 2, evalMaxNewTokens: 4}
+                             evalMaxExamples: 2}
+                  eval: {maxNewTokens: 4}
                   checkpoint: {everySteps: %d, keep: 3}
                   output: {path: %s}
                 """

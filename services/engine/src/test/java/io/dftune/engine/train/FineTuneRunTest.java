@@ -47,7 +47,8 @@ class FineTuneRunTest {
                   data: {train: train.jsonl, eval: eval.jsonl}
                   objective: {type: %s}
                   training: {maxSteps: 6, batchSize: 4, microBatchSize: %d, maxLength: 64, learningRate: %s,
-                             evalEverySteps: 3, evalMaxNewTokens: 4}
+                             evalEverySteps: 3}
+                  eval: {maxNewTokens: 4}
                   checkpoint: {everySteps: 2, keep: 2}
                   output: {path: %s, dtype: bfloat16}
                 """

@@ -44,7 +44,9 @@ class LoraRunTest {
                   objective: {type: dft}
                   adapter: {type: lora, rank: 4, alpha: 8, dropout: 0.1}
                   training: {maxSteps: 6, batchSize: 4, microBatchSize: 2, maxLength: 64, learningRate: 1.0e-2,
-                             evalMaxNewTokens: 4, gradientCheckpointing: true%s}
+                             gradientCheckpointing: true%s}
+                  eval: {maxNewTokens: 4}
+
                   checkpoint: {everySteps: 2, keep: 2}
                   output: {path: %s}
                 """

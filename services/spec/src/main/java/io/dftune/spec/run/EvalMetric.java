@@ -5,7 +5,8 @@ import static io.dftune.spec.run.MetricInfo.real;
 
 /**
  * What an evaluation on held-out data reports (see {@link ReportedMetric} for where each goes).
- * {@link #EXACT_MATCH} and {@link #ANSWERED} are reported only when the data carries reference answers.
+ * {@link #EXACT_MATCH} and {@link #ANSWERED} are reported only when the data carries reference answers,
+ * {@link #K} and the sampling metrics after it only when the evaluation also samples ({@code spec.eval.samples}).
  */
 public enum EvalMetric implements ReportedMetric {
     STEP(count("Step of the latest evaluation (0: before training)")
@@ -28,11 +29,24 @@ public enum EvalMetric implements ReportedMetric {
             .summary("token accuracy %.3f")
             .shownInStatus()),
     TOKENS(count("Response tokens scored").summary("%d tokens")),
-    EXACT_MATCH(real("Exact-match rate of greedy answers on the evaluation set")
+    EXACT_MATCH(real("Accuracy@1: share of greedy answers equal to the reference answer")
             .gauge("dftune.eval.exact.match")
             .summary("exact match %.3f")
             .shownInStatus()),
-    ANSWERED(count("Examples with a reference answer").summary("%d answered"));
+    ANSWERED(count("Examples with a reference answer").summary("%d answered")),
+    K(count("Sampled completions per example").summary("k %d").shownInStatus()),
+    AVG_AT_K(real("avg@k: mean share of correct answers among the k samples")
+            .gauge("dftune.eval.avg.at.k")
+            .summary("avg@k %.3f")
+            .shownInStatus()),
+    PASS_AT_K(real("pass@k: chance that one of k samples is correct (unbiased estimator)")
+            .gauge("dftune.eval.pass.at.k")
+            .summary("pass@k %.3f")
+            .shownInStatus()),
+    MAJ_AT_K(real("maj@k: share of examples whose most frequent sampled answer is correct")
+            .gauge("dftune.eval.maj.at.k")
+            .summary("maj@k %.3f")
+            .shownInStatus());
 
     private final MetricInfo info;
 

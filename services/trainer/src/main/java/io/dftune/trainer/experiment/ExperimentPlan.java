@@ -20,7 +20,7 @@ import java.util.Set;
  * learning rate with the first seed; the rate with the best validation exact match is then run
  * with the other seeds, and all runs at that rate are scored on every test set.
  *
- * @param job          the FineTuneJob template (model, data, training settings)
+ * @param job          the FineTuneJob template (model, data, training and evaluation settings)
  * @param validation   JSONL set with answers, for choosing each arm's learning rate
  * @param tests        test sets by name, in table order
  * @param output       folder for runs and results (relative paths resolve against the file's folder)
@@ -33,8 +33,7 @@ public record ExperimentPlan(
         List<Long> seeds,
         List<Arm> arms,
         Map<String, Path> tests,
-        Path output,
-        int evalMaxNewTokens) {
+        Path output) {
 
     /** One fine-tuning recipe: an objective, and optionally its own training set. */
     public record Arm(String name, ObjectiveSpec objective, Path train) {}
@@ -48,7 +47,6 @@ public record ExperimentPlan(
         public List<ArmFile> arms;
         public LinkedHashMap<String, String> tests;
         public String output;
-        public Integer evalMaxNewTokens;
     }
 
     static final class ArmFile {
@@ -125,10 +123,6 @@ public record ExperimentPlan(
             if (raw.output == null || raw.output.isBlank()) {
                 fail("output", "is required");
             }
-            int maxNewTokens = raw.evalMaxNewTokens == null ? 64 : raw.evalMaxNewTokens;
-            if (maxNewTokens < 1) {
-                fail("evalMaxNewTokens", "must be >= 1");
-            }
             return new ExperimentPlan(
                     file,
                     job,
@@ -137,8 +131,7 @@ public record ExperimentPlan(
                     List.copyOf(seeds),
                     List.copyOf(arms),
                     tests,
-                    dir.resolve(raw.output).normalize(),
-                    maxNewTokens);
+                    dir.resolve(raw.output).normalize());
         }
 
         private <T> T required(String field, T value) {

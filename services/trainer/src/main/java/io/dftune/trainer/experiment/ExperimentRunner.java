@@ -196,8 +196,8 @@ public final class ExperimentRunner {
                 new ResponseLoss(ResponseLoss.DEFAULT_CHUNK_TOKENS),
                 tokenizer,
                 shared.getTraining().getMicroBatchSize(),
-                plan.evalMaxNewTokens(),
                 0,
+                shared.getEval(),
                 shared.getData().getAnswerMarker());
     }
 

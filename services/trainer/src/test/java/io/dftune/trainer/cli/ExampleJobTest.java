@@ -97,8 +97,8 @@ class ExampleJobTest {
                                 "  namespace: default\n  uid: 5e1c\n  generation: 3\n"
                                         + "  resourceVersion: \"812\"\n  creationTimestamp: \"2026-12-01T08:17:52Z\"\n"
                                         + "  finalizers: [finetunejobs.dftune.io/finalizer]\n")
-                        .replace("maxSteps: 150", "maxSteps: 2")
-                        .replace("evalMaxNewTokens: 40", "evalMaxNewTokens: 8\n    evalMaxExamples: 4")
+                        .replace("maxSteps: 150", "maxSteps: 2\n    evalMaxExamples: 4")
+                        .replace("maxNewTokens: 40", "maxNewTokens: 8")
                 + "status:\n  phase: Running\n  observedGeneration: 3\n";
         Path jobFile = dir.resolve("from-cluster.yaml");
         Files.writeString(jobFile, fromCluster);

@@ -50,7 +50,6 @@ class ExperimentPlanTest {
         assertThat(plan.arms().get(0).train()).isNull();
         assertThat(plan.arms().get(1).train()).isEqualTo(dir.resolve("terse.jsonl"));
         assertThat(plan.output()).isEqualTo(dir.resolve("out"));
-        assertThat(plan.evalMaxNewTokens()).isEqualTo(64);
     }
 
     @Test

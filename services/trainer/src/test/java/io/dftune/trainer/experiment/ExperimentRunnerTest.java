@@ -32,7 +32,6 @@ class ExperimentRunnerTest {
                 validation: eval.jsonl
                 learningRates: [1.0e-3, 3.0e-2]
                 seeds: [1, 2]
-                evalMaxNewTokens: 4
                 arms:
                   - name: sft
                     objective: {type: sft}

@@ -41,7 +41,7 @@ class RunMetersTest {
 
         meters.onStart(new TrainingPlan(10, 4, 2, 24), 3);
         meters.onStep(new StepMetrics(4, 10, 0.6, 0.25, 1.5, 0.4, 0.3, 0.5, 1e-3, 0.8, 900, 12, 0.02));
-        meters.onEval(new EvalMetrics(4, 1.2, 0.3, 0.45, 0.2, 0.6, 40, 0.5, 2));
+        meters.onEval(new EvalMetrics(4, 1.2, 0.3, 0.45, 0.2, 0.6, 40, 0.5, 2, 0, Double.NaN, Double.NaN, Double.NaN));
         meters.onCheckpoint(4, Path.of("step-4"), 0.25);
         phase.set(Phase.PHASE_TRAINING);
 

@@ -74,7 +74,6 @@ public final class Bench {
             report.write(); // after each: an interrupted run keeps what it measured
         }
         return 0;
-
     }
 
     static void log(String format, Object... args) {

@@ -29,8 +29,9 @@ record TrainerProcess(int exitCode, long peakRssBytes, double seconds, List<Stri
         ProcessBuilder builder = context.processBuilder(command);
         builder.environment().put("DFTUNE_JAVA_OPTS", String.join(" ", context.libtorchOptions()));
         Path out = workDir.resolve("stdout.txt");
-        builder.redirectOutput(out.toFile())
-                .redirectError(workDir.resolve("stderr.txt").toFile());
+        Path err = workDir.resolve("stderr.txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+
         long started = System.nanoTime();
         try {
             Process process = builder.start();

@@ -365,8 +365,11 @@ final class FitBench implements Benchmark {
             }
         }
         Bench.log(
-                "fit: %s planned %s, measured %s",
-                config.name(), gib(plan.path("peak_bytes").asLong()), gib(run.peakRssBytes()));
+                "fit: %s planned %s, measured %s, step seconds %s",
+                config.name(),
+                gib(plan.path("peak_bytes").asLong()),
+                gib(run.peakRssBytes()),
+                stepSeconds.describe("%.2f"));
         ExampleRun.deleteTree(dir.resolve("output"));
         return new Measured(config, plan.path("peak_bytes").asLong(), run.peakRssBytes(), stepSeconds);
     }

@@ -40,8 +40,11 @@ public final class AdamW {
         double stepSize = learningRate / (1 - Math.pow(beta1, stepCount));
         double secondMomentCorrection = Math.sqrt(1 - Math.pow(beta2, stepCount));
         float decay = (float) (1 - learningRate * settings.weightDecay());
-        try (NDManager scratch = stateManager.newSubManager()) {
-            for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
+        for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
+            // One parameter's temporaries (and its gradient) at a time: held for all parameters
+            // until the step's end they were four more copies of the model at the step's peak.
+            try (NDManager scratch = stateManager.newSubManager()) {
+
                 NDArray weight = entry.getValue();
                 NDArray gradient = weight.getGradient();
                 gradient.attach(scratch);

@@ -17,11 +17,14 @@ public final class GradientClipping {
         try (NDManager scratch = scratchParent.newSubManager()) {
             double squares = 0;
             for (NDArray p : parameters) {
-                NDArray g = p.getGradient();
-                g.attach(scratch);
-                NDArray sum = g.square().sum();
-                squares += sum.getFloat();
+                // each gradient's square freed before the next: not a copy of every gradient at once
+                try (NDManager one = scratch.newSubManager()) {
+                    NDArray g = p.getGradient();
+                    g.attach(one);
+                    squares += g.square().sum().getFloat();
+                }
             }
+
             double norm = Math.sqrt(squares);
             if (maxNorm > 0 && norm > maxNorm) {
                 float scale = (float) (maxNorm / (norm + 1e-6));

@@ -35,8 +35,12 @@ final class CheckpointedForward implements TrainingForward {
             for (int layer = 0; layer < layers; layer++) {
                 layerInputs[layer] = x;
                 try (NDManager layerScope = scope.newSubManager()) {
+                    // The layer's intermediate arrays go where its input lives: here, so that they
+                    // are freed with the layer; the input itself is kept for the recomputation.
+                    x.attach(layerScope);
                     NDArray out = model.layer(x, layer, context);
                     out.attach(scope);
+                    layerInputs[layer].attach(scope);
                     x = out;
                 }
             }

@@ -392,7 +392,7 @@ final class FitBench implements Benchmark {
             Files.copy(tokenizer.resolve(file), dir.resolve(file));
         }
         Bench.log("fit: writing random %s weights", name);
-        context.child("fit-model", "2g", List.of(dir.toString()));
+        context.child("fit-model", "8g", List.of(dir.toString()));
         return dir;
     }
 

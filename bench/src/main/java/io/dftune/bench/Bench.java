@@ -32,8 +32,9 @@ public final class Bench {
         if (args.length >= 1 && args[0].equals("run")) {
             System.exit(orchestrate(Arrays.copyOfRange(args, 1, args.length)));
         }
-        System.err.println("usage: bench/run [--quick] [--only speed,dft,packing,data-load,loss-memory,startup,runtime,fit,"
-                + "scaling,operator,status-latency,faults]");
+        System.err.println(
+                "usage: bench/run [--quick] [--only speed,dft,packing,data-load,loss-memory,startup,runtime,fit,"
+                        + "scaling,operator,status-latency,faults]");
         System.exit(2);
     }
 

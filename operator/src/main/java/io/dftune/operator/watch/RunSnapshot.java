@@ -103,56 +103,30 @@ public record RunSnapshot(
                         memoryPlan,
                         now);
             }
-            case EVAL ->
-                new RunSnapshot(
-                        podUid,
-                        phase,
-                        step,
-                        totalSteps,
-                        etaSeconds,
-                        stepSeconds,
-                        train,
-                        event.getEval(),
-                        checkpoint,
-                        resumedFromStep,
-                        error,
-                        finalModel,
-                        memoryPlan,
-                        now);
-            case CHECKPOINT ->
-                new RunSnapshot(
-                        podUid,
-                        phase,
-                        step,
-                        totalSteps,
-                        etaSeconds,
-                        stepSeconds,
-                        train,
-                        eval,
-                        event.getCheckpoint(),
-                        resumedFromStep,
-                        error,
-                        finalModel,
-                        memoryPlan,
-                        now);
-            case MEMORY_PLAN ->
-                new RunSnapshot(
-                        podUid,
-                        phase,
-                        step,
-                        totalSteps,
-                        etaSeconds,
-                        stepSeconds,
-                        train,
-                        eval,
-                        checkpoint,
-                        resumedFromStep,
-                        error,
-                        finalModel,
-                        event.getMemoryPlan(),
-                        now);
+            case EVAL -> withReports(event.getEval(), checkpoint, memoryPlan, now);
+            case CHECKPOINT -> withReports(eval, event.getCheckpoint(), memoryPlan, now);
+            case MEMORY_PLAN -> withReports(eval, checkpoint, event.getMemoryPlan(), now);
             case EVENT_NOT_SET -> this;
         };
+    }
+
+    /** This snapshot with the latest evaluation, checkpoint and memory plan as given. */
+    private RunSnapshot withReports(EvalMetrics eval, Checkpoint checkpoint, MemoryPlan memoryPlan, Instant now) {
+        return new RunSnapshot(
+                podUid,
+                phase,
+                step,
+                totalSteps,
+                etaSeconds,
+                stepSeconds,
+                train,
+                eval,
+                checkpoint,
+                resumedFromStep,
+                error,
+                finalModel,
+                memoryPlan,
+                now);
     }
 
     public boolean isTerminal() {

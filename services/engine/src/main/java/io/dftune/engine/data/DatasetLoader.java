@@ -114,7 +114,15 @@ public final class DatasetLoader {
     }
 
     private LoadedDataset read(int limit) {
-        readRecords(limit, this::addAll);
+        try (OrderedChunkEncoder<SourceRecord, Encoded> encoder = new OrderedChunkEncoder<>(this::encode, this::add)) {
+            try {
+                readRecords(limit, encoder::submit);
+            } catch (DatasetException e) {
+                encoder.finish(); // a bad record before the unreadable one is reported first
+                throw e;
+            }
+            encoder.finish();
+        }
         if (records == 0) {
             throw new DatasetException(dataset + " contains no records (the file is empty or blank)");
         }
@@ -155,14 +163,6 @@ public final class DatasetLoader {
             chunk.clear();
             throw e;
         }
-    }
-
-    /**
-     * Encodes the records in parallel (the chat template and the tokenizer are the slow part), then takes the
-     * results in file order, so that order, counts and the first error are those of reading one by one.
-     */
-    private void addAll(List<SourceRecord> chunk) {
-        chunk.parallelStream().map(this::encode).toList().forEach(this::add);
     }
 
     /** The record encoded in its own format; a failure is kept for {@link #add} to report in order. */

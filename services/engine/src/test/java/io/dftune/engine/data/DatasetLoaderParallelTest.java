@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dftune.engine.tokenizer.ModelTokenizer;
 import io.dftune.engine.tokenizer.TokenizerFixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DatasetLoaderParallelTest {
 
     private static final int RECORDS = 4_400; // more than one chunk
+    /** More chunks than are encoded ahead of the one being added. */
+    private static final int MANY_CHUNKS_RECORDS = 3 * 4096 + 300;
+
     private static final int MAX_LENGTH = 40;
     private static final String GOOD = "{\"prompt\": \"p\", \"response\": \"r\"}";
 
@@ -45,7 +51,7 @@ class DatasetLoaderParallelTest {
 
     private void assertLoadsAsOneByOne(ModelTokenizer tok) {
         List<String> lines = new ArrayList<>();
-        for (int i = 0; i < RECORDS; i++) {
+        for (int i = 0; i < MANY_CHUNKS_RECORDS; i++) {
             lines.add("{\"prompt\": \"" + prompt(i) + "\", \"response\": \"" + response(i) + "\", \"answer\": " + i
                     + "}");
             if (i % 1000 == 0) {
@@ -58,7 +64,7 @@ class DatasetLoaderParallelTest {
         List<TrainingExample> expected = new ArrayList<>();
         int skipped = 0;
         int truncated = 0;
-        for (int i = 0; i < RECORDS; i++) {
+        for (int i = 0; i < MANY_CHUNKS_RECORDS; i++) {
             TokenSequence seq = encoder.encode(null, prompt(i), response(i));
             TrainingExample ex = seq.toExample(MAX_LENGTH, prompt(i), Integer.toString(i));
             if (ex.responseTokenCount() == 0) {
@@ -102,6 +108,38 @@ class DatasetLoaderParallelTest {
                     "{\"prompt\": \"p\"}",
                     "not json");
             assertFirstFailure(tok, " line 2: invalid JSON", 1, "{", otherFormat, "{\"prompt\": \"p\"}");
+        }
+    }
+
+    /**
+     * Reading stops at text that is not JSON (a read failure, raised by the reading thread) while earlier chunks are
+     * still being encoded: a bad record before it is still the error reported.
+     */
+    @Test
+    void aBadRecordBeforeAnUnreadableOneIsReportedFirst() {
+        try (ModelTokenizer tok = chatml()) {
+            assertThatThrownBy(() -> DatasetLoader.load(jsonArray("both.json", 5000, 9000), tok, 64))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageStartingWith(
+                            dir.resolve("both.json") + " record 5000 (line 5002): missing required key \"response\"");
+            assertThatThrownBy(() -> DatasetLoader.load(jsonArray("unreadable.json", -1, 9000), tok, 64))
+                    .isInstanceOf(DatasetException.class)
+                    .hasMessageStartingWith(dir.resolve("unreadable.json") + " line 9002")
+                    .hasMessageContaining("invalid JSON");
+        }
+    }
+
+    /** A JSON array of good records, one per line, but a record without a response at {@code bad} (if >= 0) and
+     * broken JSON at {@code unreadable}. */
+    private Path jsonArray(String name, int bad, int unreadable) {
+        List<String> records = new ArrayList<>();
+        for (int i = 0; i < 3 * 4096; i++) {
+            records.add(i == bad ? "{\"prompt\": \"p\"}" : i == unreadable ? "{\"prompt\": oops}" : GOOD);
+        }
+        try {
+            return Files.writeString(dir.resolve(name), "[\n" + String.join(",\n", records) + "\n]\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * FineTuneJob -> ConfigMap (spec), Secret (token), Service and batch Job (trainer pod), one
@@ -78,6 +79,9 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
     public static final String NAME = "finetunejob";
     /** A little past a deadline, so the clock has passed it when the reconciliation runs. */
     private static final Duration MARGIN = Duration.ofMillis(200);
+
+    private static final Duration EARLIER_POD_RECHECK = Duration.ofSeconds(2);
+    private static final Logger LOG = Logger.getLogger(FineTuneJobReconciler.class);
 
     private final RunWatchers watchers;
     private final OperatorMetrics metrics;
@@ -125,8 +129,18 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
         metrics.phase(job, next.phase());
 
         boolean validSpec = violations.isEmpty();
-        new WorkflowInput(validSpec, Lifecycle.wantsTrainerJob(job, validSpec, trainerJob, pods), config)
-                .putInto(context);
+        boolean wantsTrainerJob = Lifecycle.wantsTrainerJob(job, validSpec, trainerJob, pods);
+        boolean earlierPodStillRuns = wantsTrainerJob
+                && trainerJob.isEmpty()
+                && old != null
+                && Attempt.anyPodAlive(LivePods.of(context.getClient(), job));
+        if (earlierPodStillRuns) {
+            // The cache missed a pod that the API server still has: wait for it, and look again soon, as its
+            // end may reach the cache as late as its start did.
+            LOG.infof("%s: a trainer pod the cache had not shown is still running; the new trainer Job waits", id);
+            wantsTrainerJob = false;
+        }
+        new WorkflowInput(validSpec, wantsTrainerJob, config).putInto(context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         follow(context, id, next, trainerJob, pods);
         // The workflow made or removed the trainer Job: the informer does not report the
@@ -143,6 +157,9 @@ public class FineTuneJobReconciler implements Reconciler<FineTuneJob>, Cleaner<F
         UpdateControl<FineTuneJob> control = UpdateControl.noUpdate();
         if (trainerJobChanged) {
             return control.reschedule();
+        }
+        if (earlierPodStillRuns) {
+            return control.rescheduleAfter(EARLIER_POD_RECHECK);
         }
         Stream.of(ttl, Lifecycle.deadlineIn(job, next, now))
                 .flatMap(Optional::stream)

@@ -3,12 +3,10 @@ package io.dftune.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.health.InformersLive;
 import io.dftune.operator.rbac.TestClient;
 import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,20 +50,7 @@ class DeadInformerTest {
         assertThat(before.body()).contains(InformersLive.NAME);
 
         // A pod of the operator's label that Fabric8's Pod type cannot hold: its informer stops.
-        client.resource(client.getKubernetesSerialization()
-                        .unmarshal(
-                                """
-                                apiVersion: v1
-                                kind: Pod
-                                metadata:
-                                  name: unreadable
-                                  namespace: tests
-                                  labels: {%s: %s}
-                                spec: {containers: "not a list"}
-                                """
-                                        .formatted(ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER),
-                                GenericKubernetesResource.class))
-                .create();
+        jobs.createUnreadablePod();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> liveness().statusCode() == 503);
         assertThat(liveness().body()).contains("\"" + InformersLive.NAME + "\"").contains("Pod informer");

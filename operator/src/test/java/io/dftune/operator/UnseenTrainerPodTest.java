@@ -3,14 +3,11 @@ package io.dftune.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dftune.operator.api.ResourceNames;
 import io.dftune.operator.rbac.TestClient;
+import io.dftune.operator.testing.ClusterObjects;
 import io.dftune.operator.testing.FineTuneJobResources;
 import io.dftune.operator.testing.TestJobs;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -31,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = FineTuneJobResources.class)
 class UnseenTrainerPodTest {
-    private static final String NAME = "resumed";
+    private static final String NAME = ClusterObjects.NAME; // the name ClusterObjects labels pods with
 
     @Inject
     @TestClient
@@ -47,8 +44,11 @@ class UnseenTrainerPodTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.trainerJob(NAME).isPresent());
         Job first = jobs.trainerJob(NAME).get();
 
-        stopThePodInformer();
-        Pod earlier = client.pods().resource(runningPodOf(first)).create();
+        // From now on the operator's pod cache shows no new pod (a watch that lags, for good).
+        jobs.createUnreadablePod();
+        await().atMost(Duration.ofSeconds(30)).until(() -> liveness() == 503);
+        Pod earlier =
+                client.pods().resource(ClusterObjects.pod(first, "Running")).create();
         jobs.setSuspend(NAME, true);
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.trainerJob(NAME).isEmpty());
 
@@ -62,57 +62,9 @@ class UnseenTrainerPodTest {
                 .isNotEqualTo(first.getMetadata().getUid());
     }
 
-    /** A pod of the operator's label that Fabric8's Pod type cannot hold stops its pod informer for good. */
-    private void stopThePodInformer() {
-        client.resource(client.getKubernetesSerialization()
-                        .unmarshal(
-                                """
-                                apiVersion: v1
-                                kind: Pod
-                                metadata:
-                                  name: unreadable
-                                  namespace: %s
-                                  labels: {%s: %s}
-                                spec: {containers: "not a list"}
-                                """
-                                        .formatted(
-                                                TestJobs.NAMESPACE,
-                                                ResourceNames.LABEL_MANAGED_BY,
-                                                ResourceNames.MANAGER),
-                                GenericKubernetesResource.class))
-                .create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> liveness() == 503);
-    }
-
     private int liveness() throws Exception {
         return HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
-    }
-
-    private static Pod runningPodOf(Job job) {
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName(job.getMetadata().getName() + "-earlier")
-                .withNamespace(TestJobs.NAMESPACE)
-                .withLabels(ResourceNames.labels(NAME))
-                .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withKind("Job")
-                        .withApiVersion("batch/v1")
-                        .withName(job.getMetadata().getName())
-                        .withUid(job.getMetadata().getUid())
-                        .withController(true)
-                        .build())
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("trainer")
-                .withImage("trainer")
-                .endContainer()
-                .endSpec()
-                .withNewStatus()
-                .withPhase("Running")
-                .endStatus()
-                .build();
     }
 }

@@ -28,6 +28,7 @@ public final class Lifecycle {
     public static final String CANCELLED = "Cancelled";
     public static final String SUCCEEDED = "Succeeded";
     public static final String SUSPENDED = "Suspended";
+    public static final String RESUMING = "Resuming";
     public static final String PREEMPTED = "Preempted";
     public static final String TRAINER_FAILED = "TrainerFailed";
     public static final String DOES_NOT_FIT = "DoesNotFit";
@@ -109,6 +110,16 @@ public final class Lifecycle {
             return;
         }
         Attempt attempt = Attempt.of(current.get(), o.pods());
+        if (stoppedBySuspension(s, attempt)) {
+            // The suspension deleted this Job and stopped its pod; a cache that still shows the Job must not make
+            // that stop a preemption or a failure. The Job goes (wantsTrainerJob), then a new one is made.
+            set(
+                    s,
+                    Phase.Pending,
+                    RESUMING,
+                    "the suspended trainer pod has stopped; a new trainer pod resumes from the newest checkpoint");
+            return;
+        }
         int backoffLimit = job.getSpec().getBackoffLimit();
         switch (attempt.outcome()) {
             case SUCCEEDED -> {
@@ -169,6 +180,15 @@ public final class Lifecycle {
         }
     }
 
+    /**
+     * Whether the attempt's pod was stopped by a suspension that has just been lifted: it ended as a preemption or
+     * a failure while the job was suspended or resuming from it.
+     */
+    private static boolean stoppedBySuspension(FineTuneJobStatus old, Attempt attempt) {
+        boolean resuming = old.phase == Phase.Suspended || RESUMING.equals(old.reason);
+        return resuming && (attempt.outcome() == Outcome.PREEMPTED || attempt.outcome() == Outcome.FAILED);
+    }
+
     /** Succeeded, or Failed for a reason other than the spec (which a fix leaves). */
     public static boolean isFinal(FineTuneJobStatus status) {
         return status.phase == Phase.Succeeded || (status.phase == Phase.Failed && !INVALID_SPEC.equals(status.reason));
@@ -193,8 +213,10 @@ public final class Lifecycle {
             return false;
         }
         if (actual.isPresent()) {
-            return ResourceNames.attempt(actual.get()) >= status.restarts;
+            // Resuming: the Job is the suspended attempt's, whose pod has ended; it goes before a new one is made.
+            return ResourceNames.attempt(actual.get()) >= status.restarts && !RESUMING.equals(status.reason);
         }
+
         return !Attempt.anyPodAlive(pods);
     }
 

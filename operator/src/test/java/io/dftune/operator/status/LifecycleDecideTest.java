@@ -283,7 +283,27 @@ class LifecycleDecideTest {
                         .status(Suspended, "Suspended", 0, 0)
                         .pods(exited(pod(JOB0, "Failed"), 75, "Error"))
                         .then(Pending, "Starting", 0, 0, "creating the trainer Job"),
+                given("resumed while the suspended attempt's Job is still seen")
+                        .status(Suspended, "Suspended", 0, 0)
+                        .job(JOB0)
+                        .exit(75, "Error")
+                        .then(Pending, "Resuming", 0, 0, "the suspended trainer pod has stopped"),
+                given("resuming: the suspended pod failed as it stopped")
+                        .status(Pending, "Resuming", 0, 0)
+                        .job(JOB0)
+                        .exit(137, "Error")
+                        .then(Pending, "Resuming", 0, 0, "resumes from the newest checkpoint"),
+                given("resuming: the suspended attempt's Job is gone")
+                        .status(Pending, "Resuming", 0, 0)
+                        .pods(exited(pod(JOB0, "Failed"), 75, "Error"))
+                        .then(Pending, "Starting", 0, 0, "creating the trainer Job"),
+                given("resumed before the suspension stopped the pod")
+                        .status(Suspended, "Suspended", 0, 0)
+                        .job(JOB0)
+                        .pods(pod(JOB0, "Running"))
+                        .then(Running, "Training", 0, 0, "is running"),
                 // Deadline
+
                 runningWithDeadline("deadline passed", 300)
                         .then(Failed, "DeadlineExceeded", 0, 0, "activeDeadlineSeconds (300)"),
                 given("deadline passed while suspended")

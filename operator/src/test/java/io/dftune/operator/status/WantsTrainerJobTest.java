@@ -97,6 +97,22 @@ class WantsTrainerJobTest {
                         true),
                 new Case("suspended", status(Running, "Training", 0, 0), true, true, JOB0, List.of(ALIVE), false),
                 new Case(
+                        "resuming: the suspended attempt's Job goes",
+                        status(Pending, "Resuming", 0, 0),
+                        true,
+                        false,
+                        JOB0,
+                        List.of(ENDED),
+                        false),
+                new Case(
+                        "resuming: a new Job once the old one and its pod are gone",
+                        status(Pending, "Starting", 0, 0),
+                        true,
+                        false,
+                        null,
+                        List.of(ENDED),
+                        true),
+                new Case(
                         "succeeded keeps its Job, for the logs",
                         status(Succeeded, "Succeeded", 0, 0),
                         true,

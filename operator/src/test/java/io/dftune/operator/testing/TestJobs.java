@@ -5,6 +5,7 @@ import io.dftune.operator.api.FineTuneJob;
 import io.dftune.operator.api.FineTuneJobStatus;
 import io.dftune.operator.api.ResourceNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -128,7 +129,29 @@ public final class TestJobs {
                 .toList();
     }
 
+    /**
+     * Creates a pod of the operator's label that Fabric8's Pod type cannot hold ({@code containers} not a list): the
+     * operator's pod informer stops on it for good.
+     */
+    public void createUnreadablePod() {
+        client.resource(client.getKubernetesSerialization()
+                        .unmarshal(
+                                """
+                                apiVersion: v1
+                                kind: Pod
+                                metadata:
+                                  name: unreadable
+                                  namespace: %s
+                                  labels: {%s: %s}
+                                spec: {containers: "not a list"}
+                                """
+                                        .formatted(NAMESPACE, ResourceNames.LABEL_MANAGED_BY, ResourceNames.MANAGER),
+                                GenericKubernetesResource.class))
+                .create();
+    }
+
     public void setSuspend(String name, boolean suspend) {
+
         client.resources(FineTuneJob.class)
                 .inNamespace(NAMESPACE)
                 .withName(name)

@@ -64,7 +64,9 @@ public final class StatusMapping {
             s.memoryPlan = plan;
         }
         if (run.train() != null || run.eval() != null) {
+            MetricsStatus previous = s.metrics;
             s.metrics = metrics(run.train(), run.eval());
+            MetricsHistory.carry(previous, s.metrics);
         }
         if (run.checkpoint() != null) {
             CheckpointStatus c = new CheckpointStatus();

@@ -33,7 +33,7 @@ public enum EvalMetric implements ReportedMetric {
             .gauge("dftune.eval.exact.match")
             .summary("exact match %.3f")
             .shownInStatus()),
-    ANSWERED(count("Examples with a reference answer").summary("%d answered")),
+    ANSWERED(count("Examples with a reference answer").summary("%d answered").shownInStatus()),
     K(count("Sampled completions per example").summary("k %d").shownInStatus()),
     AVG_AT_K(real("avg@k: mean share of correct answers among the k samples")
             .gauge("dftune.eval.avg.at.k")

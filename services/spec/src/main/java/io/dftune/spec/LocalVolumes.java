@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Local folders standing in for PersistentVolumeClaims, so a FineTuneJob written for a cluster runs
@@ -47,6 +48,20 @@ public final class LocalVolumes {
             }
         }
         return new LocalVolumes(Map.copyOf(folders));
+    }
+
+    /**
+     * The {@code pvc://} path of a local file inside one of the folders: the file's place on the
+     * claim that folder stands for. Empty when no folder holds it.
+     */
+    public Optional<String> claimPath(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return folders.entrySet().stream()
+                .filter(e -> absolute.startsWith(e.getValue()))
+                .max(java.util.Comparator.comparingInt(e -> e.getValue().getNameCount()))
+                .map(e -> new PvcPath(
+                                e.getKey(), e.getValue().relativize(absolute).toString())
+                        .toString());
     }
 
     /**

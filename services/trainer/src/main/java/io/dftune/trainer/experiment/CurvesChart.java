@@ -1,16 +1,12 @@
 package io.dftune.trainer.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dftune.spec.run.RunDirectory;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -25,7 +21,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * mean target probability per step, averaged over seeds and smoothed with a moving average.
  */
 final class CurvesChart {
-    private static final String[] METRICS = {"loss", "nll", "mean_target_prob"};
+    private static final List<ToDoubleFunction<CurvePoint>> METRICS =
+            List.of(CurvePoint::loss, CurvePoint::nll, CurvePoint::meanTargetProb);
     private static final String[] LABELS = {"objective loss", "NLL", "mean target probability"};
     private static final int SMOOTHING = 10;
     /** One colour per arm, the same in every panel. */
@@ -43,7 +40,6 @@ final class CurvesChart {
     };
 
     private final ExperimentResults results;
-    private final ObjectMapper json = new ObjectMapper();
 
     CurvesChart(ExperimentResults results) {
         this.results = results;
@@ -52,10 +48,10 @@ final class CurvesChart {
     void writePng(Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis("optimizer step"));
-        for (int m = 0; m < METRICS.length; m++) {
+        for (int m = 0; m < METRICS.size(); m++) {
             XYSeriesCollection series = new XYSeriesCollection();
             for (ExperimentPlan.Arm arm : results.plan().arms()) {
-                series.addSeries(curve(arm.name(), METRICS[m]));
+                series.addSeries(curve(arm.name(), METRICS.get(m)));
             }
             NumberAxis axis = new NumberAxis(LABELS[m]);
             axis.setAutoRangeIncludesZero(false);
@@ -81,13 +77,12 @@ final class CurvesChart {
         ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 1000);
     }
 
-    private XYSeries curve(String arm, String metric) {
+    private XYSeries curve(String arm, ToDoubleFunction<CurvePoint> metric) {
         TreeMap<Long, double[]> sums = new TreeMap<>();
         for (RunScores run : results.runsOf(arm)) {
-            Path metrics = new RunDirectory(run.key().directory(results.plan().output())).metricsFile();
-            for (JsonNode line : trainLines(metrics)) {
-                double[] sum = sums.computeIfAbsent(line.get("step").asLong(), s -> new double[2]);
-                sum[0] += line.get(metric).asDouble();
+            for (CurvePoint point : results.curves().getOrDefault(run.key(), List.of())) {
+                double[] sum = sums.computeIfAbsent(point.step(), s -> new double[2]);
+                sum[0] += metric.applyAsDouble(point);
                 sum[1]++;
             }
         }
@@ -104,23 +99,5 @@ final class CurvesChart {
             series.add(points.get(i)[0], mean);
         }
         return series;
-    }
-
-    private List<JsonNode> trainLines(Path metrics) {
-        try (var lines = Files.lines(metrics)) {
-            return lines.map(this::parse)
-                    .filter(n -> "train".equals(n.path("type").asText()))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(metrics + ": " + e.getMessage(), e);
-        }
-    }
-
-    private JsonNode parse(String line) {
-        try {
-            return json.readTree(line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -20,6 +20,8 @@ import java.util.Set;
  * learning rate with the first seed; the rate with the best validation exact match is then run
  * with the other seeds, and all runs at that rate are scored on every test set.
  *
+ * @param name         names the experiment's FineTuneJobs on a cluster (field {@code name}; the
+ *                     file's name without extension when not given)
  * @param job          the FineTuneJob template (model, data, training and evaluation settings)
  * @param validation   JSONL set with answers, for choosing each arm's learning rate
  * @param tests        test sets by name, in table order
@@ -27,6 +29,7 @@ import java.util.Set;
  */
 public record ExperimentPlan(
         Path file,
+        String name,
         Path job,
         Path validation,
         List<Double> learningRates,
@@ -35,11 +38,17 @@ public record ExperimentPlan(
         Map<String, Path> tests,
         Path output) {
 
+    /** This plan with other test sets (the report's columns). */
+    public ExperimentPlan withTests(Map<String, Path> otherTests) {
+        return new ExperimentPlan(file, name, job, validation, learningRates, seeds, arms, otherTests, output);
+    }
+
     /** One fine-tuning recipe: an objective, and optionally its own training set. */
     public record Arm(String name, ObjectiveSpec objective, Path train) {}
 
     /** The file as written; public fields, so that parse errors carry the line of the field. */
     static final class PlanFile {
+        public String name;
         public String job;
         public String validation;
         public List<Double> learningRates;
@@ -123,8 +132,10 @@ public record ExperimentPlan(
             if (raw.output == null || raw.output.isBlank()) {
                 fail("output", "is required");
             }
+            String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
             return new ExperimentPlan(
                     file,
+                    raw.name == null ? stem : raw.name,
                     job,
                     validation,
                     List.copyOf(rates),

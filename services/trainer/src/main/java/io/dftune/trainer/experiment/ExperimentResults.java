@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,10 +16,38 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The outcome of an experiment: the base model's scores, each arm's learning-rate sweep, and the
- * runs at each arm's chosen rate (one per seed), summarised as mean and spread over the seeds.
+ * runs at each arm's chosen rate (one per seed), summarised as mean and spread over the seeds; the
+ * training curve of each run, and notes for the reader (runs stopped early, what was scored). The
+ * one report of {@code dftune compare}, whether its runs ran here or on a cluster.
  */
 public record ExperimentResults(
-        ExperimentPlan plan, RunScores base, Map<String, List<RunScores>> sweeps, List<RunScores> chosen) {
+        ExperimentPlan plan,
+        RunScores base,
+        Map<String, List<RunScores>> sweeps,
+        List<RunScores> chosen,
+        Map<RunKey, List<CurvePoint>> curves,
+        List<String> notes) {
+
+    /**
+     * Each arm's sweep and its runs at the chosen rate ({@link RunSelection}), from the scores of
+     * every run; a chosen run's scores carry its test sets.
+     */
+    public static ExperimentResults assemble(
+            ExperimentPlan plan,
+            RunScores base,
+            Map<RunKey, RunScores> runs,
+            Map<RunKey, List<CurvePoint>> curves,
+            List<String> notes) {
+        Map<String, List<RunScores>> sweeps = new LinkedHashMap<>();
+        List<RunScores> chosen = new ArrayList<>();
+        for (ExperimentPlan.Arm arm : plan.arms()) {
+            List<RunScores> sweep =
+                    RunSelection.sweep(plan, arm).stream().map(runs::get).toList();
+            sweeps.put(arm.name(), sweep);
+            RunSelection.atRate(plan, arm, RunSelection.bestRate(sweep)).forEach(key -> chosen.add(runs.get(key)));
+        }
+        return new ExperimentResults(plan, base, sweeps, chosen, curves, List.copyOf(notes));
+    }
 
     /** Mean and sample standard deviation over seeds (0 for a single seed). */
     public record Summary(double mean, double sd, int n) {
@@ -119,10 +149,19 @@ public record ExperimentResults(
                 + "Exact match of the final answer (%), mean ± sd over seeds " + plan.seeds() + ":\n\n"
                 + exactMatchTable() + "\nValidation exact match (%) of the learning-rate sweep (seed "
                 + plan.seeds().get(0) + "):\n\n" + sweepTable() + "\nLikelihood on " + firstTest + ":\n\n"
-                + likelihoodTable(firstTest);
+                + likelihoodTable(firstTest) + notesSection();
         Files.writeString(out.resolve("results.md"), md);
         Files.writeString(out.resolve("results.json"), toJson());
         new CurvesChart(this).writePng(out.resolve("curves.png"));
+    }
+
+    private String notesSection() {
+        StringBuilder md = new StringBuilder();
+        if (!notes.isEmpty()) {
+            md.append("\nNotes:\n\n");
+            notes.forEach(note -> md.append("- ").append(note).append('\n'));
+        }
+        return md.toString();
     }
 
     private String toJson() throws IOException {
@@ -140,6 +179,7 @@ public record ExperimentResults(
             node.set("runs", json.valueToTree(runsOf(arm.name())));
             node.set("sweep", json.valueToTree(sweeps.get(arm.name())));
         }
+        root.set("notes", json.valueToTree(notes));
         return json.writeValueAsString(root);
     }
 }

@@ -22,6 +22,7 @@ import io.dftune.engine.train.TrainingResources;
 import io.dftune.spec.FineTuneJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
+import io.dftune.spec.LocalVolumes;
 import io.dftune.spec.SpecValidator;
 import io.dftune.spec.run.RunDirectory;
 import java.io.IOException;
@@ -30,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,51 +54,44 @@ public final class ExperimentRunner {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final ExperimentPlan plan;
     private final Progress progress;
+    private final LocalVolumes volumes;
     /** The job template as written, read once, for the settings every run and evaluation shares. */
     private final FineTuneJobSpec shared;
 
     public ExperimentRunner(ExperimentPlan plan, Progress progress) {
+        this(plan, LocalVolumes.parse(List.of()), progress);
+    }
+
+    /** {@code volumes}: the local folders of the claims the job template's {@code pvc://} paths name. */
+    public ExperimentRunner(ExperimentPlan plan, LocalVolumes volumes, Progress progress) {
         this.plan = plan;
+        this.volumes = volumes;
         this.progress = progress;
         this.shared = template().getSpec();
     }
 
     public ExperimentResults run() {
         RunScores base = scoreBase();
-        List<Long> seeds = plan.seeds();
-        int total = plan.arms().size() * (plan.learningRates().size() + seeds.size() - 1);
+        int total = RunSelection.total(plan);
         int index = 0;
-        List<RunScores> chosen = new ArrayList<>();
-        Map<String, List<RunScores>> sweeps = new LinkedHashMap<>();
+        Map<RunKey, RunScores> runs = new LinkedHashMap<>();
         for (ExperimentPlan.Arm arm : plan.arms()) {
             List<RunScores> sweep = new ArrayList<>();
-            for (double rate : plan.learningRates()) {
-                sweep.add(train(arm, new RunKey(arm.name(), rate, seeds.get(0)), ++index, total));
+            for (RunKey key : RunSelection.sweep(plan, arm)) {
+                RunScores scores = train(arm, key, ++index, total);
+                runs.put(key, scores);
+                sweep.add(scores);
             }
-            sweeps.put(arm.name(), sweep);
-            double best = bestRate(sweep);
-            for (long seed : seeds) {
-                RunKey key = new RunKey(arm.name(), best, seed);
-                RunScores validated = seed == seeds.get(0)
-                        ? sweep.stream()
-                                .filter(s -> s.key().equals(key))
-                                .findFirst()
-                                .orElseThrow()
-                        : train(arm, key, ++index, total);
-                chosen.add(new RunScores(key, validated.validation(), scoreTests(key)));
+            for (RunKey key : RunSelection.atRate(plan, arm, RunSelection.bestRate(sweep))) {
+                RunScores validated = runs.containsKey(key) ? runs.get(key) : train(arm, key, ++index, total);
+                runs.put(key, new RunScores(key, validated.validation(), scoreTests(key)));
             }
         }
-        return new ExperimentResults(plan, base, sweeps, chosen);
-    }
-
-    /** The rate of the best validation exact match; a tie goes to the lower validation NLL. */
-    static double bestRate(List<RunScores> sweep) {
-        return sweep.stream()
-                .max(Comparator.comparingDouble((RunScores s) -> s.validation().exactMatch())
-                        .thenComparing(s -> -s.validation().nll()))
-                .orElseThrow()
-                .key()
-                .learningRate();
+        Map<RunKey, List<CurvePoint>> curves = new LinkedHashMap<>();
+        runs.keySet()
+                .forEach(key -> curves.put(
+                        key, MetricsFileCurve.read(new RunDirectory(key.directory(plan.output())).metricsFile())));
+        return ExperimentResults.assemble(plan, base, runs, curves, List.of());
     }
 
     private RunScores scoreBase() {
@@ -184,7 +177,9 @@ public final class ExperimentRunner {
 
     /** A fresh copy of the template, for a run to change. */
     private FineTuneJob template() {
-        return FineTuneJobFiles.load(plan.job());
+        FineTuneJob job = FineTuneJobFiles.load(plan.job());
+        volumes.apply(job.getSpec());
+        return job;
     }
 
     private int maxLength() {

@@ -119,7 +119,7 @@ class ExperimentRunnerTest {
                 new RunScores(new RunKey("a", 3e-4, 1), new Score(0.5, 0.20, 0.8, 10), Map.of()),
                 new RunScores(new RunKey("a", 1e-3, 1), new Score(0.4, 0.10, 0.8, 10), Map.of()));
 
-        assertThat(ExperimentRunner.bestRate(sweep)).isEqualTo(3e-4);
+        assertThat(RunSelection.bestRate(sweep)).isEqualTo(3e-4);
     }
 
     private static ExperimentRunner.Progress recording(List<String> started) {

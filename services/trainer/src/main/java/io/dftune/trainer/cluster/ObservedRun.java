@@ -79,9 +79,12 @@ record ObservedRun(
         return "Failed".equals(phase);
     }
 
-    /** Succeeded, or stopped by this command: its score will not change. */
+    /**
+     * Stopped by this command, or succeeded with its final evaluation in the status (the phase can
+     * show Succeeded before the trainer's last report reaches the status): its score will not change.
+     */
     boolean finished() {
-        return succeeded() || stoppedEarly != null;
+        return stoppedEarly != null || (succeeded() && eval != null && totalSteps > 0 && evalStep >= totalSteps);
     }
 
     /** The run's validation score: its final evaluation, or its latest one when stopped early. */

@@ -45,7 +45,7 @@ class CollapseRuleTest {
     @Test
     void aCollapseStopsTheRunAtTheFirstEvaluationPastTheMargin() {
         assertThat(stopsAt(RULE, List.of(0.44, 0.41, 0.36, 0.20, 0.05, 0.0, 0.0, 0.0, 0.0)))
-                .hasValue(2);
+                .hasValue(3);
     }
 
     @Test

@@ -223,7 +223,9 @@ class LifecycleTest {
                         "DFTUNE_AUTH_TOKEN_FILE=/etc/dftune/auth/token",
                         "DJL_OFFLINE=true",
                         "DJL_CACHE_DIR=/opt/djl",
-                        "ENGINE_CACHE_DIR=/opt/djl");
+                        "ENGINE_CACHE_DIR=/opt/djl",
+                        "DFTUNE_TERMINATION_MESSAGE_PATH=/dev/termination-log");
+        assertThat(trainer.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
         assertThat(trainer.getResources().getLimits())
                 .containsEntry("nvidia.com/gpu", new Quantity("1"))
                 .containsEntry("cpu", new Quantity("2"))

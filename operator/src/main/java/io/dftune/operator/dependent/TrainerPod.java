@@ -43,6 +43,9 @@ public final class TrainerPod {
     public static final String JOB_FILE = JOB_DIR + "/" + TrainerManifest.FILE_NAME;
     public static final String TOKEN_FILE = AUTH_DIR + "/" + AuthSecretDependent.TOKEN_KEY;
     public static final String DJL_CACHE = "/opt/djl";
+    /** Kubernetes' default place for the container's termination message, where the trainer leaves its final report. */
+    public static final String TERMINATION_MESSAGE = "/dev/termination-log";
+
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
     public static final String METRICS_PATH = "/q/metrics";
     /** Beyond the trainer's own stop grace period: JVM exit and a slow kubelet. */
@@ -108,9 +111,11 @@ public final class TrainerPod {
                         new EnvVar("DFTUNE_STOP_GRACE_PERIOD", grace + "s", null),
                         new EnvVar("DJL_OFFLINE", "true", null),
                         new EnvVar("DJL_CACHE_DIR", DJL_CACHE, null),
-                        new EnvVar("ENGINE_CACHE_DIR", DJL_CACHE, null))
+                        new EnvVar("ENGINE_CACHE_DIR", DJL_CACHE, null),
+                        new EnvVar("DFTUNE_TERMINATION_MESSAGE_PATH", TERMINATION_MESSAGE, null))
                 .withResources(resources(spec.getResources()))
-                // a trainer that exits with an error leaves the end of its log as the pod's termination message
+                // the trainer's final report; one that failed without writing it leaves the end of its log
+                .withTerminationMessagePath(TERMINATION_MESSAGE)
                 .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withVolumeMounts(mounts)
                 .withReadinessProbe(probe("/q/health/ready", 3))

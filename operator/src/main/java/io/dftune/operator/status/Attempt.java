@@ -88,8 +88,8 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
     }
 
     /**
-     * The trainer's refusal from its termination message (the end of its log, as the pod's
-     * {@code FallbackToLogsOnError} policy keeps it).
+     * The trainer's refusal from the end of its log, which the pod's {@code FallbackToLogsOnError}
+     * policy keeps as the termination message of a trainer that left no report.
      */
     private static Optional<String> doesNotFitLine(String message) {
         if (message == null) {
@@ -121,7 +121,7 @@ public record Attempt(Outcome outcome, Optional<Pod> pod, String detail) {
         });
     }
 
-    private static Optional<ContainerStateTerminated> terminated(Pod pod) {
+    static Optional<ContainerStateTerminated> terminated(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
             return Optional.empty();
         }

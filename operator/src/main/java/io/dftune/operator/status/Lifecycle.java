@@ -36,7 +36,7 @@ public final class Lifecycle {
     public static final String STARTING = "Starting";
     public static final String TRAINING = "Training";
 
-    /** Everything a decision depends on. */
+    /** Everything a decision depends on; {@code run}: what the operator followed of the trainer over gRPC. */
     public record Observed(
             FineTuneJob job,
             List<Violation> violations,
@@ -56,14 +56,20 @@ public final class Lifecycle {
                 : job.getMetadata().getGeneration();
         s.observedGeneration = generation;
 
+        // The final report of an ended trainer pod has the whole run; before it, what was followed over gRPC.
+        Optional<RunSnapshot> run = o.trainerJob()
+                .flatMap(j -> Attempt.podOf(j, o.pods()))
+                .flatMap(pod -> TerminationReport.of(pod, o.now()))
+                .or(o::run);
         if (isFinal(old)) {
             // Succeeded and Failed stay; only the trainer's last report may still arrive.
         } else if (!o.violations().isEmpty()) {
             set(s, Phase.Failed, INVALID_SPEC, Validation.describe(o.violations()));
         } else {
-            progress(o, s);
+            progress(o, s, run);
         }
-        o.run().ifPresent(run -> StatusMapping.merge(s, run));
+        // A finished job takes the trainer's final report only, never an older progress report.
+        run.filter(r -> !isFinal(old) || r.isTerminal()).ifPresent(r -> StatusMapping.merge(s, r));
         if (s.phase == Phase.Succeeded) {
             s.finalModel =
                     RunDirectory.finalModelLocation(job.getSpec().getOutput().getPath());
@@ -72,7 +78,7 @@ public final class Lifecycle {
         return s;
     }
 
-    private static void progress(Observed o, FineTuneJobStatus s) {
+    private static void progress(Observed o, FineTuneJobStatus s, Optional<RunSnapshot> run) {
         FineTuneJob job = o.job();
         Optional<Job> current = o.trainerJob().filter(j -> ResourceNames.attempt(j) >= s.restarts);
         current.ifPresent(j -> s.restarts = Math.max(s.restarts, ResourceNames.attempt(j)));
@@ -132,11 +138,7 @@ public final class Lifecycle {
             }
             case DOES_NOT_FIT -> {
                 // The trainer's own report names the plan and what would fit; the pod's log is the fallback.
-                set(
-                        s,
-                        Phase.Failed,
-                        DOES_NOT_FIT,
-                        o.run().map(RunSnapshot::error).orElse(attempt.detail()));
+                set(s, Phase.Failed, DOES_NOT_FIT, run.map(RunSnapshot::error).orElse(attempt.detail()));
                 s.completionTime = time(o.now());
             }
             case PREEMPTED -> {
@@ -150,7 +152,7 @@ public final class Lifecycle {
             case FAILED -> {
                 s.failures++;
                 String cause = attempt.detail()
-                        + o.run().map(RunSnapshot::error).map(e -> ": " + e).orElse("");
+                        + run.map(RunSnapshot::error).map(e -> ": " + e).orElse("");
                 if (s.failures > backoffLimit) {
                     set(
                             s,

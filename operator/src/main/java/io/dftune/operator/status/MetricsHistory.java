@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * What the status keeps of a run's past, beside its latest metrics: the evaluation before training
- * (the base model's score) and a training curve of bounded size. Each new status carries the
+ * (the base model's score, kept when a later pod does not report it) and a training curve of
+ * bounded size. Each new status carries the
  * previous one's history forward and adds to it; a point is added only past the curve's last step,
  * so a repeated report, or a pod that resumed from an earlier checkpoint, adds nothing twice.
  */
@@ -18,9 +19,8 @@ final class MetricsHistory {
     private MetricsHistory() {}
 
     static void carry(MetricsStatus previous, MetricsStatus next) {
-        next.baseEval = previous == null ? null : previous.baseEval;
-        if (next.baseEval == null && next.eval != null && next.eval.step == 0) {
-            next.baseEval = next.eval;
+        if (next.baseEval == null && previous != null) {
+            next.baseEval = previous.baseEval; // a pod that resumed from a checkpoint did not evaluate the base
         }
         List<CurvePoint> curve =
                 previous == null || previous.curve == null ? new ArrayList<>() : new ArrayList<>(previous.curve);

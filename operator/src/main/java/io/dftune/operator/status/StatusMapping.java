@@ -23,8 +23,12 @@ import java.math.MathContext;
 /** The trainer's report in the status' terms; status copies and comparison. */
 public final class StatusMapping {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Metrics keep 5 significant digits: enough to read, and a status that does not churn in the noise. */
-    private static final MathContext DIGITS = new MathContext(5);
+    /**
+     * Step metrics keep 5 significant digits: enough to read, and a status that does not churn in the
+     * noise. Evaluations keep every digit: they change only when the trainer evaluates, and a report
+     * made from the status (dftune compare --cluster) must equal one made from the run's own files.
+     */
+    private static final MathContext STEP_DIGITS = new MathContext(5);
 
     private StatusMapping() {}
 
@@ -65,7 +69,7 @@ public final class StatusMapping {
         }
         if (run.train() != null || run.eval() != null) {
             MetricsStatus previous = s.metrics;
-            s.metrics = metrics(run.train(), run.eval());
+            s.metrics = metrics(run.train(), run.eval(), run.baseEval());
             MetricsHistory.carry(previous, s.metrics);
         }
         if (run.checkpoint() != null) {
@@ -84,18 +88,21 @@ public final class StatusMapping {
      * @throws IllegalArgumentException when a metric shown in the status has no field in the message
      *     or in {@link MetricsStatus}
      */
-    static MetricsStatus metrics(TrainMetrics train, EvalMetrics eval) {
+    static MetricsStatus metrics(TrainMetrics train, EvalMetrics eval, EvalMetrics baseEval) {
         ObjectNode m = JSON.createObjectNode();
         if (train != null) {
-            putShown(m, StepMetric.values(), train);
+            putShown(m, StepMetric.values(), train, STEP_DIGITS);
         }
         if (eval != null) {
-            putShown(m.putObject("eval"), EvalMetric.values(), eval);
+            putShown(m.putObject("eval"), EvalMetric.values(), eval, MathContext.UNLIMITED);
+        }
+        if (baseEval != null) {
+            putShown(m.putObject("baseEval"), EvalMetric.values(), baseEval, MathContext.UNLIMITED);
         }
         return JSON.convertValue(m, MetricsStatus.class);
     }
 
-    private static void putShown(ObjectNode target, ReportedMetric[] metrics, Message message) {
+    private static void putShown(ObjectNode target, ReportedMetric[] metrics, Message message, MathContext digits) {
         Descriptors.Descriptor type = message.getDescriptorForType();
         for (ReportedMetric metric : metrics) {
             if (!metric.info().inStatus()) {
@@ -112,7 +119,7 @@ public final class StatusMapping {
             if (metric.info().integral()) {
                 target.put(metric.statusField(), value.longValue());
             } else {
-                Double rounded = round(value.doubleValue());
+                Double rounded = round(value.doubleValue(), digits);
                 if (rounded != null) {
                     target.put(metric.statusField(), rounded);
                 }
@@ -121,7 +128,7 @@ public final class StatusMapping {
     }
 
     /** Null for NaN and infinities, which JSON cannot hold. */
-    private static Double round(double value) {
-        return Double.isFinite(value) ? new BigDecimal(value).round(DIGITS).doubleValue() : null;
+    private static Double round(double value, MathContext digits) {
+        return Double.isFinite(value) ? new BigDecimal(value).round(digits).doubleValue() : null;
     }
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
  *     smoothed step time of the events since
  * @param stepSeconds smoothed seconds per optimizer step, from the step events
  * @param memoryPlan the run's memory plan, null until the trainer made it
+ * @param baseEval the evaluation before the first step (an evaluation at step 0); null until seen
  * @param observedAt when the newest information was received
  */
 public record RunSnapshot(
@@ -33,6 +34,7 @@ public record RunSnapshot(
         String error,
         String finalModel,
         MemoryPlan memoryPlan,
+        EvalMetrics baseEval,
         Instant observedAt) {
     /** Weight of the newest step in the smoothed step time. */
     private static final double SMOOTHING = 0.2;
@@ -52,6 +54,7 @@ public record RunSnapshot(
                 emptyToNull(status.getError()),
                 emptyToNull(status.getFinalModel()),
                 status.hasMemoryPlan() ? status.getMemoryPlan() : null,
+                status.hasBaseEval() ? status.getBaseEval() : null,
                 now);
     }
 
@@ -79,6 +82,7 @@ public record RunSnapshot(
                         failed ? emptyToNull(change.getMessage()) : error,
                         finalModel,
                         memoryPlan,
+                        baseEval,
                         now);
             }
             case STEP -> {
@@ -101,17 +105,25 @@ public record RunSnapshot(
                         error,
                         finalModel,
                         memoryPlan,
+                        baseEval,
                         now);
             }
-            case EVAL -> withReports(event.getEval(), checkpoint, memoryPlan, now);
-            case CHECKPOINT -> withReports(eval, event.getCheckpoint(), memoryPlan, now);
-            case MEMORY_PLAN -> withReports(eval, checkpoint, event.getMemoryPlan(), now);
+            case EVAL ->
+                withReports(
+                        event.getEval(),
+                        event.getEval().getStep() == 0 ? event.getEval() : baseEval,
+                        checkpoint,
+                        memoryPlan,
+                        now);
+            case CHECKPOINT -> withReports(eval, baseEval, event.getCheckpoint(), memoryPlan, now);
+            case MEMORY_PLAN -> withReports(eval, baseEval, checkpoint, event.getMemoryPlan(), now);
             case EVENT_NOT_SET -> this;
         };
     }
 
-    /** This snapshot with the latest evaluation, checkpoint and memory plan as given. */
-    private RunSnapshot withReports(EvalMetrics eval, Checkpoint checkpoint, MemoryPlan memoryPlan, Instant now) {
+    /** This snapshot with the latest and the base evaluation, checkpoint and memory plan as given. */
+    private RunSnapshot withReports(
+            EvalMetrics eval, EvalMetrics baseEval, Checkpoint checkpoint, MemoryPlan memoryPlan, Instant now) {
         return new RunSnapshot(
                 podUid,
                 phase,
@@ -126,6 +138,7 @@ public record RunSnapshot(
                 error,
                 finalModel,
                 memoryPlan,
+                baseEval,
                 now);
     }
 

@@ -111,6 +111,7 @@ class LifecycleDecideTest {
                     error,
                     null,
                     null,
+                    null,
                     NOW);
             return this;
         }

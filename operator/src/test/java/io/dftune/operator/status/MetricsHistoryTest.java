@@ -8,6 +8,8 @@ import io.dftune.operator.testing.ClusterObjects;
 import io.dftune.operator.watch.RunSnapshot;
 import io.dftune.proto.v1.EvalMetrics;
 import io.dftune.proto.v1.Phase;
+import io.dftune.proto.v1.PhaseChange;
+import io.dftune.proto.v1.RunEvent;
 import io.dftune.proto.v1.TrainMetrics;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,10 @@ import org.junit.jupiter.api.Test;
 class MetricsHistoryTest {
 
     private static RunSnapshot report(long step, EvalMetrics eval) {
+        return report(step, eval, null);
+    }
+
+    private static RunSnapshot report(long step, EvalMetrics eval, EvalMetrics baseEval) {
         TrainMetrics train = TrainMetrics.newBuilder()
                 .setStep(step)
                 .setLoss(1.0 / step)
@@ -35,6 +41,8 @@ class MetricsHistoryTest {
                 0,
                 null,
                 null,
+                null,
+                baseEval,
                 ClusterObjects.T0);
     }
 
@@ -50,8 +58,16 @@ class MetricsHistoryTest {
     @Test
     void theEvaluationBeforeTrainingStaysAfterLaterEvaluations() {
         FineTuneJobStatus status = new FineTuneJobStatus();
-        StatusMapping.merge(status, report(1, eval(0, 0.25)));
-        StatusMapping.merge(status, report(2, eval(0, 0.25)));
+        RunSnapshot evaluated = RunSnapshot.empty("pod", ClusterObjects.T0)
+                .with(
+                        RunEvent.newBuilder()
+                                .setPhase(PhaseChange.newBuilder().setPhase(Phase.PHASE_EVALUATING))
+                                .build(),
+                        ClusterObjects.T0)
+                .with(RunEvent.newBuilder().setEval(eval(0, 0.25)).build(), ClusterObjects.T0);
+        StatusMapping.merge(status, evaluated);
+        StatusMapping.merge(status, report(2, eval(0, 0.25), evaluated.baseEval()));
+        // A later pod that resumed from a checkpoint reports no base evaluation of its own.
         StatusMapping.merge(status, report(10, eval(10, 0.75)));
 
         assertThat(status.metrics.eval.exactMatch).isEqualTo(0.75);

@@ -23,7 +23,7 @@ class StatusMappingTest {
     private static final Instant AT = ClusterObjects.T0;
 
     private static RunSnapshot run(Phase phase, long step, long total, Double eta) {
-        return new RunSnapshot("pod", phase, step, total, eta, null, null, null, null, 0, null, null, null, AT);
+        return new RunSnapshot("pod", phase, step, total, eta, null, null, null, null, 0, null, null, null, null, AT);
     }
 
     /** Training at step 5 of 10, the checkpoint step-5 written at {@code path} (inside the pod). */
@@ -34,7 +34,7 @@ class StatusMappingTest {
                 .setPath(path)
                 .build();
         return new RunSnapshot(
-                "pod", Phase.PHASE_TRAINING, 5, 10, null, null, null, null, checkpoint, 0, null, null, null, AT);
+                "pod", Phase.PHASE_TRAINING, 5, 10, null, null, null, null, checkpoint, 0, null, null, null, null, AT);
     }
 
     private static Arguments row(String name, RunSnapshot run, Consumer<FineTuneJobStatus> expect) {
@@ -97,6 +97,7 @@ class StatusMappingTest {
                                 null,
                                 null,
                                 null,
+                                null,
                                 AT),
                         s -> assertThat(s.resumedFromStep).isEqualTo(5)),
                 row(
@@ -130,6 +131,7 @@ class StatusMappingTest {
                                         .setSummary("memory plan: peak 6.8 GiB of 23.5 GiB available")
                                         .setWeightsBytes(3_161_287_680L)
                                         .build(),
+                                null,
                                 AT),
                         s -> {
                             assertThat(s.memoryPlan.peakBytes).isEqualTo(7_332_592_640L);
@@ -143,7 +145,7 @@ class StatusMappingTest {
                         checkpointAt("/out/checkpoints/step-5"),
                         s -> assertThat(s.checkpoint.path).isEqualTo("/out/checkpoints/step-5")),
                 row(
-                        "metrics: five significant digits, no NaN",
+                        "step metrics: five significant digits, no NaN; evaluations: every digit",
                         new RunSnapshot(
                                 "pod",
                                 Phase.PHASE_TRAINING,
@@ -161,11 +163,12 @@ class StatusMappingTest {
                                         .build(),
                                 EvalMetrics.newBuilder()
                                         .setStep(0)
-                                        .setNll(1.0)
+                                        .setNll(2.7169531)
                                         .setTokenAccuracy(0.5)
                                         .build(),
                                 null,
                                 0,
+                                null,
                                 null,
                                 null,
                                 null,
@@ -177,6 +180,7 @@ class StatusMappingTest {
                             assertThat(s.metrics.tokensPerSecond).isEqualTo(12346.0);
                             assertThat(s.metrics.learningRate).isNull();
                             assertThat(s.metrics.eval.step).isZero();
+                            assertThat(s.metrics.eval.nll).isEqualTo(2.7169531);
                             assertThat(s.metrics.eval.exactMatch)
                                     .as("not measured")
                                     .isNull();

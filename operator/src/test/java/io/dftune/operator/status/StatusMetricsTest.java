@@ -28,7 +28,7 @@ class StatusMetricsTest {
         TrainMetrics train = (TrainMetrics) distinctValues(TrainMetrics.newBuilder(), 1);
         EvalMetrics eval = (EvalMetrics) distinctValues(EvalMetrics.newBuilder(), 101);
 
-        JsonNode status = JSON.valueToTree(StatusMapping.metrics(train, eval));
+        JsonNode status = JSON.valueToTree(StatusMapping.metrics(train, eval, null));
 
         assertShown(status, StepMetric.values(), train);
         assertShown(status.get("eval"), EvalMetric.values(), eval);
@@ -37,7 +37,7 @@ class StatusMetricsTest {
     @Test
     void anUnsetOptionalMetricIsLeftOut() {
         EvalMetrics withoutAnswers = EvalMetrics.newBuilder().setNll(1.5).build();
-        MetricsStatus status = StatusMapping.metrics(null, withoutAnswers);
+        MetricsStatus status = StatusMapping.metrics(null, withoutAnswers, null);
         assertThat(status.eval.nll).isEqualTo(1.5);
         assertThat(status.eval.exactMatch).isNull();
     }

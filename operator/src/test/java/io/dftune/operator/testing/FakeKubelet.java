@@ -35,7 +35,9 @@ import java.util.function.BiFunction;
  * each trainer Job it creates the pod and runs the pod's container as a real trainer process
  * ({@code serve} with the job file from the ConfigMap and the token from the Secret), with the
  * claims "mounted" as folders under {@code root/pvc/<claim>}. The pod is Running once the process
- * runs; its exit code ends the pod and the Job as Kubernetes would. A deleted Job's process gets
+ * runs; its exit code ends the pod and the Job as Kubernetes would, with the container's termination
+ * message as the kubelet keeps it (the file the trainer wrote at its terminationMessagePath, or with
+ * {@code FallbackToLogsOnError} the end of the log of a container that failed without one). A deleted Job's process gets
  * SIGTERM and its pod goes once the process exited (the garbage collector's part).
  */
 public final class FakeKubelet implements AutoCloseable {
@@ -43,6 +45,8 @@ public final class FakeKubelet implements AutoCloseable {
                     System.getProperty("trainer.jar", "../services/trainer/target/quarkus-app/quarkus-run.jar"))
             .toAbsolutePath()
             .normalize();
+
+    private static final String TERMINATION_LOG = "termination-log";
 
     private final KubernetesClient client;
     private final Path root;
@@ -88,6 +92,21 @@ public final class FakeKubelet implements AutoCloseable {
 
     public static Path trainerJar() {
         return TRAINER_JAR;
+    }
+
+    /** The packaged CLI run as the tests run it (small heap, one libtorch thread), with these JVM options and arguments. */
+    public static List<String> trainerCommand(List<String> jvmOptions, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",
+                "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-Dai.djl.pytorch.num_interop_threads=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", TRAINER_JAR.toString()));
+        command.addAll(args);
+        return command;
     }
 
     /** Where the claim's files are. */
@@ -189,9 +208,9 @@ public final class FakeKubelet implements AutoCloseable {
                 Process process = startTrainer(ns, ftj, dir, port);
                 processes.put(job.getMetadata().getUid(), process);
                 LocalTrainerAddresses.register(ns, ftj, port);
-                podStatus(pod, "Running", null);
+                podStatus(pod, "Running", null, null);
                 int exit = process.waitFor();
-                podStatus(pod, exit == 0 ? "Succeeded" : "Failed", exit);
+                podStatus(pod, exit == 0 ? "Succeeded" : "Failed", exit, terminationMessage(pod, dir, exit));
                 jobFinished(job, exit == 0);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -241,20 +260,11 @@ public final class FakeKubelet implements AutoCloseable {
                 .withName(ResourceNames.authSecret(ftj))
                 .get());
         Path tokenFile = Files.writeString(dir.resolve("token"), token);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-XX:TieredStopAtLevel=1",
-                "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1",
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=" + (trainerHost == null ? "0.0.0.0" : trainerHost.apply(ns, ftj)),
-                "-jar",
-                TRAINER_JAR.toString(),
-                "serve",
-                "--job",
-                jobFile.toString()));
+        List<String> command = trainerCommand(
+                List.of(
+                        "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.http.host=" + (trainerHost == null ? "0.0.0.0" : trainerHost.apply(ns, ftj))),
+                List.of("serve", "--job", jobFile.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
@@ -262,10 +272,32 @@ public final class FakeKubelet implements AutoCloseable {
         builder.environment().put("DJL_OFFLINE", "true");
         builder.environment().put("DFTUNE_AUTH_TOKEN_FILE", tokenFile.toString());
         builder.environment().put("DFTUNE_STOP_GRACE_PERIOD", "30s");
+        // The kubelet mounts a file at the container's terminationMessagePath; the pod's folder stands in for it.
+        builder.environment()
+                .put(
+                        "DFTUNE_TERMINATION_MESSAGE_PATH",
+                        dir.resolve(TERMINATION_LOG).toString());
         return builder.start();
     }
 
-    private void podStatus(Pod pod, String phase, Integer exitCode) {
+    /** What the kubelet keeps: the file, at most 4096 bytes; else for a failure under FallbackToLogsOnError the log's end. */
+    private static String terminationMessage(Pod pod, Path dir, int exit) throws IOException {
+        Path file = dir.resolve(TERMINATION_LOG);
+        String message = Files.isRegularFile(file) ? Files.readString(file) : "";
+        if (!message.isEmpty()) {
+            return message.length() > 4096 ? message.substring(0, 4096) : message;
+        }
+        boolean fallback = pod.getSpec().getContainers().stream()
+                .anyMatch(c -> "FallbackToLogsOnError".equals(c.getTerminationMessagePolicy()));
+        if (exit == 0 || !fallback) {
+            return null;
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("trainer.log"));
+        String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        return tail.length() > 2048 ? tail.substring(tail.length() - 2048) : tail;
+    }
+
+    private void podStatus(Pod pod, String phase, Integer exitCode, String message) {
         try {
             client.pods()
                     .inNamespace(pod.getMetadata().getNamespace())
@@ -290,6 +322,7 @@ public final class FakeKubelet implements AutoCloseable {
                                                     .withNewTerminated()
                                                     .withExitCode(exitCode)
                                                     .withReason(exitCode == 0 ? "Completed" : "Error")
+                                                    .withMessage(message)
                                                     .endTerminated()
                                                     .endState()
                                                     .build())

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * When a run has collapsed and is not worth its GPU any longer: an evaluation during training
- * (after step 0, before the last step) whose validation exact match is below the base model's by
+ * (after step 0, before the last step) whose validation accuracy (the one that chooses the rate:
+ * avg@k when the evaluation samples k > 1 completions, exact match otherwise) is below the base model's by
  * more than {@code margin} (absolute: 0.1 is 10 percentage points). One evaluation is enough, so the
  * margin has to be wider than an evaluation's noise on the validation set.
  *
@@ -26,14 +27,15 @@ record CollapseRule(double margin) {
         if (base == null || latest == null || step <= 0 || step >= totalSteps) {
             return Optional.empty();
         }
-        if (latest.exactMatch() < base.exactMatch() - margin) {
+        if (latest.selectionAccuracy() < base.selectionAccuracy() - margin) {
             return Optional.of(String.format(
                     Locale.ROOT,
-                    "validation exact match %.3f at step %d of %d, below the base model's %.3f by more than %.2f",
-                    latest.exactMatch(),
+                    "validation %s %.3f at step %d of %d, below the base model's %.3f by more than %.2f",
+                    latest.selectionMetric(),
+                    latest.selectionAccuracy(),
                     step,
                     totalSteps,
-                    base.exactMatch(),
+                    base.selectionAccuracy(),
                     margin));
         }
         return Optional.empty();

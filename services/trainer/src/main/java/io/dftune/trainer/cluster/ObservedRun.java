@@ -1,6 +1,8 @@
 package io.dftune.trainer.cluster;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dftune.trainer.experiment.CurvePoint;
 import io.dftune.trainer.experiment.RunKey;
 import io.dftune.trainer.experiment.Score;
@@ -10,7 +12,8 @@ import java.util.Optional;
 
 /**
  * One of the experiment's FineTuneJobs as its status shows it (the operator's status fields:
- * {@code phase}, {@code metrics.baseEval}, {@code metrics.eval}, {@code metrics.curve}).
+ * {@code phase}, {@code trainerPhase}, {@code metrics.baseEval}, {@code metrics.eval}, {@code
+ * metrics.curve}).
  *
  * @param stoppedEarly why this command stopped it, from its annotation; null when it was not
  * @param evalStep the step of the latest evaluation; -1 without one
@@ -20,6 +23,7 @@ record ObservedRun(
         String name,
         String specHash,
         String phase,
+        String trainerPhase,
         String message,
         long totalSteps,
         Score baseEval,
@@ -27,6 +31,9 @@ record ObservedRun(
         long evalStep,
         List<CurvePoint> curve,
         String stoppedEarly) {
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     static ObservedRun of(RunKey key, String name, String specHash, String stoppedEarly, JsonNode status) {
         JsonNode metrics = status.path("metrics");
@@ -44,6 +51,7 @@ record ObservedRun(
                 name,
                 specHash,
                 status.path("phase").asText("Pending"),
+                status.path("trainerPhase").asText(""),
                 status.path("message").asText(""),
                 status.path("progress").path("totalSteps").asLong(0),
                 score(metrics.path("baseEval")).orElse(null),
@@ -53,22 +61,22 @@ record ObservedRun(
                 stoppedEarly);
     }
 
-    /** An evaluation with answers; without {@code exactMatch} (no reference answers) there is no score. */
+    /**
+     * An evaluation with answers, with avg@k, pass@k and maj@k when it sampled; without {@code
+     * exactMatch} (no reference answers) there is no score.
+     */
     private static Optional<Score> score(JsonNode eval) {
         if (!eval.hasNonNull("exactMatch")) {
             return Optional.empty();
         }
-        return Optional.of(new Score(
-                eval.path("exactMatch").asDouble(),
-                eval.path("nll").asDouble(Double.NaN),
-                eval.path("meanTargetProb").asDouble(Double.NaN),
-                eval.path("answered").asInt()));
+        // The status names its evaluation fields as the comparison's scores do (MetricsStatus.EvalStatus).
+        return Optional.of(JSON.convertValue(eval, Score.class));
     }
 
     /** This run, stopped early by this command for {@code reason}. */
     ObservedRun stopped(String reason) {
         return new ObservedRun(
-                key, name, specHash, phase, message, totalSteps, baseEval, eval, evalStep, curve, reason);
+                key, name, specHash, phase, trainerPhase, message, totalSteps, baseEval, eval, evalStep, curve, reason);
     }
 
     boolean succeeded() {
@@ -80,11 +88,12 @@ record ObservedRun(
     }
 
     /**
-     * Stopped by this command, or succeeded with its final evaluation in the status (the phase can
-     * show Succeeded before the trainer's last report reaches the status): its score will not change.
+     * Stopped by this command, or succeeded with the trainer's final report in the status (its
+     * {@code trainerPhase} SUCCEEDED; the phase can show Succeeded a moment before): its score will
+     * not change.
      */
     boolean finished() {
-        return stoppedEarly != null || (succeeded() && eval != null && totalSteps > 0 && evalStep >= totalSteps);
+        return stoppedEarly != null || (succeeded() && "SUCCEEDED".equals(trainerPhase));
     }
 
     /** The run's validation score: its final evaluation, or its latest one when stopped early. */

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -27,6 +28,16 @@ public record ExperimentResults(
         List<RunScores> chosen,
         Map<RunKey, List<CurvePoint>> curves,
         List<String> notes) {
+    /** The sampling metrics by their names in results.json, in order; NaN for a score without samples. */
+    private static final Map<String, ToDoubleFunction<Score>> SAMPLED = sampledMetrics();
+
+    private static Map<String, ToDoubleFunction<Score>> sampledMetrics() {
+        Map<String, ToDoubleFunction<Score>> metrics = new LinkedHashMap<>();
+        metrics.put("avgAtK", s -> s.avgAtK() == null ? Double.NaN : s.avgAtK());
+        metrics.put("passAtK", s -> s.passAtK() == null ? Double.NaN : s.passAtK());
+        metrics.put("majAtK", s -> s.majAtK() == null ? Double.NaN : s.majAtK());
+        return metrics;
+    }
 
     /**
      * Each arm's sweep and its runs at the chosen rate ({@link RunSelection}), from the scores of
@@ -73,22 +84,52 @@ public record ExperimentResults(
         return summary(arm, test, Score::exactMatch);
     }
 
+    /** The k of avg@k when the evaluations sampled more than one completion per prompt; empty otherwise. */
+    public OptionalInt samples() {
+        Score score = base.validation();
+        return score.sampled() ? OptionalInt.of(score.k()) : OptionalInt.empty();
+    }
+
+    /** The validation metric that chose each arm's learning rate ({@link RunSelection#bestRate}). */
+    public String selectionMetric() {
+        return base.validation().selectionMetric();
+    }
+
+    /** The accuracies the tables show: accuracy@1, and avg@k beside it when the evaluations sampled. */
+    private Map<String, ToDoubleFunction<Score>> accuracies() {
+        Map<String, ToDoubleFunction<Score>> shown = new LinkedHashMap<>();
+        if (samples().isEmpty()) {
+            shown.put("", Score::exactMatch);
+        } else {
+            shown.put(" accuracy@1", Score::exactMatch);
+            shown.put(" avg@" + samples().getAsInt(), SAMPLED.get("avgAtK"));
+        }
+        return shown;
+    }
+
     public Summary summary(String arm, String test, ToDoubleFunction<Score> measure) {
         return Summary.of(runsOf(arm).stream()
                 .map(r -> measure.applyAsDouble(r.tests().get(test)))
                 .toList());
     }
 
-    /** Exact match in percent, mean ± sd over seeds, one row per arm under the base model's row. */
-    public String exactMatchTable() {
+    /**
+     * Accuracy in percent, mean ± sd over seeds, one row per arm under the base model's row: per test
+     * set exact match (accuracy@1), and avg@k beside it when the evaluations sampled.
+     */
+    public String accuracyTable() {
+        Map<String, ToDoubleFunction<Score>> shown = accuracies();
         StringBuilder md = new StringBuilder("| | learning rate |");
-        plan.tests().keySet().forEach(test -> md.append(' ').append(test).append(" |"));
-        md.append("\n|---|---|").append("---|".repeat(plan.tests().size())).append('\n');
+        plan.tests().keySet().forEach(test -> shown.keySet()
+                .forEach(metric -> md.append(' ').append(test).append(metric).append(" |")));
+        int columns = plan.tests().size() * shown.size();
+        md.append("\n|---|---|").append("---|".repeat(columns)).append('\n');
         md.append("| base model | |");
-        plan.tests()
-                .keySet()
-                .forEach(test -> md.append(String.format(
-                        Locale.ROOT, " %.1f |", 100 * base.tests().get(test).exactMatch())));
+        plan.tests().keySet().forEach(test -> shown.values()
+                .forEach(measure -> md.append(String.format(
+                        Locale.ROOT,
+                        " %.1f |",
+                        100 * measure.applyAsDouble(base.tests().get(test))))));
         md.append('\n');
         for (ExperimentPlan.Arm arm : plan.arms()) {
             md.append("| ")
@@ -97,15 +138,17 @@ public record ExperimentResults(
                     .append(chosenRate(arm.name()))
                     .append(" |");
             for (String test : plan.tests().keySet()) {
-                Summary s = exactMatch(arm.name(), test);
-                md.append(String.format(Locale.ROOT, " %.1f ± %.1f |", 100 * s.mean(), 100 * s.sd()));
+                for (ToDoubleFunction<Score> measure : shown.values()) {
+                    Summary s = summary(arm.name(), test, measure);
+                    md.append(String.format(Locale.ROOT, " %.1f ± %.1f |", 100 * s.mean(), 100 * s.sd()));
+                }
             }
             md.append('\n');
         }
         return md.toString();
     }
 
-    /** Validation exact match (percent) of every swept learning rate, first seed. */
+    /** The validation accuracy that chose the rate (percent; {@link #selectionMetric()}) at every swept rate, first seed. */
     public String sweepTable() {
         StringBuilder md = new StringBuilder("| |");
         plan.learningRates().forEach(rate -> md.append(" lr ").append(rate).append(" |"));
@@ -113,11 +156,11 @@ public record ExperimentResults(
         sweeps.forEach((arm, runs) -> {
             md.append("| ").append(arm).append(" |");
             runs.forEach(r -> md.append(
-                    String.format(Locale.ROOT, " %.1f |", 100 * r.validation().exactMatch())));
+                    String.format(Locale.ROOT, " %.1f |", 100 * r.validation().selectionAccuracy())));
             md.append('\n');
         });
         md.append(String.format(
-                Locale.ROOT, "| base model | %.1f |%n", 100 * base.validation().exactMatch()));
+                Locale.ROOT, "| base model | %.1f |%n", 100 * base.validation().selectionAccuracy()));
         return md.toString();
     }
 
@@ -145,11 +188,16 @@ public record ExperimentResults(
         Path out = plan.output();
         Files.createDirectories(out);
         String firstTest = plan.tests().keySet().iterator().next();
+        String accuracy = samples().isEmpty()
+                ? "Exact match of the final answer (%)"
+                : "Accuracy of the final answer (%): accuracy@1 of the greedy answer, avg@"
+                        + samples().getAsInt() + " the mean over " + samples().getAsInt()
+                        + " sampled answers per prompt";
         String md = "# Results of " + plan.file().getFileName() + "\n\n"
-                + "Exact match of the final answer (%), mean ± sd over seeds " + plan.seeds() + ":\n\n"
-                + exactMatchTable() + "\nValidation exact match (%) of the learning-rate sweep (seed "
-                + plan.seeds().get(0) + "):\n\n" + sweepTable() + "\nLikelihood on " + firstTest + ":\n\n"
-                + likelihoodTable(firstTest) + notesSection();
+                + accuracy + ", mean ± sd over seeds " + plan.seeds() + ":\n\n"
+                + accuracyTable() + "\nValidation " + selectionMetric() + " (%) of the learning-rate sweep (seed "
+                + plan.seeds().get(0) + "); the best chose each arm's learning rate:\n\n" + sweepTable()
+                + "\nLikelihood on " + firstTest + ":\n\n" + likelihoodTable(firstTest) + notesSection();
         Files.writeString(out.resolve("results.md"), md);
         Files.writeString(out.resolve("results.json"), toJson());
         new CurvesChart(this).writePng(out.resolve("curves.png"));
@@ -167,6 +215,8 @@ public record ExperimentResults(
     private String toJson() throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
+        root.put("learningRateChosenBy", "validation " + selectionMetric());
+        samples().ifPresent(k -> root.put("k", k));
         root.set("base", json.valueToTree(base));
         ArrayNode arms = root.putArray("arms");
         for (ExperimentPlan.Arm arm : plan.arms()) {
@@ -176,6 +226,14 @@ public record ExperimentResults(
             node.put("learningRate", chosenRate(arm.name()));
             ObjectNode tests = node.putObject("exactMatch");
             plan.tests().keySet().forEach(test -> tests.set(test, json.valueToTree(exactMatch(arm.name(), test))));
+            if (samples().isPresent()) {
+                SAMPLED.forEach((metric, measure) -> {
+                    ObjectNode byTest = node.putObject(metric);
+                    plan.tests()
+                            .keySet()
+                            .forEach(test -> byTest.set(test, json.valueToTree(summary(arm.name(), test, measure))));
+                });
+            }
             node.set("runs", json.valueToTree(runsOf(arm.name())));
             node.set("sweep", json.valueToTree(sweeps.get(arm.name())));
         }

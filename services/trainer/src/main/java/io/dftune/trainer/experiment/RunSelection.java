@@ -30,10 +30,13 @@ public final class RunSelection {
         return plan.arms().size() * (plan.learningRates().size() + plan.seeds().size() - 1);
     }
 
-    /** The rate of the best validation exact match; a tie goes to the lower validation NLL. */
+    /**
+     * The rate of the best validation accuracy ({@link Score#selectionAccuracy()}: avg@k when the
+     * evaluation samples k > 1 completions, accuracy@1 otherwise); a tie goes to the lower validation NLL.
+     */
     public static double bestRate(List<RunScores> sweep) {
         return sweep.stream()
-                .max(Comparator.comparingDouble((RunScores s) -> s.validation().exactMatch())
+                .max(Comparator.comparingDouble((RunScores s) -> s.validation().selectionAccuracy())
                         .thenComparing(s -> -s.validation().nll()))
                 .orElseThrow()
                 .key()

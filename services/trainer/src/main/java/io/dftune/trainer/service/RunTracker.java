@@ -106,9 +106,10 @@ public final class RunTracker implements TrainingListener {
 
     @Override
     public void onEval(EvalMetrics m) {
+        var eval = ProtoMessages.eval(m);
         publish(
-                s -> s.setLatestEval(ProtoMessages.eval(m)),
-                RunEvent.newBuilder().setEval(ProtoMessages.eval(m)),
+                s -> m.step() == 0 ? s.setLatestEval(eval).setBaseEval(eval) : s.setLatestEval(eval),
+                RunEvent.newBuilder().setEval(eval),
                 false);
         boolean more = m.step() < status.getTotalSteps();
         if (!stopping && more) {

@@ -13,6 +13,12 @@ public interface TrainerConfig {
     /** A FineTuneJob manifest to run at start-up ({@code DFTUNE_JOB_FILE}); the process exits when it ends. */
     Optional<Path> jobFile();
 
+    /**
+     * Where the process leaves its final status when it ends ({@code DFTUNE_TERMINATION_MESSAGE_PATH}; in
+     * a pod, the container's terminationMessagePath), for whoever reads the container's end.
+     */
+    Optional<Path> terminationMessagePath();
+
     /** On SIGTERM, how long the current step and the checkpoint may take before the process gives up. */
     @WithDefault("120s")
     Duration stopGracePeriod();

@@ -9,7 +9,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /**
- * The collapse rule on made-up validation curves (exact match at evaluations every 10 of 100 steps),
+ * The collapse rule on made-up validation curves (exact match at evaluations every 10 of 100 steps;
+ * avg@k when the evaluation samples),
  * fed one evaluation at a time as the command sees them.
  */
 class CollapseRuleTest {
@@ -68,6 +69,17 @@ class CollapseRuleTest {
         assertThat(RULE.check(BASE, collapsed, 50, 100))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("0.000 at step 50 of 100", "0.450"));
         assertThat(RULE.check(null, collapsed, 50, 100)).as("no base score yet").isEmpty();
+    }
+
+    @Test
+    void withSamplesAvgAtKJudges() {
+        Score base = new Score(0.45, 1.0, 0.5, 200, 16, 0.40, 0.9, 0.5);
+        Score greedyHoldsSamplesCollapse = new Score(0.45, 1.0, 0.5, 200, 16, 0.20, 0.7, 0.3);
+        Score greedyFallsSamplesHold = new Score(0.20, 1.0, 0.5, 200, 16, 0.38, 0.9, 0.5);
+
+        assertThat(RULE.check(base, greedyHoldsSamplesCollapse, 50, 100))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("avg@16 0.200", "0.400"));
+        assertThat(RULE.check(base, greedyFallsSamplesHold, 50, 100)).isEmpty();
     }
 
     @Test

@@ -268,6 +268,9 @@ class TrainerServiceTest {
         assertThat(cancelled.getLatestTrain().getStep()).isEqualTo(cancelled.getStep());
         assertThat(cancelled.getLatestTrain().getLoss()).isPositive();
         assertThat(cancelled.getLatestEval().getStep()).isZero();
+        assertThat(cancelled.getBaseEval())
+                .as("the evaluation before training, for a client that connects later")
+                .isEqualTo(cancelled.getLatestEval());
         assertThat(cancelled.getLatestCheckpoint()).isEqualTo(stopCheckpoint.getCheckpoint());
         assertThat(cancelled.getLastSequence()).isEqualTo(end.getSequence());
         assertThat(cancelled.hasCompletionTime()).isTrue();

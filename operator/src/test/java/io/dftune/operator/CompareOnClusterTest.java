@@ -75,7 +75,11 @@ class CompareOnClusterTest {
         TestJobs.writeModel(kubelet);
         Path models = kubelet.claim(TestJobs.MODELS);
         Path runs = kubelet.claim(TestJobs.RUNS);
-        Files.writeString(dir.resolve("job.yaml"), TestJobs.manifest("template", 6, 0));
+        // Two samples per prompt: the status must carry avg@k for the cluster's tables to show it.
+        Files.writeString(
+                dir.resolve("job.yaml"),
+                TestJobs.manifest("template", 6, 0)
+                        .replace("eval: {maxNewTokens: 4}", "eval: {maxNewTokens: 4, samples: 2}"));
         Path local = Files.writeString(dir.resolve("local.yaml"), EXPERIMENT.formatted(models, "local-out"));
         Path cluster = Files.writeString(dir.resolve("cluster.yaml"), EXPERIMENT.formatted(models, "cluster-out"));
         List<String> volumes = List.of("--volume", "models=" + models, "--volume", "runs=" + runs);
@@ -107,7 +111,7 @@ class CompareOnClusterTest {
         dftune(local, volumes);
         assertThat(tables(dir.resolve("cluster-out/results.md")))
                 .isEqualTo(tables(dir.resolve("local-out/results.md")))
-                .contains("| base model |", "| sft |", "| dft |");
+                .contains("| base model |", "| sft |", "| dft |", "validation avg@2");
         assertThat(dir.resolve("cluster-out/curves.png")).isNotEmptyFile();
 
         String again = dftune(cluster, volumes, "--cluster", "--namespace", TestJobs.NAMESPACE);

@@ -1,17 +1,9 @@
 package io.dftune.engine.nd;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * bfloat16 arrays, and arrays filled piece by piece, through a small TorchScript module
@@ -28,25 +20,16 @@ public final class TorchCasts {
     private static final int FILL = 3;
     private static TorchCasts instance;
 
-    private final PtSymbolBlock module;
+    private final ScriptedModule module;
 
-    private TorchCasts(PtSymbolBlock module) {
+    private TorchCasts(ScriptedModule module) {
         this.module = module;
     }
 
-    /** The module, loaded once per JVM into a manager of its own. */
+    /** The module, loaded once per JVM. */
     public static synchronized TorchCasts get() {
         if (instance == null) {
-            NDManager manager = NDManager.newBaseManager();
-            try (InputStream in = TorchCasts.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException(RESOURCE + " is missing from the engine jar");
-                }
-                instance = new TorchCasts(JniUtils.loadModule((PtNDManager) manager, in, false, false));
-            } catch (IOException e) {
-                manager.close();
-                throw new UncheckedIOException("cannot load " + RESOURCE + ": " + e.getMessage(), e);
-            }
+            instance = new TorchCasts(ScriptedModule.load(RESOURCE));
         }
         return instance;
     }
@@ -81,19 +64,6 @@ public final class TorchCasts {
         }
     }
 
-    /**
-     * {@code array} itself, or a view without its name: DJL turns named inputs into a TorchScript
-     * dictionary (parameter names have dots), which the module does not take.
-     */
-    private static NDArray unnamed(NDArray array, NDManager scratch) {
-        if (array.getName() == null) {
-            return array;
-        }
-        NDArray view = array.reshape(array.getShape());
-        view.attach(scratch);
-        return view;
-    }
-
     /** Whether {@code array} is bfloat16 (DJL names no bfloat16 type and reports it as unknown). */
     public static boolean isBfloat16(NDArray array) {
         return array.getDataType() == DataType.UNKNOWN;
@@ -102,13 +72,7 @@ public final class TorchCasts {
     private NDArray call(NDManager into, int op, NDArray a, NDArray b, NDArray c) {
         try (NDManager scratch = into.newSubManager()) {
             NDArray none = scratch.zeros(new Shape());
-            NDList in = new NDList(
-                    scratch.create(op),
-                    unnamed(a, scratch),
-                    b == null ? none : unnamed(b, scratch),
-                    c == null ? none : unnamed(c, scratch));
-
-            NDArray out = IValueUtils.forward(module, in, true).head();
+            NDArray out = module.call(scratch, scratch.create(op), a, b == null ? none : b, c == null ? none : c);
             out.attach(into);
             return out;
         }

@@ -2,6 +2,7 @@ package io.dftune.engine.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.dftune.engine.nd.ScriptedModule;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,18 +11,33 @@ import java.util.Map;
  * first shrunk by {@code lr * weightDecay}, then moved by the bias-corrected first moment over
  * the bias-corrected root of the second moment plus epsilon.
  *
- * <p>Runs outside any gradient collector (no autograd graph), so plain scalar operations are
- * safe here.
+ * <p>Each parameter is updated in place by one call of a TorchScript module ({@code adamw.pt},
+ * written by {@code src/main/python/make_adamw.py}) with torch's fused element-wise operations
+ * (lerp, addcmul, addcdiv), block by block, so that its temporaries are one block and not a copy of
+ * the parameter. Fourteen separate element-wise operations from Java, each a pass over the
+ * parameter, took about 1.0 s per step of a 0.5B-parameter model on 2 CPU cores; the module takes
+ * about 0.5 s.
  */
 public final class AdamW {
+    /** Elements per block on a CPU: fewer calls than smaller blocks (each costs microseconds), smaller temporaries than whole tensors. */
+    static final int CPU_BLOCK = 1 << 20;
+
+    private static final ScriptedModule UPDATE = ScriptedModule.load("/io/dftune/engine/optim/adamw.pt");
     private final Map<String, NDArray> parameters;
     private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
     private final NDManager stateManager;
     private final AdamWSettings settings;
+    private final int blockSize;
     private long stepCount;
 
     public AdamW(Map<String, NDArray> parameters, NDManager stateManager, AdamWSettings settings) {
+        this(parameters, stateManager, settings, defaultBlockSize(stateManager));
+    }
+
+    /** @param blockSize elements updated together; tests make it small to cross block boundaries */
+    AdamW(Map<String, NDArray> parameters, NDManager stateManager, AdamWSettings settings, int blockSize) {
+        this.blockSize = blockSize;
         this.parameters = parameters;
         this.stateManager = stateManager;
         this.settings = settings;
@@ -37,32 +53,35 @@ public final class AdamW {
         stepCount++;
         double beta1 = settings.beta1();
         double beta2 = settings.beta2();
-        double stepSize = learningRate / (1 - Math.pow(beta1, stepCount));
-        double secondMomentCorrection = Math.sqrt(1 - Math.pow(beta2, stepCount));
-        float decay = (float) (1 - learningRate * settings.weightDecay());
-        for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
-            // One parameter's temporaries (and its gradient) at a time: held for all parameters
-            // until the step's end they were four more copies of the model at the step's peak.
-            try (NDManager scratch = stateManager.newSubManager()) {
-
+        try (NDManager scratch = stateManager.newSubManager()) {
+            NDArray updateSettings = scratch.create(new double[] {
+                beta1,
+                beta2,
+                learningRate / (1 - Math.pow(beta1, stepCount)),
+                Math.sqrt(1 - Math.pow(beta2, stepCount)),
+                settings.epsilon(),
+                1 - learningRate * settings.weightDecay(),
+                blockSize
+            });
+            for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
                 NDArray weight = entry.getValue();
                 NDArray gradient = weight.getGradient();
                 gradient.attach(scratch);
-                NDArray m = firstMoments.get(entry.getKey());
-                NDArray v = secondMoments.get(entry.getKey());
-
-                m.muli((float) beta1).addi(gradient.mul((float) (1 - beta1)));
-                v.muli((float) beta2).addi(gradient.square().muli((float) (1 - beta2)));
-                NDArray denominator = scratch(v.sqrt(), scratch)
-                        .divi((float) secondMomentCorrection)
-                        .addi((float) settings.epsilon());
-                NDArray update = scratch(m.div(denominator), scratch).muli((float) stepSize);
-                if (decay != 1f) {
-                    weight.muli(decay);
-                }
-                weight.subi(update);
+                UPDATE.call(
+                                scratch,
+                                weight,
+                                gradient,
+                                firstMoments.get(entry.getKey()),
+                                secondMoments.get(entry.getKey()),
+                                updateSettings)
+                        .close();
             }
         }
+    }
+
+    /** A GPU updates each tensor whole: its memory is fast and every block would be a kernel launch. */
+    private static int defaultBlockSize(NDManager manager) {
+        return manager.getDevice().isGpu() ? Integer.MAX_VALUE : CPU_BLOCK;
     }
 
     public long stepCount() {
@@ -95,10 +114,5 @@ public final class AdamW {
                     + (saved == null ? "none" : saved.getShape()) + ", expected " + target.getShape());
         }
         target.set(saved.toFloatArray());
-    }
-
-    private static NDArray scratch(NDArray array, NDManager scratch) {
-        array.attach(scratch);
-        return array;
     }
 }

@@ -17,11 +17,12 @@ public final class GradientClipping {
         try (NDManager scratch = scratchParent.newSubManager()) {
             double squares = 0;
             for (NDArray p : parameters) {
-                // each gradient's square freed before the next: not a copy of every gradient at once
+                // one pass over each gradient, without a squared copy of it
                 try (NDManager one = scratch.newSubManager()) {
                     NDArray g = p.getGradient();
                     g.attach(one);
-                    squares += g.square().sum().getFloat();
+                    double norm = g.norm().getFloat();
+                    squares += norm * norm;
                 }
             }
 

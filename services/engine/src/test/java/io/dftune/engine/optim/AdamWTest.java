@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.dftune.engine.testing.Gradients;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,16 @@ class AdamWTest {
 
     @Test
     void matchesTorchAdamWRuleOverSeveralSteps() {
+        matchesTorchAdamWRule(AdamW.CPU_BLOCK);
+    }
+
+    /** Blocks of 7 elements: the update crosses block boundaries and ends in a partial block. */
+    @Test
+    void matchesTorchAdamWRuleBlockByBlock() {
+        matchesTorchAdamWRule(7);
+    }
+
+    private static void matchesTorchAdamWRule(int blockSize) {
         Random random = new Random(7);
         int n = 50;
         double[] reference = new double[n];
@@ -44,11 +55,11 @@ class AdamWTest {
         }
         AdamWSettings settings = new AdamWSettings(0.9, 0.95, 1e-8, 0.1);
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray weight = manager.create(initial);
+            NDArray weight = manager.create(initial, new Shape(5, n / 5));
             weight.setRequiresGradient(true);
             Map<String, NDArray> params = new LinkedHashMap<>();
             params.put("w", weight);
-            AdamW optimizer = new AdamW(params, manager.newSubManager(), settings);
+            AdamW optimizer = new AdamW(params, manager.newSubManager(), settings, blockSize);
             for (int step = 0; step < 5; step++) {
                 float[] grad = new float[n];
                 for (int i = 0; i < n; i++) {

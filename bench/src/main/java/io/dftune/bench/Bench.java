@@ -62,6 +62,7 @@ public final class Bench {
         all.put("runtime", new RuntimeBench());
         all.put("scaling", new ScalingBench());
         all.put("fit", new FitBench());
+        all.put("lora-precision", new LoraPrecisionBench());
         all.put("operator", new OperatorScaleBench());
         all.put("status-latency", new StatusLatencyBench());
         all.put("faults", new FaultInjectionBench());

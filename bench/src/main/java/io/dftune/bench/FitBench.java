@@ -48,8 +48,6 @@ final class FitBench implements Benchmark {
     private static final String LORA = "{type: lora, rank: 16, alpha: 32, dropout: 0.05, targetModules: [all-linear]}";
     /** Steps before those a step time is taken from: the first steps touch memory for the first time. */
     private static final int WARMUP_STEPS = 2;
-    /** The seeds the bundled example is trained with in each precision. */
-    private static final List<Integer> EXAMPLE_SEEDS = List.of(42, 7);
 
     /** One training configuration of the benchmark. */
     record Config(
@@ -159,13 +157,6 @@ final class FitBench implements Benchmark {
                     data.get(length));
 
             report(doc, measured, refused, smallParameters, peakBefore, peakAfter, steps, timedSteps);
-            List<JsonNode> float32 = new ArrayList<>();
-            List<JsonNode> bfloat16 = new ArrayList<>();
-            for (int seed : quick ? EXAMPLE_SEEDS.subList(0, 1) : EXAMPLE_SEEDS) {
-                float32.add(exampleWithLora(context, false, seed, quick));
-                bfloat16.add(exampleWithLora(context, true, seed, quick));
-            }
-            reportExample(doc, float32, bfloat16);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -320,79 +311,6 @@ final class FitBench implements Benchmark {
         data.put("checkpoint_memory_ratio", memoryRatio);
         data.put("checkpoint_time_ratio", timeRatio);
         data.put("model_flops_share", modelFlops / peak);
-    }
-
-    private static void reportExample(Doc doc, List<JsonNode> float32, List<JsonNode> bfloat16) {
-        List<List<String>> rows = new ArrayList<>();
-        double float32Sum = 0;
-        double bfloat16Sum = 0;
-        for (int i = 0; i < float32.size(); i++) {
-            double f = float32.get(i).path("exact_match").asDouble();
-            double b = bfloat16.get(i).path("exact_match").asDouble();
-            float32Sum += f;
-            bfloat16Sum += b;
-            rows.add(List.of(
-                    Integer.toString(EXAMPLE_SEEDS.get(i)),
-                    Doc.f(
-                            "%.1f%% (NLL %.4f)",
-                            100 * f, float32.get(i).path("nll").asDouble()),
-                    Doc.f(
-                            "%.1f%% (NLL %.4f)",
-                            100 * b, bfloat16.get(i).path("nll").asDouble()),
-                    Doc.f("%+.1f", 100 * (b - f))));
-        }
-        double float32Mean = float32Sum / float32.size();
-        double bfloat16Mean = bfloat16Sum / bfloat16.size();
-        double points = 100 * (bfloat16Mean - float32Mean);
-        rows.add(List.of(
-                "mean",
-                Doc.f("%.1f%%", 100 * float32Mean),
-                Doc.f("%.1f%%", 100 * bfloat16Mean),
-                Doc.f("%+.1f", points)));
-        doc.line(
-                "The bundled example (`examples/arithmetic/job.yaml`) trained with LoRA (r16, alpha 32, all-linear, "
-                        + "no dropout, learning rate 5e-3, 150 steps), in fp32 and in bf16 (base stored in bfloat16), "
-                        + "with %d seeds: greedy exact match on its eval set after training.%n",
-                float32.size());
-        doc.table(List.of("seed", "fp32", "bf16", "bf16 - fp32 (points)"), rows);
-        doc.summary(
-                "bundled example with LoRA: exact match bf16 vs fp32 (mean of " + float32.size() + " seeds)",
-                Doc.f("%.1f points apart", Math.abs(points)),
-                "within 3 points",
-                Math.abs(points) <= 3);
-        doc.data().put("example_lora_exact_match_fp32", float32Mean);
-        doc.data().put("example_lora_exact_match_bf16", bfloat16Mean);
-    }
-
-    /** The example's final evaluation after training it with LoRA in fp32 or bf16. */
-    private static JsonNode exampleWithLora(Context context, boolean bf16, int seed, boolean quick) throws IOException {
-        Path dir = ExampleRun.copyExample(context.root().resolve("examples/arithmetic"), lines -> {
-            List<String> job = new ArrayList<>();
-            for (String line : lines) {
-                if (line.equals("  objective:")) {
-                    job.add("  adapter: {type: lora, rank: 16, alpha: 32, dropout: 0.0, targetModules: [all-linear]}");
-                }
-                job.add(line.replace("learningRate: 1.0e-3", "learningRate: 5.0e-3")
-                        .replace("seed: 42", "seed: " + seed)
-                        .replace("maxSteps: 150", quick ? "maxSteps: 4" : "maxSteps: 150"));
-                if (line.equals("  training:")) {
-                    job.add("    precision: " + (bf16 ? "bf16" : "fp32"));
-                }
-            }
-            return job;
-        });
-        Bench.log("fit: the example with LoRA, %s, seed %d", bf16 ? "bf16" : "fp32", seed);
-        TrainerProcess.run(context, dir, List.of("run", dir.resolve("job.yaml").toString()))
-                .requireSuccess("the example with LoRA", dir);
-        JsonNode last = null;
-        for (String line : Files.readAllLines(dir.resolve("output/metrics.jsonl"))) {
-            JsonNode entry = Bench.JSON.readTree(line);
-            if (entry.path("type").asText().equals("eval")) {
-                last = entry;
-            }
-        }
-        ExampleRun.deleteTree(dir);
-        return last;
     }
 
     private static Measured train(Context context, Path work, Config config, Path model, Path data, int steps)

@@ -3,8 +3,8 @@
 
 The update is torch.optim.AdamW's (weight decay decoupled, lerp for the first moment, addcmul for
 the second, addcdiv for the step), done in place, block by block: the only temporary (the
-denominator) is one block, not a copy of the parameter. A GPU passes a block as large as the tensor. Regenerate with any PyTorch >= 1.13 (Debian's
-python3-torch works):
+denominator) is one block, not a copy of the parameter. A GPU passes a block as large as the
+tensor. Regenerate with any PyTorch >= 1.13 (Debian's python3-torch works):
 
     /usr/bin/python3 services/engine/src/main/python/make_adamw.py \\
         services/engine/src/main/resources/io/dftune/engine/optim/adamw.pt

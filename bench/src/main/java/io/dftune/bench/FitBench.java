@@ -134,13 +134,14 @@ final class FitBench implements Benchmark {
             JsonNode peakAfter = null;
             for (Config config : configs) {
                 // The FLOP/s share's peak is probed right before and after the run it divides.
-                if (config.name().equals("full")) {
+                boolean dividedByPeak = config.name().equals("full");
+                if (dividedByPeak) {
                     peakBefore = matmulPeak(context);
                 }
                 int configSteps = config.timed() ? timedSteps : steps;
                 measured.put(
                         config.name(), train(context, work, config, small, data.get(config.length()), configSteps));
-                if (config.name().equals("full")) {
+                if (dividedByPeak) {
                     peakAfter = matmulPeak(context);
                 }
             }

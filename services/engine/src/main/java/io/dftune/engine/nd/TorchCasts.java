@@ -70,11 +70,9 @@ public final class TorchCasts {
     }
 
     private NDArray call(NDManager into, int op, NDArray a, NDArray b, NDArray c) {
-        try (NDManager scratch = into.newSubManager()) {
-            NDArray none = scratch.zeros(new Shape());
-            NDArray out = module.call(scratch, scratch.create(op), a, b == null ? none : b, c == null ? none : c);
-            out.attach(into);
-            return out;
+        try (NDManager constants = into.newSubManager()) {
+            NDArray none = constants.zeros(new Shape());
+            return module.call(into, constants.create(op), a, b == null ? none : b, c == null ? none : c);
         }
     }
 }

@@ -120,15 +120,6 @@ public final class CausalLm implements AutoCloseable {
         adapter = null;
     }
 
-    /** How the model stores and computes, for the run's first line. */
-    public String precisionDescription() {
-        boolean storedBfloat16 = parameters.values().stream().anyMatch(TorchCasts::isBfloat16);
-        if (bfloat16Compute) {
-            return "bfloat16 matmuls" + (storedBfloat16 ? ", frozen weights stored in bfloat16" : "");
-        }
-        return storedBfloat16 ? "frozen weights stored in bfloat16, computed in float32" : "float32";
-    }
-
     /**
      * Whether gradients flow into the trainable tensors (and the adapter's dropout is active); base
      * weights under an adapter never get gradients.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class MemoryPlannerTest {
     private static final long GIB = 1L << 30;
-    private static final ComputePrecision CPU_BF16 = new ComputePrecision(true, false);
+    private static final ComputePrecision CPU_BF16 = new ComputePrecision(true, false, "test");
 
     private static ModelConfig real(String name) throws Exception {
         return ModelConfig.read(Path.of("src/test/resources/hf-configs/" + name + ".json"));
@@ -94,7 +94,7 @@ class MemoryPlannerTest {
         FineTuneJobSpec spec = spec("{maxLength: 1024, batchSize: 8, microBatchSize: 4}", "{type: none}");
         MemoryPlan plan = MemoryPlanner.plan(config, spec, ComputePrecision.FLOAT32, 24 * GIB, "the machine's memory");
         List<MemoryAdvice.Option> options = MemoryAdvice.options(
-                config, spec, p -> new ComputePrecision(p == io.dftune.spec.Precision.BF16, false), 1024, plan);
+                config, spec, p -> new ComputePrecision(p == io.dftune.spec.Precision.BF16, false, "test"), 1024, plan);
         String message = MemoryAdvice.message(plan, options);
         assertThat(message)
                 .startsWith("the run does not fit: its memory plan peaks at ")

@@ -2,6 +2,7 @@ package io.dftune.engine.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,8 @@ import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.LoraAdapter;
 import io.dftune.engine.model.ModelDirectory;
+import io.dftune.engine.nd.Bfloat16MatmulProbe;
+import io.dftune.engine.nd.TorchCasts;
 import io.dftune.engine.testing.TinyJob;
 import io.dftune.spec.FineTuneJobFiles;
 import io.dftune.spec.FineTuneJobSpec;
@@ -135,8 +138,10 @@ class LoraRunTest {
             run.requestStop(RunOutcome.PREEMPTED);
             run.run(TrainingListener.NONE);
             CausalLm model = run.resources().model();
-            assertThat(model.precisionDescription())
-                    .isEqualTo("frozen weights stored in bfloat16, computed in float32");
+            assertThat(TorchCasts.isBfloat16(model.lmHeadWeight())).isTrue();
+            assertThat(model.computesInBfloat16())
+                    .as("matmuls in bfloat16 exactly where this CPU measured them faster")
+                    .isEqualTo(Bfloat16MatmulProbe.measure(Device.cpu()).bfloat16Faster());
             for (NDArray p : model.parameters().values()) {
                 assertThat(p.hasGradient()).isFalse();
             }

@@ -57,6 +57,8 @@ final class PlanCommand implements Callable<Integer> {
         LocalVolumes.parse(volumes).apply(job.getSpec());
         ModelConfig config = ModelConfig.read(Path.of(job.getSpec().getModel().getPath()));
         Device device = gpu ? Device.gpu() : deviceOfThisMachine();
+        MemoryAdvice.PrecisionOnDevice precisionOn =
+                gpu ? ComputePrecision::assumedForGpu : p -> ComputePrecision.of(p, device);
         long available;
         String source;
         if (memory != null) {
@@ -74,13 +76,12 @@ final class PlanCommand implements Callable<Integer> {
         MemoryPlan plan = MemoryPlanner.plan(
                 config,
                 job.getSpec(),
-                ComputePrecision.of(job.getSpec().getTraining().getPrecision(), device),
+                precisionOn.of(job.getSpec().getTraining().getPrecision()),
                 chunk,
                 available,
                 source);
-        List<MemoryAdvice.Option> options = plan.fits()
-                ? List.of()
-                : MemoryAdvice.options(config, job.getSpec(), p -> ComputePrecision.of(p, device), chunk, plan);
+        List<MemoryAdvice.Option> options =
+                plan.fits() ? List.of() : MemoryAdvice.options(config, job.getSpec(), precisionOn, chunk, plan);
         System.out.println(plan.precision().describe());
         System.out.println(plan.describe());
         System.out.println(plan.fits() ? "fits" : MemoryAdvice.message(plan, options));

@@ -63,6 +63,7 @@ class PaperRecipeExampleTest {
         assertThat(plan.exitCode()).as(plan.err()).isZero();
         JsonNode last = new ObjectMapper().readTree(plan.lastOutLine());
         assertThat(last.get("fits").asBoolean()).as(plan.out()).isTrue();
-        assertThat(last.get("precision").asText()).isEqualTo("bfloat16 frozen weights, bfloat16 matmuls");
+        assertThat(last.get("precision").asText())
+                .isEqualTo("bfloat16 frozen weights, bfloat16 matmuls (assumed for a GPU)");
     }
 }

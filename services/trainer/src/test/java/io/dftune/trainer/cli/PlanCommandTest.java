@@ -70,11 +70,16 @@ class PlanCommandTest {
                 .isEqualTo(last.get("parts").properties().stream()
                         .mapToLong(e -> e.getValue().asLong())
                         .sum());
-        assertThat(last.get("precision").asText()).isEqualTo("bfloat16 frozen weights, bfloat16 matmuls");
+        assertThat(last.get("precision").asText())
+                .isEqualTo("bfloat16 frozen weights, bfloat16 matmuls (assumed for a GPU)");
 
         CliRun tooSmall = CliRun.of("plan", job.toString(), "--memory", "4GB");
         JsonNode refused = new ObjectMapper().readTree(tooSmall.lastOutLine());
         assertThat(refused.get("fits").asBoolean()).isFalse();
+        assertThat(refused.get("precision").asText())
+                .as("this machine's CPU measured")
+                .matches("bfloat16 frozen weights, (bfloat16|float32) matmuls"
+                        + " \\(a bfloat16 product ran \\d+\\.\\dx as fast as float32 here\\)");
         assertThat(tooSmall.out()).contains("the run does not fit");
     }
 }

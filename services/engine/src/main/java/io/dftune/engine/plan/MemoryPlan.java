@@ -10,7 +10,8 @@ import java.util.Locale;
  * @param trainableState the trainable weights' gradients and AdamW moments
  * @param activations what the forward pass keeps for backward, for one micro-batch
  * @param lossChunk the logits and their gradient for one chunk of response tokens
- * @param computeCopies float32 copies of bfloat16 weights made for computing in float32
+ * @param computeCopies copies of weights in the type matmuls compute in: float32 copies of bfloat16
+ *     weights, or bfloat16 copies of float32 trainable weights, kept until their layer's backward
  * @param overhead the runtime: JVM, libtorch, the tokenized data
  * @param available the memory the run may use
  * @param availableSource where {@code available} comes from (container limit, machine, GPU)
@@ -40,7 +41,7 @@ public record MemoryPlan(
         return String.format(
                 Locale.ROOT,
                 "memory plan: peak %s of %s available (%s): weights %s, gradients and optimizer %s, activations %s,"
-                        + " loss chunk %s, float32 copies %s, runtime %s",
+                        + " loss chunk %s, weight copies %s, runtime %s",
                 gib(peak()),
                 gib(available),
                 availableSource,

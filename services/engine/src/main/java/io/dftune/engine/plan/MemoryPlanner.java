@@ -64,13 +64,14 @@ public final class MemoryPlanner {
         long chunk = Math.min(lossChunkTokens, tokens);
         long lossChunk = chunk * config.vocabSize() * (long) FLOAT * LOSS_CHUNK_COPIES;
 
+        // Autograd keeps the copies a layer's matmuls were given until the layer's backward; with
+        // checkpointing that is one layer at a time. Frozen bfloat16 weights computing in float32
+        // are copied to float32; trainable float32 weights computing in bfloat16, to bfloat16.
         long computeCopies = 0;
         if (bf16Frozen && !precision.bfloat16Matmuls() && (lora || reference)) {
-            long head = (long) config.vocabSize() * config.hiddenSize() * FLOAT;
-            long layerWeights = linearParametersPerLayer(config) * FLOAT;
-            // Autograd keeps a layer's float32 weight copies until its backward; with checkpointing
-            // that is one layer at a time.
-            computeCopies = head + (checkpointing || !lora ? layerWeights : layers * layerWeights);
+            computeCopies = weightCopies(config, FLOAT, checkpointing || !lora ? 1 : layers);
+        } else if (precision.bfloat16Matmuls() && !lora) {
+            computeCopies = weightCopies(config, BFLOAT, checkpointing ? 1 : layers);
         }
         return new MemoryPlan(
                 weights,
@@ -82,6 +83,12 @@ public final class MemoryPlanner {
                 available,
                 availableSource,
                 precision);
+    }
+
+    /** The LM head and {@code layers} layers' linear weights, {@code bytes} per element. */
+    private static long weightCopies(ModelConfig config, int bytes, long layers) {
+        long head = (long) config.vocabSize() * config.hiddenSize();
+        return (head + layers * linearParametersPerLayer(config)) * bytes;
     }
 
     /** The default loss chunk, as the runs use it. */

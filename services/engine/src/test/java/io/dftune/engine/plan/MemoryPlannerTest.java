@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class MemoryPlannerTest {
     private static final long GIB = 1L << 30;
     private static final ComputePrecision CPU_BF16 = new ComputePrecision(true, false, "test");
+    private static final ComputePrecision FAST_BF16 = new ComputePrecision(true, true, "test");
 
     private static ModelConfig real(String name) throws Exception {
         return ModelConfig.read(Path.of("src/test/resources/hf-configs/" + name + ".json"));
@@ -67,6 +68,31 @@ class MemoryPlannerTest {
         long perLayer = 16L * ((1536 + 1536) + (1536 + 256) * 2 + (1536 + 1536) + (1536 + 8960) * 3);
         assertThat(plan.trainableState()).isEqualTo(perLayer * 28 * 12);
         assertThat(plan.weights()).isEqualTo(1_543_714_304L * 2 + perLayer * 28 * 4);
+    }
+
+    @Test
+    void fullFineTuningInBfloat16KeepsBfloat16CopiesOfEveryMatrixUntilItsBackward() throws Exception {
+        ModelConfig config = real("Qwen2.5-1.5B");
+        // The published parameter count less q/k/v biases (2,048 per layer) and RMSNorm weights
+        // (2 x 1,536 per layer, 1,536 final): the matrices, each once (the head is tied).
+        long matrices = 1_543_714_304L - 28 * 2_048 - 28 * 2 * 1_536 - 1_536;
+        MemoryPlan plain = MemoryPlanner.plan(
+                config, spec("{maxLength: 512, batchSize: 1, precision: bf16}", "{type: none}"), FAST_BF16, GIB, "t");
+        MemoryPlan checkpointed = MemoryPlanner.plan(
+                config,
+                spec("{maxLength: 512, batchSize: 1, precision: bf16, gradientCheckpointing: true}", "{type: none}"),
+                FAST_BF16,
+                GIB,
+                "t");
+        MemoryPlan lora = MemoryPlanner.plan(
+                config, spec("{maxLength: 512, batchSize: 1, precision: bf16}", "{type: lora}"), FAST_BF16, GIB, "t");
+
+        assertThat(plain.computeCopies()).isEqualTo(matrices * 2);
+        long layer = 1536L * (1536 + 256 + 256 + 1536) + 3L * 1536 * 8960;
+        assertThat(checkpointed.computeCopies()).isEqualTo((151_936L * 1536 + layer) * 2);
+        assertThat(lora.computeCopies())
+                .as("the frozen base is bfloat16 already")
+                .isZero();
     }
 
     @Test

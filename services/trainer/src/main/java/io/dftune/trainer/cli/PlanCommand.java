@@ -106,7 +106,7 @@ final class PlanCommand implements Callable<Integer> {
         parts.put("gradients_and_optimizer", plan.trainableState());
         parts.put("activations", plan.activations());
         parts.put("loss_chunk", plan.lossChunk());
-        parts.put("float32_copies", plan.computeCopies());
+        parts.put("weight_copies", plan.computeCopies());
         parts.put("runtime_overhead", plan.overhead());
         ArrayNode alternatives = out.putArray("options");
         for (MemoryAdvice.Option o : options) {

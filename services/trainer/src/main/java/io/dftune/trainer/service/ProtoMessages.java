@@ -76,7 +76,7 @@ public final class ProtoMessages {
                 .setGradientsAndOptimizerBytes(plan.trainableState())
                 .setActivationsBytes(plan.activations())
                 .setLossChunkBytes(plan.lossChunk())
-                .setFloat32CopiesBytes(plan.computeCopies())
+                .setWeightCopiesBytes(plan.computeCopies())
                 .setRuntimeOverheadBytes(plan.overhead())
                 .setSummary(plan.describe())
                 .build();

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import io.dftune.engine.nd.Constants;
+import io.dftune.engine.nd.Leaves;
 import io.dftune.engine.nd.TorchCasts;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,8 @@ public final class CausalLm implements AutoCloseable {
     private LoraAdapter adapter;
     private boolean training;
     private boolean bfloat16Compute;
+    /** Whether the parameters' memory is libtorch's own ({@link Leaves#ownStorage}), made so before the first release. */
+    private boolean trainableStorageOwned;
     /** False for a view that shares another model's parameters ({@link #withoutAdapter}). */
     private final boolean ownsParameters;
 
@@ -65,7 +68,26 @@ public final class CausalLm implements AutoCloseable {
         return parameters;
     }
 
-    /** What an optimizer updates, by name: the adapter's tensors when one is attached, else every parameter. */
+    /**
+     * Drops the trainable tensors' gradients before a step's first backward pass ({@link
+     * Leaves#releaseGradients}); {@link #trainableParameters} then holds the new leaves.
+     */
+    public void releaseGradients() {
+        if (adapter != null) {
+            adapter.releaseGradients();
+            return;
+        }
+        if (!trainableStorageOwned) {
+            Leaves.ownStorage(parameters);
+            trainableStorageOwned = true;
+        }
+        Leaves.releaseGradients(parameters);
+    }
+
+    /**
+     * What an optimizer updates, by name: the adapter's tensors when one is attached, else every
+     * parameter. The map is live: {@link #releaseGradients} replaces its tensors.
+     */
     public Map<String, NDArray> trainableParameters() {
         return adapter != null ? adapter.parameters() : parameters;
     }

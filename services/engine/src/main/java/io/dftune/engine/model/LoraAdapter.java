@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dftune.engine.io.SafetensorsReader;
 import io.dftune.engine.io.SafetensorsWriter;
 import io.dftune.engine.nd.Constants;
+import io.dftune.engine.nd.Leaves;
 import io.dftune.spec.AdapterSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +42,12 @@ public final class LoraAdapter implements AutoCloseable {
     private final double dropout;
     private final List<String> targetModules;
     private final NDManager manager;
-    /** Module name (e.g. {@code model.layers.0.self_attn.q_proj}) to its A and B. */
-    private final Map<String, Pair> pairs;
+    /** The adapted modules (e.g. {@code model.layers.0.self_attn.q_proj}), in layer order. */
+    private final List<String> modules;
+    /** A and B of every module by PEFT name, A before B, in layer order; {@link #releaseGradients} replaces them. */
+    private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+    /** Whether the tensors' memory is libtorch's own ({@link Leaves#ownStorage}), made so before the first release. */
+    private boolean storageOwned;
     /** alpha / r as a 0-d array that outlives every backward pass (never {@code mul(Number)} in a graph). */
     private final NDArray scalingArray;
 
@@ -60,7 +66,11 @@ public final class LoraAdapter implements AutoCloseable {
         this.dropout = dropout;
         this.targetModules = List.copyOf(targetModules);
         this.manager = manager;
-        this.pairs = pairs;
+        this.modules = List.copyOf(pairs.keySet());
+        pairs.forEach((module, pair) -> {
+            tensors.put(peftName(module, "lora_A"), pair.a());
+            tensors.put(peftName(module, "lora_B"), pair.b());
+        });
         this.scalingArray = Constants.scalar(manager, (float) (alpha / rank));
     }
 
@@ -188,18 +198,30 @@ public final class LoraAdapter implements AutoCloseable {
         SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), parameters());
     }
 
-    /** Trainable tensors by PEFT name, A before B per module, in layer order. */
+    /** Trainable tensors by PEFT name, A before B per module, in layer order; a live view. */
     public Map<String, NDArray> parameters() {
-        Map<String, NDArray> named = new LinkedHashMap<>();
-        pairs.forEach((module, pair) -> {
-            named.put(peftName(module, "lora_A"), pair.a());
-            named.put(peftName(module, "lora_B"), pair.b());
-        });
-        return named;
+        return Collections.unmodifiableMap(tensors);
+    }
+
+    /** Drops the tensors' gradients before a step's first backward pass ({@link Leaves#releaseGradients}). */
+    public void releaseGradients() {
+        if (!storageOwned) {
+            Leaves.ownStorage(tensors);
+            storageOwned = true;
+        }
+        Leaves.releaseGradients(tensors);
     }
 
     public boolean adapts(String module) {
-        return pairs.containsKey(module);
+        return tensors.containsKey(peftName(module, "lora_A"));
+    }
+
+    private NDArray a(String module) {
+        return tensors.get(peftName(module, "lora_A"));
+    }
+
+    private NDArray b(String module) {
+        return tensors.get(peftName(module, "lora_B"));
     }
 
     /** Whether training drops some of the adapter's input. */
@@ -221,25 +243,23 @@ public final class LoraAdapter implements AutoCloseable {
      * its input x [..., in]; dropout only while {@code training}.
      */
     public NDArray delta(NDArray x, String module, boolean training) {
-        Pair pair = pairs.get(module);
         NDArray input = training && dropout > 0
                 ? Dropout.dropout(x, (float) dropout, true).head()
                 : x;
-        NDArray low = Linear.linear(input, pair.a()).head();
-        NDArray up = Linear.linear(low, pair.b()).head();
+        NDArray low = Linear.linear(input, a(module)).head();
+        NDArray up = Linear.linear(low, b(module)).head();
         return up.mul(scalingArray);
     }
 
     /** The module names of the adapted layers, e.g. {@code model.layers.0.self_attn.q_proj}. */
     public List<String> targets() {
-        return List.copyOf(pairs.keySet());
+        return modules;
     }
 
     /** W + (alpha / r) B A for the layer {@code module}, from its float32 weight W [out, in]. */
     public NDArray mergedWeight(String module, NDArray weight) {
-        Pair pair = pairs.get(module);
         try (NDManager scope = weight.getManager().newSubManager()) {
-            NDArray update = pair.b().matMul(pair.a());
+            NDArray update = b(module).matMul(a(module));
             update.attach(scope);
             NDArray merged = weight.add(update.mul(scalingArray));
             merged.attach(weight.getManager());
@@ -248,9 +268,8 @@ public final class LoraAdapter implements AutoCloseable {
     }
 
     public void setTrainable(boolean trainable) {
-        for (Pair pair : pairs.values()) {
-            pair.a().setRequiresGradient(trainable);
-            pair.b().setRequiresGradient(trainable);
+        for (NDArray tensor : tensors.values()) {
+            tensor.setRequiresGradient(trainable);
         }
     }
 

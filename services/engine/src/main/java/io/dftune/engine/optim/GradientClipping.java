@@ -38,15 +38,4 @@ public final class GradientClipping {
             return norm;
         }
     }
-
-    /** Sets every gradient to zero (gradients accumulate across backward passes). */
-    public static void zero(Collection<NDArray> parameters, NDManager scratchParent) {
-        try (NDManager scratch = scratchParent.newSubManager()) {
-            for (NDArray p : parameters) {
-                NDArray g = p.getGradient();
-                g.attach(scratch);
-                g.subi(g);
-            }
-        }
-    }
 }

@@ -12,7 +12,7 @@ import io.dftune.engine.optim.GradientClipping;
 import java.util.List;
 
 /**
- * The gradient half of one optimizer step: zeroes the gradients, runs forward and backward over
+ * The gradient half of one optimizer step: drops the previous gradients, runs forward and backward over
  * every micro-batch with the loss normalised by the step's response-token count, and clips the
  * global gradient norm. The caller checks the result and applies the optimizer.
  */
@@ -59,7 +59,7 @@ public final class GradientStep {
     /** @param seed what the adapter's dropout draws from in this step (each micro-batch its own part) */
     public Result compute(List<Batch> microBatches, double progress, long seed) {
         long stepTokens = StepBatcher.responseTokenCount(microBatches);
-        GradientClipping.zero(model.trainableParameters().values(), model.manager());
+        model.releaseGradients();
         ResponseLoss.Step step =
                 new ResponseLoss.Step(model, reference, objective, stepTokens, progress, checkpointing, seed);
         TokenStats stats = new TokenStats();

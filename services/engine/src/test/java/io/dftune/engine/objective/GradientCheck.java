@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.data.TrainingExample;
 import io.dftune.engine.model.CausalLm;
-import io.dftune.engine.optim.GradientClipping;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +101,7 @@ final class GradientCheck {
 
     static Map<String, float[]> gradients(CausalLm model, Runnable backward) {
         model.setTrainable(true);
-        GradientClipping.zero(model.trainableParameters().values(), model.manager());
+        model.releaseGradients();
         backward.run();
         Map<String, float[]> result = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> p : model.trainableParameters().entrySet()) {

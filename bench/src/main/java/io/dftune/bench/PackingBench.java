@@ -16,7 +16,6 @@ import io.dftune.engine.data.TrainingExample;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.objective.DftObjective;
-import io.dftune.engine.optim.GradientClipping;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -229,7 +228,7 @@ final class PackingBench {
     private record Scores(float[] losses, float[] gradient) {}
 
     private static Scores scores(CausalLm model, Batch batch, int row, int offset, TrainingExample ex) {
-        GradientClipping.zero(model.trainableParameters().values(), model.manager());
+        model.releaseGradients();
         float[] losses;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector();
                 NDManager scope = model.manager().newSubManager()) {

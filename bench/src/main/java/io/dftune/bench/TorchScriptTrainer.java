@@ -14,6 +14,7 @@ import ai.djl.util.Pair;
 import io.dftune.engine.data.Batch;
 import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ModelConfig;
+import io.dftune.engine.nd.Leaves;
 import io.dftune.engine.objective.TokenStats;
 import io.dftune.engine.optim.AdamW;
 import io.dftune.engine.optim.GradientClipping;
@@ -105,7 +106,7 @@ final class TorchScriptTrainer implements AutoCloseable {
 
     /** Forward, loss, backward and clipping; returns the gradient norm before clipping. */
     double gradients(Batch batch) {
-        GradientClipping.zero(parameters.values(), manager);
+        Leaves.zeroGradients(parameters.values(), manager);
         long[][] targets = BenchModels.targets(batch);
         try (NDManager scope = manager.newSubManager()) {
             int rows = batch.size();

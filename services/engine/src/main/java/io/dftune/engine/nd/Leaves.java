@@ -1,6 +1,8 @@
 package io.dftune.engine.nd;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Collection;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -31,6 +33,20 @@ public final class Leaves {
      */
     public static void releaseGradients(Map<String, NDArray> tensors) {
         replace(tensors, NDArray::stopGradient);
+    }
+
+    /**
+     * Sets every tensor's gradient to zero in place: for tensors that cannot be replaced, such as a
+     * TorchScript module's parameters.
+     */
+    public static void zeroGradients(Collection<NDArray> tensors, NDManager scratchParent) {
+        try (NDManager scratch = scratchParent.newSubManager()) {
+            for (NDArray tensor : tensors) {
+                NDArray gradient = tensor.getGradient();
+                gradient.attach(scratch);
+                gradient.subi(gradient);
+            }
+        }
     }
 
     private static void replace(Map<String, NDArray> tensors, UnaryOperator<NDArray> leafOf) {

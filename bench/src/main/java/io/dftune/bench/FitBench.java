@@ -96,10 +96,10 @@ final class FitBench implements Benchmark {
     @Override
     public ObjectNode run(Context context) {
         boolean quick = context.quick();
-        // The step-time ratios and the FLOP/s share come from the timed configurations: 3 steps after
+        // The step-time ratios and the FLOP/s share come from the timed configurations: 5 steps after
         // the warm-up; the others measure memory, whose peak the first steps already reach.
         int steps = WARMUP_STEPS + 1;
-        int timedSteps = WARMUP_STEPS + (quick ? 1 : 3);
+        int timedSteps = WARMUP_STEPS + (quick ? 1 : 5);
         int length = quick ? 64 : 512;
         Path work = Bench.tempDir("fit");
         Doc doc = new Doc("Fitting real model shapes: memory plan, LoRA, bf16, activation checkpointing");

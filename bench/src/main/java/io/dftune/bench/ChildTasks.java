@@ -25,6 +25,7 @@ final class ChildTasks {
                     case "runtime-steps" -> RuntimeBench.child(args);
                     case "fit-model" -> FitBench.modelChild(args);
                     case "fit-peak" -> FitBench.peakChild(args);
+                    case "fit-activations" -> FitBench.activationsChild(args);
                     default -> throw new IllegalArgumentException("unknown child task " + task);
                 };
         result.put("libtorch", Engine.getInstance().getVersion());

@@ -7,7 +7,8 @@ import java.util.Locale;
  * What a run will hold in memory at its peak, in bytes, part by part, and what it has.
  *
  * @param weights the model's weights as stored (and the reference model's, where it is a copy)
- * @param trainableState the trainable weights' gradients and AdamW moments
+ * @param trainableState the trainable weights' AdamW moments, and their gradients where these outgrow
+ *     the activations that backward frees as it creates them (at least the LM head's, created first)
  * @param activations what the forward pass keeps for backward, for one micro-batch
  * @param lossChunk the logits and their gradient for one chunk of response tokens
  * @param computeCopies copies of weights in the type matmuls compute in: float32 copies of bfloat16

@@ -48,21 +48,33 @@ public final class MemoryPlanner {
         if (reference && !lora) {
             weights += parameters * frozenBytes;
         }
-        long trainableState = trainable * (FLOAT + 2L * FLOAT);
+        long moments = trainable * 2L * FLOAT;
 
         long tokens = (long) spec.getTraining().effectiveMicroBatchSize()
                 * spec.getTraining().getMaxLength();
         boolean checkpointing = spec.getTraining().isGradientCheckpointing();
-        int activationBytes = precision.bfloat16Matmuls() ? BFLOAT : FLOAT;
-        long perLayer = activationsPerLayer(config, spec, lora) * activationBytes;
+        // bfloat16 matmuls keep their inputs' bfloat16 casts besides the float32 activations (the
+        // residual stream, norms and the products' results stay float32).
+        long perLayer = activationsPerLayer(config, spec, lora) * FLOAT
+                + (precision.bfloat16Matmuls() ? matmulInputsPerLayer(config) * BFLOAT : 0);
         long layers = config.numHiddenLayers();
         long activations = checkpointing
                 ? tokens * (layers * config.hiddenSize() * (long) FLOAT + perLayer)
                 : tokens * layers * perLayer;
         activations += tokens * 4L * config.hiddenSize() * FLOAT; // embeddings, final hidden and its gradient
 
+        // Each step drops the previous gradients (Leaves.releaseGradients), so backward creates them
+        // as it frees the activations: the peak holds either every activation and the LM head's
+        // gradient (backward's first), or every gradient, whichever is more.
+        long gradients = trainable * FLOAT;
+        long headGradient = lora ? 0 : (long) config.vocabSize() * config.hiddenSize() * FLOAT;
+        long trainableState = moments + Math.max(headGradient, gradients - activations);
+
         long chunk = Math.min(lossChunkTokens, tokens);
         long lossChunk = chunk * config.vocabSize() * (long) FLOAT * LOSS_CHUNK_COPIES;
+        if (precision.bfloat16Matmuls()) {
+            lossChunk += chunk * config.vocabSize() * 2L * BFLOAT; // the head's bfloat16 product and its gradient
+        }
 
         // Autograd keeps the copies a layer's matmuls were given until the layer's backward; with
         // checkpointing that is one layer at a time. Frozen bfloat16 weights computing in float32
@@ -132,6 +144,13 @@ public final class MemoryPlanner {
             }
         }
         return total;
+    }
+
+    /** Elements per token of one layer's matmul inputs, each cast to bfloat16 by its own linear layer. */
+    private static long matmulInputsPerLayer(ModelConfig config) {
+        long h = config.hiddenSize();
+        long q = (long) config.numAttentionHeads() * config.headDim();
+        return 3 * h + q + 2 * h + config.intermediateSize(); // q, k, v; o; gate, up; down
     }
 
     private static long linearParametersPerLayer(ModelConfig config) {

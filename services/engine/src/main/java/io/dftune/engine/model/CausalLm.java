@@ -31,14 +31,15 @@ public final class CausalLm implements AutoCloseable {
     private final ModelConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
+    /** The parameters as full fine-tuning trains them. */
+    private final Leaves parameterLeaves;
+
     private final RotaryEmbedding rotary;
     private final boolean qkNorm;
     private final TorchCasts casts = TorchCasts.get();
     private LoraAdapter adapter;
     private boolean training;
     private boolean bfloat16Compute;
-    /** Whether the parameters' memory is libtorch's own ({@link Leaves#ownStorage}), made so before the first release. */
-    private boolean trainableStorageOwned;
     /** False for a view that shares another model's parameters ({@link #withoutAdapter}). */
     private final boolean ownsParameters;
 
@@ -51,6 +52,7 @@ public final class CausalLm implements AutoCloseable {
         this.config = config;
         this.manager = manager;
         this.parameters = parameters;
+        this.parameterLeaves = new Leaves(parameters);
         this.qkNorm = config.qkNorm();
         this.rotary = new RotaryEmbedding(manager, config.headDim(), config.rope());
     }
@@ -75,13 +77,9 @@ public final class CausalLm implements AutoCloseable {
     public void releaseGradients() {
         if (adapter != null) {
             adapter.releaseGradients();
-            return;
+        } else {
+            parameterLeaves.releaseGradients();
         }
-        if (!trainableStorageOwned) {
-            Leaves.ownStorage(parameters);
-            trainableStorageOwned = true;
-        }
-        Leaves.releaseGradients(parameters);
     }
 
     /**

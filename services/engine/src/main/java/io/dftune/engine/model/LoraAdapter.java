@@ -46,8 +46,8 @@ public final class LoraAdapter implements AutoCloseable {
     private final List<String> modules;
     /** A and B of every module by PEFT name, A before B, in layer order; {@link #releaseGradients} replaces them. */
     private final Map<String, NDArray> tensors = new LinkedHashMap<>();
-    /** Whether the tensors' memory is libtorch's own ({@link Leaves#ownStorage}), made so before the first release. */
-    private boolean storageOwned;
+
+    private final Leaves leaves = new Leaves(tensors);
     /** alpha / r as a 0-d array that outlives every backward pass (never {@code mul(Number)} in a graph). */
     private final NDArray scalingArray;
 
@@ -205,11 +205,7 @@ public final class LoraAdapter implements AutoCloseable {
 
     /** Drops the tensors' gradients before a step's first backward pass ({@link Leaves#releaseGradients}). */
     public void releaseGradients() {
-        if (!storageOwned) {
-            Leaves.ownStorage(tensors);
-            storageOwned = true;
-        }
-        Leaves.releaseGradients(tensors);
+        leaves.releaseGradients();
     }
 
     public boolean adapts(String module) {

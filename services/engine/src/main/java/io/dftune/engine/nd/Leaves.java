@@ -6,22 +6,15 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Trainable tensors (autograd leaves) held in a map by name. */
+/** Trainable tensors (autograd leaves) held in a map by name, whose gradients each step drops. */
 public final class Leaves {
-    private Leaves() {}
+    private final Map<String, NDArray> tensors;
+    /** Whether the tensors' memory is libtorch's own, which the first release makes it. */
+    private boolean storageOwned;
 
-    /**
-     * Replaces each tensor by a copy in memory that libtorch owns. DJL backs an array it created from
-     * Java data with that Java buffer, which lives only as long as the array's handle: a tensor that
-     * shares its storage (what {@link #releaseGradients} makes) must not outlive it. Call once before
-     * the first {@link #releaseGradients}.
-     */
-    public static void ownStorage(Map<String, NDArray> tensors) {
-        replace(tensors, held -> {
-            try (NDArray detached = held.stopGradient()) {
-                return detached.duplicate();
-            }
-        });
+    /** @param tensors the map whose values {@link #releaseGradients} replaces */
+    public Leaves(Map<String, NDArray> tensors) {
+        this.tensors = tensors;
     }
 
     /**
@@ -29,10 +22,22 @@ public final class Leaves {
      * yet, and the old handle (and with it the old gradient) is closed. Autograd then stores the next
      * backward pass's gradient as computed, where zeroed gradients would cost a pass writing zeros
      * and a pass adding the new gradient into them. A tensor that did not require gradients still
-     * does not. The tensors must own their storage ({@link #ownStorage}).
+     * does not.
+     *
+     * <p>The first call first copies each tensor into memory that libtorch owns: DJL backs an array
+     * it created from Java data with that Java buffer, which lives only as long as the array's
+     * handle, and a leaf that shares the storage must not outlive it.
      */
-    public static void releaseGradients(Map<String, NDArray> tensors) {
-        replace(tensors, NDArray::stopGradient);
+    public void releaseGradients() {
+        if (!storageOwned) {
+            replace(held -> {
+                try (NDArray detached = held.stopGradient()) {
+                    return detached.duplicate();
+                }
+            });
+            storageOwned = true;
+        }
+        replace(NDArray::stopGradient);
     }
 
     /**
@@ -49,7 +54,7 @@ public final class Leaves {
         }
     }
 
-    private static void replace(Map<String, NDArray> tensors, UnaryOperator<NDArray> leafOf) {
+    private void replace(UnaryOperator<NDArray> leafOf) {
         for (Map.Entry<String, NDArray> entry : tensors.entrySet()) {
             NDArray held = entry.getValue();
             NDArray leaf = leafOf.apply(held);

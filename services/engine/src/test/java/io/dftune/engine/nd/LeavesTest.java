@@ -17,12 +17,13 @@ class LeavesTest {
             NDArray w = manager.create(new float[] {1f, -2f, 0.5f});
             w.setRequiresGradient(true);
             Map<String, NDArray> tensors = new LinkedHashMap<>(Map.of("w", w));
-            Leaves.ownStorage(tensors);
+            Leaves leaves = new Leaves(tensors);
+            leaves.releaseGradients();
             assertThat(w.isReleased()).isTrue();
             NDArray owned = tensors.get("w");
             backward(owned, new float[] {3f, 3f, 3f});
 
-            Leaves.releaseGradients(tensors);
+            leaves.releaseGradients();
             NDArray leaf = tensors.get("w");
             backward(leaf, new float[] {1f, 2f, 4f});
 
@@ -40,14 +41,14 @@ class LeavesTest {
     }
 
     @Test
-    void ownStorageCopiesValuesAndKeepsWhetherATensorTrains() {
+    void theFirstReleaseCopiesValuesAndKeepsWhetherATensorTrains() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray trained = manager.create(new float[] {1f, 2f});
             trained.setRequiresGradient(true);
             NDArray frozen = manager.create(new float[] {3f});
             Map<String, NDArray> tensors = new LinkedHashMap<>(Map.of("trained", trained, "frozen", frozen));
 
-            Leaves.ownStorage(tensors);
+            new Leaves(tensors).releaseGradients();
 
             assertThat(tensors.get("trained").toFloatArray()).containsExactly(1f, 2f);
             assertThat(tensors.get("trained").hasGradient()).isTrue();
@@ -61,15 +62,16 @@ class LeavesTest {
     }
 
     @Test
-    void aReleasedTensorSharesItsStorageWithTheOldOne() {
+    void aLaterReleaseSharesItsStorageWithTheOldOne() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray w = manager.create(new float[] {1f, 2f});
             w.setRequiresGradient(true);
             Map<String, NDArray> tensors = new LinkedHashMap<>(Map.of("w", w));
-            Leaves.ownStorage(tensors);
+            Leaves leaves = new Leaves(tensors);
+            leaves.releaseGradients();
             NDArray alias = tensors.get("w").stopGradient();
 
-            Leaves.releaseGradients(tensors);
+            leaves.releaseGradients();
             tensors.get("w").muli(3);
 
             assertThat(alias.toFloatArray()).as("updated in place, not copied").containsExactly(3f, 6f);

@@ -1,57 +1,67 @@
 #!/usr/bin/python3
 """Writes adamw.pt, the TorchScript module that applies one AdamW update to one parameter.
 
-The update is torch.optim.AdamW's (weight decay decoupled, lerp for the first moment, addcmul for
-the second, addcdiv for the step), done in place, block by block: the only temporary (the
-denominator) is one block, not a copy of the parameter. A GPU passes a block as large as the
-tensor. Regenerate with any PyTorch >= 1.13 (Debian's python3-torch works):
+The update is libtorch's own fused AdamW kernel (torch._fused_adamw_, the one
+torch.optim.AdamW(fused=True) calls): one pass over weight, gradient and both moments, in place,
+vectorised and split across threads on a CPU, one kernel on a GPU. The engine's libtorch has it;
+Debian's python3-torch (1.13), which this script runs on, does not, so the script scripts a
+module with the right signature and then writes the forward's body as TorchScript source, which
+libtorch compiles when it loads the module. Regenerate with:
 
     /usr/bin/python3 services/engine/src/main/python/make_adamw.py \\
         services/engine/src/main/resources/io/dftune/engine/optim/adamw.pt
 """
 
+import io
 import sys
+import zipfile
 from typing import List
 
 import torch
 
+# The parameter goes in a list that the module returns an element of: libtorch's dead-code pass
+# drops a call whose only outputs are lists that nothing reads afterwards, in-place or not.
+FUSED_BODY = (
+    "    s = annotate(List[float], settings.tolist())\n"
+    "    params = [weight]\n"
+    "    torch._fused_adamw_(params, [gradient], [first], [second], annotate(List[Tensor], []), [step],"
+    " lr=s[0], beta1=s[1], beta2=s[2], weight_decay=s[3], eps=s[4], amsgrad=False, maximize=False,"
+    " grad_scale=None, found_inf=None)\n"
+    "    return params[0]\n"
+)
+
 
 class AdamWUpdate(torch.nn.Module):
     def forward(self, weight: torch.Tensor, gradient: torch.Tensor, first: torch.Tensor, second: torch.Tensor,
-                settings: torch.Tensor) -> torch.Tensor:
+                step: torch.Tensor, settings: torch.Tensor) -> torch.Tensor:
         """
-        settings (float64): beta1, beta2, step size (learning rate over the first moment's bias
-        correction), root of the second moment's bias correction, epsilon, decay factor
-        (1 - learning rate * weight decay), block size in elements. Returns weight.
+        step: the update's number, from 1, a float32 scalar on the parameter's device (the bias
+        corrections use it). settings (float64): learning rate, beta1, beta2, weight decay,
+        epsilon. Returns weight, updated in place. (This body is replaced by FUSED_BODY.)
         """
         s: List[float] = settings.tolist()
-        beta1 = s[0]
-        beta2 = s[1]
-        step_size = s[2]
-        root_correction = s[3]
-        eps = s[4]
-        decay = s[5]
-        chunk = int(s[6])
-        w = weight.view(-1)
-        g = gradient.reshape(-1)
-        m = first.view(-1)
-        v = second.view(-1)
-        n = w.size(0)
-        with torch.no_grad():
-            for start in range(0, n, chunk):
-                size = min(chunk, n - start)
-                wc = w.narrow(0, start, size)
-                gc = g.narrow(0, start, size)
-                mc = m.narrow(0, start, size)
-                vc = v.narrow(0, start, size)
-                mc.lerp_(gc, 1 - beta1)
-                vc.mul_(beta2).addcmul_(gc, gc, value=1 - beta2)
-                denominator = (vc.sqrt() / root_correction).add_(eps)
-                if decay != 1.0:
-                    wc.mul_(decay)
-                wc.addcdiv_(mc, denominator, value=-step_size)
-        return weight
+        return weight.add_(gradient, alpha=s[0])
+
+
+def with_fused_body(archive: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(archive))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.endswith(".debug_pkl"):
+                continue  # source ranges of the scripted body, which no longer exists
+            if info.filename.endswith("code/__torch__.py"):
+                text = data.decode()
+                body = text.index("    s = annotate(")
+                text = text[:body] + FUSED_BODY
+                data = text.encode()
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 if __name__ == "__main__":
-    torch.jit.script(AdamWUpdate()).save(sys.argv[1])
+    scripted = io.BytesIO()
+    torch.jit.save(torch.jit.script(AdamWUpdate()), scripted)
+    with open(sys.argv[1], "wb") as f:
+        f.write(with_fused_body(scripted.getvalue()))

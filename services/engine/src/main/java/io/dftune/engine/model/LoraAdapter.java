@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -50,6 +49,8 @@ public final class LoraAdapter implements AutoCloseable {
     private final Leaves leaves = new Leaves(tensors);
     /** alpha / r as a 0-d array that outlives every backward pass (never {@code mul(Number)} in a graph). */
     private final NDArray scalingArray;
+    /** alpha / r / (1 - dropout): the scaling of an input that dropout thinned. */
+    private final NDArray droppedScalingArray;
 
     /** The A [r, in] and B [out, r] of one adapted layer. */
     public record Pair(NDArray a, NDArray b) {}
@@ -72,6 +73,7 @@ public final class LoraAdapter implements AutoCloseable {
             tensors.put(peftName(module, "lora_B"), pair.b());
         });
         this.scalingArray = Constants.scalar(manager, (float) (alpha / rank));
+        this.droppedScalingArray = Constants.scalar(manager, (float) (alpha / rank / (1 - dropout)));
     }
 
     /**
@@ -237,14 +239,23 @@ public final class LoraAdapter implements AutoCloseable {
     /**
      * The adapter's contribution (alpha / r) B A dropout(x) [..., out] to the layer {@code module} for
      * its input x [..., in]; dropout only while {@code training}.
+     *
+     * <p>Dropout is PEFT's, a fresh mask for each adapted layer: x * keep / (1 - p), keep true with
+     * probability 1 - p. The mask is drawn as uniform values compared with p and kept as booleans,
+     * and 1 / (1 - p) joins alpha / r on the rank-r product. libtorch's own dropout draws slower
+     * Bernoulli values and keeps a float32 mask, and scaling the [..., out] result is a pass over it
+     * forward and backward: together 0.35 s more of a 0.5B model's 8.7 s LoRA step (length 512).
      */
     public NDArray delta(NDArray x, String module, boolean training) {
-        NDArray input = training && dropout > 0
-                ? Dropout.dropout(x, (float) dropout, true).head()
-                : x;
-        NDArray low = Linear.linear(input, a(module)).head();
-        NDArray up = Linear.linear(low, b(module)).head();
-        return up.mul(scalingArray);
+        NDArray input = x;
+        NDArray scaling = scalingArray;
+        if (training && dropout > 0) {
+            NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte((float) dropout);
+            input = x.mul(keep);
+            scaling = droppedScalingArray;
+        }
+        NDArray low = Linear.linear(input, a(module)).head().mul(scaling);
+        return Linear.linear(low, b(module)).head();
     }
 
     /** The module names of the adapted layers, e.g. {@code model.layers.0.self_attn.q_proj}. */

@@ -12,32 +12,21 @@ import java.util.Map;
  * the bias-corrected root of the second moment plus epsilon.
  *
  * <p>Each parameter is updated in place by one call of a TorchScript module ({@code adamw.pt},
- * written by {@code src/main/python/make_adamw.py}) with torch's fused element-wise operations
- * (lerp, addcmul, addcdiv), block by block, so that its temporaries are one block and not a copy of
- * the parameter. Fourteen separate element-wise operations from Java, each a pass over the
- * parameter, took about 1.0 s per step of a 0.5B-parameter model on 2 CPU cores; the module takes
- * about 0.5 s.
+ * written by {@code src/main/python/make_adamw.py}) that runs libtorch's fused AdamW kernel: one
+ * pass over weight, gradient and both moments, vectorised and split across threads. On 2 CPU
+ * cores it updates 261M parameters in about 0.13 s, where torch's separate element-wise
+ * operations (lerp, addcmul, sqrt, addcdiv), block by block, took about 0.40 s.
  */
 public final class AdamW {
-    /** Elements per block on a CPU: fewer calls than smaller blocks (each costs microseconds), smaller temporaries than whole tensors. */
-    static final int CPU_BLOCK = 1 << 20;
-
     private static final ScriptedModule UPDATE = ScriptedModule.load("/io/dftune/engine/optim/adamw.pt");
     private final Map<String, NDArray> parameters;
     private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
     private final NDManager stateManager;
     private final AdamWSettings settings;
-    private final int blockSize;
     private long stepCount;
 
     public AdamW(Map<String, NDArray> parameters, NDManager stateManager, AdamWSettings settings) {
-        this(parameters, stateManager, settings, defaultBlockSize(stateManager));
-    }
-
-    /** @param blockSize elements updated together; tests make it small to cross block boundaries */
-    AdamW(Map<String, NDArray> parameters, NDManager stateManager, AdamWSettings settings, int blockSize) {
-        this.blockSize = blockSize;
         this.parameters = parameters;
         this.stateManager = stateManager;
         this.settings = settings;
@@ -51,17 +40,10 @@ public final class AdamW {
     /** Applies one update with the gradients currently held by the parameters. */
     public void step(double learningRate) {
         stepCount++;
-        double beta1 = settings.beta1();
-        double beta2 = settings.beta2();
         try (NDManager scratch = stateManager.newSubManager()) {
+            NDArray step = scratch.create((float) stepCount);
             NDArray updateSettings = scratch.create(new double[] {
-                beta1,
-                beta2,
-                learningRate / (1 - Math.pow(beta1, stepCount)),
-                Math.sqrt(1 - Math.pow(beta2, stepCount)),
-                settings.epsilon(),
-                1 - learningRate * settings.weightDecay(),
-                blockSize
+                learningRate, settings.beta1(), settings.beta2(), settings.weightDecay(), settings.epsilon()
             });
             for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
                 NDArray weight = entry.getValue();
@@ -73,15 +55,11 @@ public final class AdamW {
                                 gradient,
                                 firstMoments.get(entry.getKey()),
                                 secondMoments.get(entry.getKey()),
+                                step,
                                 updateSettings)
                         .close();
             }
         }
-    }
-
-    /** A GPU updates each tensor whole: its memory is fast and every block would be a kernel launch. */
-    private static int defaultBlockSize(NDManager manager) {
-        return manager.getDevice().isGpu() ? Integer.MAX_VALUE : CPU_BLOCK;
     }
 
     public long stepCount() {

@@ -19,6 +19,8 @@ import java.util.Map;
 public final class MemoryPlanner {
     private static final int FLOAT = 4;
     private static final int BFLOAT = 2;
+    /** A boolean mask element. */
+    private static final int MASK = 1;
     /** [chunk, vocab] float32 arrays alive at once in the loss: logits, log-probs and their gradients. */
     private static final int LOSS_CHUNK_COPIES = 4;
     /** The JVM, libtorch and DJL's native libraries, TCMalloc's caches and the tokenized data. */
@@ -56,6 +58,7 @@ public final class MemoryPlanner {
         // bfloat16 matmuls keep their inputs' bfloat16 casts besides the float32 activations (the
         // residual stream, norms and the products' results stay float32).
         long perLayer = activationsPerLayer(config, spec, lora) * FLOAT
+                + droppedInputsPerLayer(config, spec, lora) * MASK
                 + (precision.bfloat16Matmuls() ? matmulInputsPerLayer(config) * BFLOAT : 0);
         long layers = config.numHiddenLayers();
         long activations = checkpointing
@@ -119,13 +122,22 @@ public final class MemoryPlanner {
         long norms = 2 * (2 * h + 1) + (config.qkNorm() ? 2 * (q + 2 * kv) : 0);
         long projections = 3 * q + 5 * kv + h;
         long mlp = 5 * i;
-        long adapter = 0;
-        if (lora && spec.getAdapter().getDropout() > 0) {
-            for (String module : spec.getAdapter().effectiveTargetModules()) {
-                adapter += 2 * inputWidth(config, module);
-            }
+        return norms + projections + attention + mlp + 2 * h + droppedInputsPerLayer(config, spec, lora);
+    }
+
+    /**
+     * Elements per token of the inputs that one layer's LoRA dropout thins (0 without dropout):
+     * each adapted layer keeps its thinned input (float32) and its mask (boolean) for backward.
+     */
+    private static long droppedInputsPerLayer(ModelConfig config, FineTuneJobSpec spec, boolean lora) {
+        if (!lora || spec.getAdapter().getDropout() == 0) {
+            return 0;
         }
-        return norms + projections + attention + mlp + 2 * h + adapter;
+        long inputs = 0;
+        for (String module : spec.getAdapter().effectiveTargetModules()) {
+            inputs += inputWidth(config, module);
+        }
+        return inputs;
     }
 
     /** A/B elements of the adapter: r (in + out) per targeted layer. */

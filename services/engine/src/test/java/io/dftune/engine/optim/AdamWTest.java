@@ -33,18 +33,18 @@ class AdamWTest {
 
     @Test
     void matchesTorchAdamWRuleOverSeveralSteps() {
-        matchesTorchAdamWRule(AdamW.CPU_BLOCK);
+        matchesTorchAdamWRule(5, 10);
     }
 
-    /** Blocks of 7 elements: the update crosses block boundaries and ends in a partial block. */
+    /** Large enough that the kernel splits it across threads and ends in a partial vector. */
     @Test
-    void matchesTorchAdamWRuleBlockByBlock() {
-        matchesTorchAdamWRule(7);
+    void matchesTorchAdamWRuleOnATensorSplitAcrossThreads() {
+        matchesTorchAdamWRule(3, 65_537);
     }
 
-    private static void matchesTorchAdamWRule(int blockSize) {
+    private static void matchesTorchAdamWRule(int rows, int columns) {
         Random random = new Random(7);
-        int n = 50;
+        int n = rows * columns;
         double[] reference = new double[n];
         ScalarAdamW[] scalar = new ScalarAdamW[n];
         float[] initial = new float[n];
@@ -55,11 +55,11 @@ class AdamWTest {
         }
         AdamWSettings settings = new AdamWSettings(0.9, 0.95, 1e-8, 0.1);
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray weight = manager.create(initial, new Shape(5, n / 5));
+            NDArray weight = manager.create(initial, new Shape(rows, columns));
             weight.setRequiresGradient(true);
             Map<String, NDArray> params = new LinkedHashMap<>();
             params.put("w", weight);
-            AdamW optimizer = new AdamW(params, manager.newSubManager(), settings, blockSize);
+            AdamW optimizer = new AdamW(params, manager.newSubManager(), settings);
             for (int step = 0; step < 5; step++) {
                 float[] grad = new float[n];
                 for (int i = 0; i < n; i++) {

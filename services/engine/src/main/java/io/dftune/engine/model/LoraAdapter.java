@@ -1,6 +1,7 @@
 package io.dftune.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
@@ -52,6 +53,8 @@ public final class LoraAdapter implements AutoCloseable {
     /** alpha / r / (1 - dropout): the scaling of an input that dropout thinned. */
     private final NDArray droppedScalingArray;
 
+    private final NDArray zero;
+
     /** The A [r, in] and B [out, r] of one adapted layer. */
     public record Pair(NDArray a, NDArray b) {}
 
@@ -74,6 +77,7 @@ public final class LoraAdapter implements AutoCloseable {
         });
         this.scalingArray = Constants.scalar(manager, (float) (alpha / rank));
         this.droppedScalingArray = Constants.scalar(manager, (float) (alpha / rank / (1 - dropout)));
+        this.zero = Constants.scalar(manager, 0f);
     }
 
     /**
@@ -241,17 +245,18 @@ public final class LoraAdapter implements AutoCloseable {
      * its input x [..., in]; dropout only while {@code training}.
      *
      * <p>Dropout is PEFT's, a fresh mask for each adapted layer: x * keep / (1 - p), keep true with
-     * probability 1 - p. The mask is drawn as uniform values compared with p and kept as booleans,
-     * and 1 / (1 - p) joins alpha / r on the rank-r product. libtorch's own dropout draws slower
-     * Bernoulli values and keeps a float32 mask, and scaling the [..., out] result is a pass over it
-     * forward and backward: together 0.35 s more of a 0.5B model's 8.7 s LoRA step (length 512).
+     * probability 1 - p. The mask is drawn as uniform values compared with p and kept as booleans
+     * (applied by where, so no pass turns it into floats), and 1 / (1 - p) joins alpha / r on the
+     * rank-r product. libtorch's own dropout draws slower Bernoulli values and keeps a float32 mask,
+     * and scaling the [..., out] result is a pass over it forward and backward: together 0.35 s more
+     * of a 0.5B model's 8.7 s LoRA step (length 512).
      */
     public NDArray delta(NDArray x, String module, boolean training) {
         NDArray input = x;
         NDArray scaling = scalingArray;
         if (training && dropout > 0) {
             NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte((float) dropout);
-            input = x.mul(keep);
+            input = NDArrays.where(keep, x, zero);
             scaling = droppedScalingArray;
         }
         NDArray low = Linear.linear(input, a(module)).head().mul(scaling);

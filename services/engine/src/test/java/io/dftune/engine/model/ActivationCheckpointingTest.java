@@ -2,16 +2,10 @@ package io.dftune.engine.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.dftune.engine.data.Batch;
-import io.dftune.engine.objective.DftObjective;
-import io.dftune.engine.objective.ResponseLoss;
 import io.dftune.spec.AdapterSpec;
 import io.dftune.spec.AdapterType;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -49,36 +43,8 @@ class ActivationCheckpointingTest {
     /** Returns the plain pass's gradients after checking the checkpointed pass gives the same. */
     private static Map<String, float[]> assertSameGradients(CausalLm model) {
         Batch batch = Batch.of(CausalLmReferenceTest.randomExamples(new Random(4), 61), 0);
-        Map<String, float[]> plain = gradients(model, batch, false);
-        Map<String, float[]> checkpointed = gradients(model, batch, true);
-        assertThat(checkpointed.keySet()).isEqualTo(plain.keySet());
-        for (String name : plain.keySet()) {
-            float[] a = plain.get(name);
-            float[] b = checkpointed.get(name);
-            double scale = 0;
-            double worst = 0;
-            for (int i = 0; i < a.length; i++) {
-                scale = Math.max(scale, Math.abs(a[i]));
-                worst = Math.max(worst, Math.abs(a[i] - b[i]));
-            }
-            assertThat(scale).as("%s has a gradient", name).isPositive();
-            assertThat(worst / scale).as("relative difference of %s", name).isLessThanOrEqualTo(1e-6);
-        }
+        Map<String, float[]> plain = TrainingGradients.of(model, batch, false);
+        TrainingGradients.assertSame(plain, TrainingGradients.of(model, batch, true), 1e-6);
         return plain;
-    }
-
-    private static Map<String, float[]> gradients(CausalLm model, Batch batch, boolean checkpointing) {
-        model.setTrainable(true);
-        model.releaseGradients();
-        ResponseLoss.Step step = new ResponseLoss.Step(
-                model, null, new DftObjective(), batch.responseTokenCount(), 0.5, checkpointing, 77);
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            new ResponseLoss(5).forwardBackward(step, batch, collector);
-        }
-        Map<String, float[]> result = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> p : model.trainableParameters().entrySet()) {
-            result.put(p.getKey(), p.getValue().getGradient().toFloatArray());
-        }
-        return result;
     }
 }

@@ -36,7 +36,7 @@ public final class CausalLm implements AutoCloseable {
      * last query, so the products skip most of the causal mask's masked half (at 512 tokens a
      * quarter of attention's work, at 1024 three eighths).
      */
-    static final int ATTENTION_QUERY_BLOCK = 256;
+    public static final int ATTENTION_QUERY_BLOCK = 256;
 
     private final ModelConfig config;
     private final NDManager manager;

@@ -1,5 +1,6 @@
 package io.dftune.engine.plan;
 
+import io.dftune.engine.model.CausalLm;
 import io.dftune.engine.model.ComputePrecision;
 import io.dftune.engine.model.ModelConfig;
 import io.dftune.engine.objective.ResponseLoss;
@@ -118,11 +119,31 @@ public final class MemoryPlanner {
         long i = config.intermediateSize();
         long q = (long) config.numAttentionHeads() * config.headDim();
         long kv = (long) config.numKeyValueHeads() * config.headDim();
-        long attention = 2L * config.numAttentionHeads() * spec.getTraining().getMaxLength();
+        long attention = 2L
+                * config.numAttentionHeads()
+                * keysPerQuery(spec.getTraining().getMaxLength());
         long norms = 2 * (2 * h + 1) + (config.qkNorm() ? 2 * (q + 2 * kv) : 0);
         long projections = 3 * q + 5 * kv + h;
         long mlp = 5 * i;
         return norms + projections + attention + mlp + 2 * h + droppedInputsPerLayer(config, spec, lora);
+    }
+
+    /**
+     * The keys a query's attention scores cover on average at {@code length} tokens: attention runs
+     * in blocks of queries, each scoring the keys up to its last query
+     * ({@link CausalLm#ATTENTION_QUERY_BLOCK}).
+     */
+    static long keysPerQuery(int length) {
+        long block = CausalLm.ATTENTION_QUERY_BLOCK;
+        if (length <= block) {
+            return length;
+        }
+        long scores = 0;
+        for (long start = 0; start < length; start += block) {
+            long end = Math.min(length, start + block);
+            scores += (end - start) * end;
+        }
+        return (scores + length - 1) / length;
     }
 
     /**

@@ -40,6 +40,20 @@ class MemoryPlannerTest {
         return FineTuneJobFiles.parse(yaml, Path.of("/")).getSpec();
     }
 
+    /**
+     * Attention scores in blocks of 256 queries, each block up to its last query: at 512 tokens
+     * 256 x 256 + 256 x 512 scores, 384 per query; at 1024 (256 + 512 + 768 + 1024) x 256 / 1024.
+     */
+    @Test
+    void attentionScoresCoverTheKeysUpToEachQueryBlock() {
+        assertThat(MemoryPlanner.keysPerQuery(100)).isEqualTo(100);
+        assertThat(MemoryPlanner.keysPerQuery(256)).isEqualTo(256);
+        assertThat(MemoryPlanner.keysPerQuery(512)).isEqualTo(384);
+        assertThat(MemoryPlanner.keysPerQuery(1024)).isEqualTo(640);
+        // 256 x 256 + 44 x 300 = 78,736 scores over 300 queries, rounded up
+        assertThat(MemoryPlanner.keysPerQuery(300)).isEqualTo(263);
+    }
+
     @Test
     void fullFineTuningHoldsSixteenBytesPerParameterBeforeActivations() throws Exception {
         ModelConfig config = real("Qwen2.5-1.5B");

@@ -54,7 +54,7 @@ final class FitBench implements Benchmark {
     /** Steps before those a step time is taken from: the first steps touch memory for the first time. */
     private static final int WARMUP_STEPS = 2;
 
-    private static final int TIMED_ROUNDS = 2;
+    private static final int TIMED_ROUNDS = 3;
 
     /** One training configuration of the benchmark. */
     record Config(
@@ -142,12 +142,14 @@ final class FitBench implements Benchmark {
                     new Config("lora", SMALL, true, false, false, length, true));
             Map<String, Measured> measured = new LinkedHashMap<>();
             JsonNode peakBefore = matmulPeak(context);
+            Map<String, List<Double>> runMedians = new LinkedHashMap<>();
             for (int round = 0; round < TIMED_ROUNDS; round++) {
                 for (Config config : compared) {
-                    measured.merge(
-                            config.name(),
-                            train(context, work, config, small, data.get(config.length()), timedSteps),
-                            Measured::pooledWith);
+                    Measured run = train(context, work, config, small, data.get(config.length()), timedSteps);
+                    runMedians
+                            .computeIfAbsent(config.name(), name -> new ArrayList<>())
+                            .add(run.stepSeconds().median());
+                    measured.merge(config.name(), run, Measured::pooledWith);
                 }
             }
             JsonNode peakAfter = matmulPeak(context);
@@ -181,7 +183,7 @@ final class FitBench implements Benchmark {
                     large,
                     data.get(length));
 
-            report(doc, measured, refused, smallParameters, peakBefore, peakAfter, steps, timedSteps);
+            report(doc, measured, runMedians, refused, smallParameters, peakBefore, peakAfter, steps, timedSteps);
             reportActivations(doc, measured, longLength, activationsWithout, activationsWith);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -194,6 +196,7 @@ final class FitBench implements Benchmark {
     private static void report(
             Doc doc,
             Map<String, Measured> m,
+            Map<String, List<Double>> runMedians,
             TrainerProcess refused,
             long parameters,
             JsonNode peakBefore,
@@ -205,7 +208,7 @@ final class FitBench implements Benchmark {
                         + "with step times that the ratios below use; pre-tokenized random tokens of exactly the "
                         + "given length, every token after the first 16 trained) on a model directory with the real "
                         + "config.json, random bfloat16 weights and Qwen2.5's tokenizer; the first two rows are %d "
-                        + "runs each, alternated (full, LoRA, full, LoRA), their steps pooled. Planned: `dftune plan` "
+                        + "runs each, alternated (full, LoRA, full, LoRA, ...), their steps pooled. Planned: `dftune plan` "
                         + "of the same job. Measured: the process's peak RSS (VmHWM, polled every 50 ms; the launcher "
                         + "execs the JVM). Step seconds: median of the steps after the first %d of each run.%n",
                 steps, timedSteps, TIMED_ROUNDS, WARMUP_STEPS);
@@ -235,6 +238,10 @@ final class FitBench implements Benchmark {
         Measured full = m.get("full");
         double loraRatio =
                 m.get("lora").stepSeconds().median() / full.stepSeconds().median();
+        doc.line(
+                "The alternated runs' median step seconds, in order: full %s; LoRA %s. LoRA / full divides "
+                        + "the pooled medians.%n",
+                describeEach(runMedians.get("full")), describeEach(runMedians.get("lora")));
         doc.summary(
                 SMALL + " LoRA step / full step",
                 Doc.f("%.2f", loraRatio),
@@ -352,6 +359,10 @@ final class FitBench implements Benchmark {
                 stepSeconds.describe("%.2f"));
         ExampleRun.deleteTree(dir.resolve("output"));
         return new Measured(config, plan.path("peak_bytes").asLong(), run.peakRssBytes(), stepSeconds);
+    }
+
+    private static String describeEach(List<Double> values) {
+        return String.join(", ", values.stream().map(v -> Doc.f("%.2f", v)).toList());
     }
 
     private static TrainerProcess refuse(Context context, Path work, Config config, Path model, Path data)

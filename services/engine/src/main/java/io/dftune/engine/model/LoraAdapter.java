@@ -52,7 +52,7 @@ public final class LoraAdapter implements AutoCloseable {
     private final NDArray scalingArray;
     /** alpha / r / (1 - dropout): the scaling of an input that dropout thinned. */
     private final NDArray droppedScalingArray;
-
+    /** What dropout puts where it drops, a 0-d array for the same reason as the scalings. */
     private final NDArray zero;
 
     /** The A [r, in] and B [out, r] of one adapted layer. */
